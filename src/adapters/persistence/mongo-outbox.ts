@@ -1,0 +1,24 @@
+import type { OutboxMessage } from '../../domain/instance.js';
+import type { Outbox } from '../../app/ports.js';
+import { isDuplicateKey, type Models } from './models.js';
+import { fromDoc } from './mongo-instance-store.js';
+
+/** Messages waiting for delivery; ids are derived from the transition, so re-adding is a no-op. */
+export class MongoOutbox implements Outbox {
+  constructor(private readonly models: Models) {}
+
+  async add(messages: readonly OutboxMessage[]): Promise<void> {
+    for (const { id, ...message } of messages) {
+      try {
+        await this.models.outbox.create({ _id: id, ...message });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+  }
+
+  async listForInstance(instanceId: string): Promise<OutboxMessage[]> {
+    const docs = await this.models.outbox.find({ instanceId }).sort({ createdAt: 1 }).lean();
+    return docs.map((doc) => fromDoc<OutboxMessage>(doc));
+  }
+}

@@ -1,0 +1,79 @@
+import { Agenda, type Job } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
+import type { PendingTimer } from '../../domain/instance.js';
+import type { TimerScheduler } from '../../app/ports.js';
+import type { TimerJob, TimerService } from '../../app/timer-service.js';
+
+const JOB_NAME = 'bpmn-timer';
+
+/** Tuning documented in docs/adr/0004-timers-through-agenda.md. */
+export interface AgendaTuning {
+  /** How often each app instance polls for due jobs; bounds escalation lateness. */
+  readonly processEveryMs: number;
+  /** After this long a locked job of a crashed instance is taken over by another. */
+  readonly lockLifetimeMs: number;
+}
+
+export const DEFAULT_TUNING: AgendaTuning = { processEveryMs: 500, lockLifetimeMs: 30_000 };
+
+/**
+ * Durable timers on Agenda 6, in the app's database (`agendaJobs`). A job is
+ * at-least-once; TimerService makes firing idempotent, so duplicates are harmless.
+ */
+export class AgendaScheduler implements TimerScheduler {
+  private readonly agenda: Agenda;
+  private running = false;
+
+  constructor(db: Db, tuning: AgendaTuning = DEFAULT_TUNING) {
+    this.agenda = new Agenda({
+      backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
+      processEvery: tuning.processEveryMs,
+      defaultLockLifetime: tuning.lockLifetimeMs,
+      maxConcurrency: 20,
+      defaultConcurrency: 10,
+    });
+  }
+
+  /** Registers the handler and starts polling. */
+  async start(timers: TimerService, logger: Logger): Promise<void> {
+    this.agenda.define<TimerJob>(
+      JOB_NAME,
+      async (job: Job<TimerJob>) => {
+        const result = await timers.fire(job.attrs.data);
+        logger.info({ job: job.attrs.data, result }, 'timer job handled');
+      },
+      { removeOnComplete: true },
+    );
+    this.agenda.on('error', (error: unknown) => logger.error({ err: error }, 'scheduler error'));
+    await this.agenda.start();
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.agenda.stop(false);
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  async schedule(instanceId: string, timers: readonly PendingTimer[]): Promise<void> {
+    for (const timer of timers) {
+      const data: TimerJob = { instanceId, activityId: timer.activityId, executionId: timer.executionId };
+      const job = this.agenda.create(JOB_NAME, data);
+      job.unique({ 'data.instanceId': instanceId, 'data.executionId': timer.executionId });
+      job.schedule(new Date(timer.dueAt));
+      await job.save();
+    }
+  }
+
+  async cancel(instanceId: string, executionIds: readonly string[]): Promise<void> {
+    for (const executionId of executionIds) {
+      await this.agenda.cancel({ name: JOB_NAME, data: { instanceId, executionId } });
+    }
+  }
+}

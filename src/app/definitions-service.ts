@@ -1,0 +1,88 @@
+import type { Actor } from '../domain/actor.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError, type FieldIssue } from '../domain/errors.js';
+import type { ProcedureVersion } from '../domain/procedure.js';
+import type { DefinitionParser, DefinitionRepository, FormValidator } from './ports.js';
+
+const PROCEDURE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Result of a deploy: the version now current and whether it is new. */
+export interface DeployResult {
+  readonly version: ProcedureVersion;
+  readonly created: boolean;
+}
+
+/** Deploys procedure definitions as immutable, content-addressed versions. */
+export class DefinitionsService {
+  constructor(
+    private readonly deps: {
+      readonly definitions: DefinitionRepository;
+      readonly parser: DefinitionParser;
+      readonly forms: FormValidator;
+      readonly clock: Clock;
+    },
+  ) {}
+
+  /** Parses and stores the XML as the next version, unless it equals the current one. */
+  async deploy(procedureId: string, xml: string, actor: Actor, fileName = `${procedureId}.bpmn`): Promise<DeployResult> {
+    if (!PROCEDURE_ID.test(procedureId)) {
+      throw new AppError('BAD_REQUEST', `procedure id <${procedureId}> must be kebab-case (a-z, 0-9, -)`);
+    }
+    const parsed = await this.deps.parser.parse(xml, procedureId, fileName);
+    await this.checkForms(parsed.catalog, fileName);
+    const latest = await this.deps.definitions.findLatest(procedureId);
+    if (latest && latest.contentHash === parsed.contentHash) return { version: latest, created: false };
+    const number = (latest?.version ?? 0) + 1;
+    const version: ProcedureVersion = {
+      id: `${procedureId}@${number}`,
+      procedureId,
+      version: number,
+      contentHash: parsed.contentHash,
+      xml,
+      catalog: parsed.catalog,
+      warnings: parsed.warnings,
+      deployedAt: this.deps.clock.now(),
+      deployedBy: actor.id,
+    };
+    await this.deps.definitions.insert(version);
+    return { version, created: true };
+  }
+
+  /** The current version of a procedure, or PROCEDURE_NOT_FOUND. */
+  async current(procedureId: string): Promise<ProcedureVersion> {
+    const version = await this.deps.definitions.findLatest(procedureId);
+    if (!version) throw new AppError('PROCEDURE_NOT_FOUND', `procedure <${procedureId}> not found`);
+    return version;
+  }
+
+  /** A specific version by id (`<procedureId>@<n>`), or PROCEDURE_NOT_FOUND. */
+  async byId(definitionId: string): Promise<ProcedureVersion> {
+    const version = await this.deps.definitions.findById(definitionId);
+    if (!version) throw new AppError('PROCEDURE_NOT_FOUND', `procedure version <${definitionId}> not found`);
+    return version;
+  }
+
+  list(): Promise<ProcedureVersion[]> {
+    return this.deps.definitions.listLatest();
+  }
+
+  versions(procedureId: string) {
+    return this.deps.definitions.listVersions(procedureId);
+  }
+
+  private async checkForms(catalog: ProcedureVersion['catalog'], fileName: string): Promise<void> {
+    const keys = [
+      ...(catalog.startFormKey ? [{ path: 'start', formKey: catalog.startFormKey }] : []),
+      ...Object.values(catalog.userTasks).flatMap((task) => (task.formKey ? [{ path: task.id, formKey: task.formKey }] : [])),
+    ];
+    const missing: FieldIssue[] = [];
+    for (const { path, formKey } of keys) {
+      if (!(await this.deps.forms.exists(formKey))) {
+        missing.push({ path, reason: 'form-missing', message: `<${path}> uses form <${formKey}>, which is not in forms/` });
+      }
+    }
+    if (missing.length) {
+      throw new AppError('PROCEDURE_INVALID', `${fileName}: ${missing.length} missing form(s)`, missing);
+    }
+  }
+}

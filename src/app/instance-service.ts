@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { hasRole, type Actor } from '../domain/actor.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
+import type { InstanceEvent, InstanceRecord, OutboxMessage, TaskRecord } from '../domain/instance.js';
+import { buildTransition } from './build-transition.js';
+import type { DefinitionsService } from './definitions-service.js';
+import type { InstanceLog } from './instance-log.js';
+import type { FormValidator, InstanceStore, Outbox, TaskRepository, TicketNumbers } from './ports.js';
+import type { ProcedureEngine } from './procedure-engine.js';
+
+/** Everything a supervisor sees about one instance. */
+export interface InstanceView {
+  readonly instance: Omit<InstanceRecord, 'engineState'>;
+  readonly events: readonly InstanceEvent[];
+  readonly tasks: readonly TaskRecord[];
+  readonly messages: readonly OutboxMessage[];
+}
+
+/** Collaborators of the instance use cases. */
+export interface InstanceServiceDeps {
+  readonly definitions: DefinitionsService;
+  readonly engine: ProcedureEngine;
+  readonly log: InstanceLog;
+  readonly store: InstanceStore;
+  readonly tasks: TaskRepository;
+  readonly outbox: Outbox;
+  readonly forms: FormValidator;
+  readonly ticketNumbers: TicketNumbers;
+  readonly clock: Clock;
+}
+
+/** Starting, inspecting and cancelling procedure instances. */
+export class InstanceService {
+  constructor(private readonly deps: InstanceServiceDeps) {}
+
+  /** Opens a ticket: validates the start form, allocates the ticket number and runs to the first wait. */
+  async start(procedureId: string, input: unknown, actor: Actor): Promise<InstanceRecord> {
+    requireRole(actor, 'agent');
+    const definition = await this.deps.definitions.current(procedureId);
+    const { catalog } = definition;
+    const variables = catalog.startFormKey ? await this.deps.forms.validate(catalog.startFormKey, input ?? {}) : {};
+    if (!catalog.startFormKey) assertEmpty(input, `procedure <${procedureId}> has no start form`);
+    const now = this.deps.clock.now();
+    const businessKey = await this.deps.ticketNumbers.next(catalog.ticketPrefix, now.getUTCFullYear());
+    const outcome = await this.deps.engine.start(definition, { ...variables, ticketNumber: businessKey });
+    const previous: InstanceRecord = {
+      id: randomUUID(),
+      procedureId,
+      definitionId: definition.id,
+      businessKey,
+      engineVersion: this.deps.engine.version,
+      seq: 0,
+      status: 'running',
+      engineState: null,
+      variables: {},
+      timers: [],
+      activeActivities: [],
+      completedActivities: [],
+      openTaskIds: [],
+      startedAt: now,
+      startedBy: actor.id,
+      updatedAt: now,
+    };
+    const data = { definitionId: definition.id, businessKey, variables };
+    const transition = buildTransition({ previous, catalog, actor, now, type: 'instance.started', data }, outcome);
+    await this.deps.log.commit(transition);
+    return transition.head;
+  }
+
+  /** The instance with its audit trail, tasks and messages. */
+  async get(instanceId: string, actor: Actor): Promise<InstanceView> {
+    requireAnyRole(actor, ['supervisor', 'agent']);
+    const head = await this.deps.log.load(instanceId);
+    const { engineState: _state, ...instance } = head;
+    const [events, tasks, messages] = await Promise.all([
+      this.deps.store.listEvents(instanceId),
+      this.deps.tasks.list({ instanceId, limit: 500 }),
+      this.deps.outbox.listForInstance(instanceId),
+    ]);
+    return { instance, events, tasks, messages };
+  }
+
+  /** Lists instances, newest first. */
+  list(filter: { procedureId?: string; status?: string; limit?: number }, actor: Actor) {
+    requireAnyRole(actor, ['supervisor']);
+    return this.deps.store.listInstances({ ...filter, limit: Math.min(filter.limit ?? 100, 500) });
+  }
+
+  /** Cancels a running instance: its open tasks are cancelled and its timers dropped. */
+  async cancel(instanceId: string, reason: string, actor: Actor): Promise<InstanceRecord> {
+    requireAnyRole(actor, ['supervisor']);
+    return this.deps.log.exclusive(instanceId, async () => {
+      const previous = await this.deps.log.load(instanceId);
+      if (previous.status !== 'running') {
+        throw new AppError('INSTANCE_NOT_RUNNING', `instance <${instanceId}> is ${previous.status}`);
+      }
+      const definition = await this.deps.definitions.byId(previous.definitionId);
+      const outcome = {
+        status: 'cancelled' as const,
+        engineState: previous.engineState,
+        variables: previous.variables,
+        waitingTasks: [],
+        armedTimers: [],
+        firedTimers: [],
+        sentMessages: [],
+        completedActivities: [],
+        activeActivities: [],
+      };
+      const step = { previous, catalog: definition.catalog, actor, now: this.deps.clock.now(), type: 'instance.cancelled' };
+      const transition = buildTransition({ ...step, data: { reason } }, outcome);
+      await this.deps.log.commit(transition);
+      return transition.head;
+    });
+  }
+}
+
+/** FORBIDDEN unless the actor has the role (admins have every role). */
+export function requireRole(actor: Actor, role: Parameters<typeof hasRole>[1]): void {
+  if (!hasRole(actor, role)) throw new AppError('FORBIDDEN', `role <${role}> required`);
+}
+
+/** FORBIDDEN unless the actor has one of the roles. */
+export function requireAnyRole(actor: Actor, roles: readonly Parameters<typeof hasRole>[1][]): void {
+  if (!roles.some((role) => hasRole(actor, role))) {
+    throw new AppError('FORBIDDEN', `one of the roles <${roles.join(', ')}> required`);
+  }
+}
+
+function assertEmpty(input: unknown, message: string): void {
+  if (input && typeof input === 'object' && Object.keys(input).length > 0) {
+    throw new AppError('VALIDATION_FAILED', `${message}; no data is accepted`);
+  }
+}

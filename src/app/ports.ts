@@ -1,0 +1,95 @@
+import type { InstanceEvent, InstanceRecord, OutboxMessage, PendingTimer, TaskRecord, TaskStatus } from '../domain/instance.js';
+import type { ProcedureVersion } from '../domain/procedure.js';
+
+/** Deployed procedure versions (immutable once stored). */
+export interface DefinitionRepository {
+  findById(id: string): Promise<ProcedureVersion | null>;
+  findLatest(procedureId: string): Promise<ProcedureVersion | null>;
+  listLatest(): Promise<ProcedureVersion[]>;
+  listVersions(procedureId: string): Promise<Omit<ProcedureVersion, 'xml'>[]>;
+  /** Stores a new version; rejects with CONFLICT when that version number already exists. */
+  insert(version: ProcedureVersion): Promise<void>;
+}
+
+/** Side effects a transition has on the read models; re-applying them must be harmless. */
+export interface TransitionEffects {
+  readonly openTasks: readonly TaskRecord[];
+  readonly closeTasks: readonly { id: string; status: TaskStatus; at: Date; by?: string; data?: Record<string, unknown> }[];
+  readonly assign: readonly { id: string; assignee: string | null }[];
+  readonly scheduleTimers: readonly PendingTimer[];
+  readonly cancelTimers: readonly string[];
+  readonly outbox: readonly OutboxMessage[];
+}
+
+/** One committed step of an instance: audit event + resulting head + effects. */
+export interface Transition {
+  readonly event: InstanceEvent;
+  readonly head: InstanceRecord;
+  readonly effects: TransitionEffects;
+}
+
+/** The instance log. `commit` is the only atomic step: one writer per (instanceId, seq). */
+export interface InstanceStore {
+  loadHead(instanceId: string): Promise<InstanceRecord | null>;
+  /** Inserts the transition; throws CONFLICT when another writer already committed that seq. */
+  commit(transition: Transition): Promise<void>;
+  findTransition(instanceId: string, seq: number): Promise<Transition | null>;
+  saveHead(head: InstanceRecord): Promise<void>;
+  listEvents(instanceId: string): Promise<InstanceEvent[]>;
+  listInstances(filter: { procedureId?: string; status?: string; limit: number }): Promise<InstanceRecord[]>;
+}
+
+/** Filters for the task list. */
+export interface TaskQuery {
+  readonly candidateGroups?: readonly string[];
+  readonly assignee?: string;
+  readonly status?: TaskStatus;
+  readonly procedureId?: string;
+  readonly instanceId?: string;
+  readonly limit: number;
+}
+
+/** Read model of human tasks, written only by applying transition effects. */
+export interface TaskRepository {
+  findById(id: string): Promise<TaskRecord | null>;
+  list(query: TaskQuery): Promise<TaskRecord[]>;
+  apply(effects: TransitionEffects, seq: number): Promise<void>;
+}
+
+/** Messages rendered by send tasks, waiting for delivery. */
+export interface Outbox {
+  add(messages: readonly OutboxMessage[]): Promise<void>;
+  listForInstance(instanceId: string): Promise<OutboxMessage[]>;
+}
+
+/** Hands out unique human-readable ticket numbers. */
+export interface TicketNumbers {
+  next(prefix: string, year: number): Promise<string>;
+}
+
+/** Durable timers: a due timer calls back `fireTimer` on some app instance, at least once. */
+export interface TimerScheduler {
+  schedule(instanceId: string, timers: readonly PendingTimer[]): Promise<void>;
+  cancel(instanceId: string, executionIds: readonly string[]): Promise<void>;
+  isRunning(): boolean;
+}
+
+/** Result of parsing and vetting a BPMN file. */
+export interface ParsedProcedure {
+  readonly contentHash: string;
+  readonly catalog: import('../domain/procedure.js').ProcedureCatalog;
+  readonly warnings: readonly import('../domain/errors.js').FieldIssue[];
+}
+
+/** Parses, vets (security, conventions) and lints BPMN; throws PROCEDURE_INVALID / PROCEDURE_UNSAFE. */
+export interface DefinitionParser {
+  parse(xml: string, procedureId: string, fileName: string): Promise<ParsedProcedure>;
+}
+
+/** Validates task form submissions against the forms in `forms/`. */
+export interface FormValidator {
+  /** True when a form with that key exists. */
+  exists(formKey: string): Promise<boolean>;
+  /** Returns the accepted (coerced) values or throws VALIDATION_FAILED listing every issue. */
+  validate(formKey: string, data: unknown): Promise<Record<string, unknown>>;
+}

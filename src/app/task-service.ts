@@ -1,0 +1,165 @@
+import { hasRole, type Actor } from '../domain/actor.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
+import type { InstanceRecord, TaskRecord, TaskStatus } from '../domain/instance.js';
+import { bookkeepingTransition, buildTransition } from './build-transition.js';
+import type { DefinitionsService } from './definitions-service.js';
+import type { InstanceLog } from './instance-log.js';
+import type { FormValidator, TaskRepository } from './ports.js';
+import type { ProcedureEngine } from './procedure-engine.js';
+import { requireRole } from './instance-service.js';
+
+/** Filters an agent may use on the task list. */
+export interface TaskListFilter {
+  readonly candidateGroup?: string;
+  readonly assignee?: string;
+  readonly status?: TaskStatus;
+  readonly procedureId?: string;
+  readonly limit?: number;
+}
+
+/** Claiming and completing human tasks. */
+export class TaskService {
+  constructor(
+    private readonly deps: {
+      readonly definitions: DefinitionsService;
+      readonly engine: ProcedureEngine;
+      readonly log: InstanceLog;
+      readonly tasks: TaskRepository;
+      readonly forms: FormValidator;
+      readonly clock: Clock;
+    },
+  ) {}
+
+  /** Tasks visible to the actor: offered to their groups or assigned to them (supervisors see all). */
+  list(filter: TaskListFilter, actor: Actor): Promise<TaskRecord[]> {
+    const seesAll = hasRole(actor, 'supervisor');
+    if (!seesAll) requireRole(actor, 'agent');
+    const groups = filter.candidateGroup ? [filter.candidateGroup] : seesAll ? undefined : actor.groups;
+    if (!seesAll && filter.candidateGroup && !actor.groups.includes(filter.candidateGroup)) {
+      throw new AppError('FORBIDDEN', `you are not a member of group <${filter.candidateGroup}>`);
+    }
+    const assignee = filter.assignee ?? (seesAll ? undefined : actor.id);
+    return this.deps.tasks.list({
+      ...(groups ? { candidateGroups: groups } : {}),
+      ...(assignee ? { assignee } : {}),
+      status: filter.status ?? 'open',
+      ...(filter.procedureId ? { procedureId: filter.procedureId } : {}),
+      limit: Math.min(filter.limit ?? 100, 500),
+    });
+  }
+
+  async get(taskId: string, actor: Actor): Promise<TaskRecord> {
+    const task = await this.find(taskId);
+    if (!hasRole(actor, 'supervisor')) assertVisible(task, actor);
+    return task;
+  }
+
+  /** Assigns an open task to the actor. Idempotent for the current assignee. */
+  async claim(taskId: string, actor: Actor): Promise<TaskRecord> {
+    return this.bookkeeping(taskId, actor, 'task.claimed', (task) => {
+      if (task.assignee === actor.id) return null;
+      if (task.assignee) throw new AppError('CONFLICT', `task <${task.id}> is already assigned to ${task.assignee}`);
+      assertOffered(task, actor);
+      return actor.id;
+    });
+  }
+
+  /** Gives an assigned task back to its groups. */
+  async unclaim(taskId: string, actor: Actor): Promise<TaskRecord> {
+    return this.bookkeeping(taskId, actor, 'task.unclaimed', (task) => {
+      if (!task.assignee) return null;
+      if (task.assignee !== actor.id && !hasRole(actor, 'supervisor')) {
+        throw new AppError('TASK_NOT_ASSIGNED_TO_YOU', `task <${task.id}> is assigned to ${task.assignee}`);
+      }
+      return '';
+    });
+  }
+
+  /** Validates the form data, completes the task and runs the instance to its next wait. */
+  async complete(taskId: string, input: unknown, actor: Actor): Promise<InstanceRecord> {
+    requireRole(actor, 'agent');
+    const initial = await this.find(taskId);
+    return this.deps.log.exclusive(initial.instanceId, async () => {
+      const previous = await this.deps.log.load(initial.instanceId);
+      const task = await this.openTask(taskId, previous);
+      assertMayComplete(task, actor);
+      const data = task.formKey ? await this.deps.forms.validate(task.formKey, input ?? {}) : emptyData(input, task);
+      const definition = await this.deps.definitions.byId(previous.definitionId);
+      const action = { kind: 'complete-task' as const, executionId: task.executionId, data };
+      const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
+      const now = this.deps.clock.now();
+      const step = { previous, catalog: definition.catalog, actor, now, type: 'task.completed' };
+      const eventData = { taskId, activityId: task.activityId, data };
+      const transition = buildTransition({ ...step, data: eventData, completedTask: { id: taskId, data } }, outcome);
+      await this.deps.log.commit(transition);
+      return transition.head;
+    });
+  }
+
+  private async bookkeeping(
+    taskId: string,
+    actor: Actor,
+    type: string,
+    decide: (task: TaskRecord) => string | null,
+  ): Promise<TaskRecord> {
+    requireRole(actor, 'agent');
+    const initial = await this.find(taskId);
+    return this.deps.log.exclusive(initial.instanceId, async () => {
+      const previous = await this.deps.log.load(initial.instanceId);
+      const task = await this.openTask(taskId, previous);
+      const assignee = decide(task);
+      if (assignee === null) return task;
+      const definition = await this.deps.definitions.byId(previous.definitionId);
+      const step = { previous, catalog: definition.catalog, actor, now: this.deps.clock.now(), type };
+      const transition = bookkeepingTransition({ ...step, data: { taskId, assignee: assignee || null } }, {
+        assign: [{ id: taskId, assignee: assignee || null }],
+      });
+      await this.deps.log.commit(transition);
+      return this.find(taskId);
+    });
+  }
+
+  private async find(taskId: string): Promise<TaskRecord> {
+    const task = await this.deps.tasks.findById(taskId);
+    if (!task) throw new AppError('TASK_NOT_FOUND', `task <${taskId}> not found`);
+    return task;
+  }
+
+  /** The task as of the instance's latest state; TASK_NOT_OPEN if that state no longer waits on it. */
+  private async openTask(taskId: string, head: InstanceRecord): Promise<TaskRecord> {
+    const task = await this.find(taskId);
+    if (task.status !== 'open' || !head.openTaskIds.includes(taskId)) {
+      throw new AppError('TASK_NOT_OPEN', `task <${taskId}> is ${task.status === 'open' ? 'no longer open' : task.status}`);
+    }
+    return task;
+  }
+}
+
+function isOffered(task: TaskRecord, actor: Actor): boolean {
+  return task.candidateGroups.length === 0 || task.candidateGroups.some((group) => actor.groups.includes(group));
+}
+
+function assertOffered(task: TaskRecord, actor: Actor): void {
+  if (!isOffered(task, actor) && !hasRole(actor, 'admin')) {
+    throw new AppError('TASK_NOT_OFFERED_TO_YOU', `task <${task.id}> is offered to ${task.candidateGroups.join(', ')}`);
+  }
+}
+
+function assertVisible(task: TaskRecord, actor: Actor): void {
+  if (task.assignee !== actor.id) assertOffered(task, actor);
+}
+
+function assertMayComplete(task: TaskRecord, actor: Actor): void {
+  if (task.assignee && task.assignee !== actor.id && !hasRole(actor, 'admin')) {
+    throw new AppError('TASK_NOT_ASSIGNED_TO_YOU', `task <${task.id}> is assigned to ${task.assignee}`);
+  }
+  if (!task.assignee) assertOffered(task, actor);
+}
+
+function emptyData(input: unknown, task: TaskRecord): Record<string, unknown> {
+  if (input && typeof input === 'object' && Object.keys(input).length > 0) {
+    throw new AppError('VALIDATION_FAILED', `task <${task.id}> has no form; no data is accepted`);
+  }
+  return {};
+}

@@ -1,0 +1,56 @@
+import { SYSTEM_ACTOR } from '../domain/actor.js';
+import type { Clock } from '../domain/clock.js';
+import { isAppError } from '../domain/errors.js';
+import { buildTransition } from './build-transition.js';
+import type { DefinitionsService } from './definitions-service.js';
+import type { InstanceLog } from './instance-log.js';
+import type { ProcedureEngine } from './procedure-engine.js';
+
+/** What a scheduler job carries to identify one arming of one timer. */
+export interface TimerJob {
+  readonly instanceId: string;
+  readonly activityId: string;
+  readonly executionId: string;
+}
+
+/** Result of handling a due timer job. */
+export type FireResult = 'fired' | 'stale' | 'conflict';
+
+/**
+ * Fires due timers (SLA escalations). Jobs may arrive late, twice, or after the
+ * timer was disarmed: only a job matching a timer the instance still waits on
+ * fires it, and the instance log lets exactly one firing commit.
+ */
+export class TimerService {
+  constructor(
+    private readonly deps: {
+      readonly definitions: DefinitionsService;
+      readonly engine: ProcedureEngine;
+      readonly log: InstanceLog;
+      readonly clock: Clock;
+    },
+  ) {}
+
+  async fire(job: TimerJob): Promise<FireResult> {
+    try {
+      return await this.deps.log.exclusive(job.instanceId, () => this.fireNow(job));
+    } catch (error) {
+      if (isAppError(error) && error.code === 'CONFLICT') return 'conflict';
+      if (isAppError(error) && error.code === 'INSTANCE_NOT_FOUND') return 'stale';
+      throw error;
+    }
+  }
+
+  private async fireNow(job: TimerJob): Promise<FireResult> {
+    const previous = await this.deps.log.load(job.instanceId);
+    const armed = previous.timers.some((timer) => timer.executionId === job.executionId);
+    if (previous.status !== 'running' || !armed) return 'stale';
+    const definition = await this.deps.definitions.byId(previous.definitionId);
+    const action = { kind: 'fire-timer' as const, activityId: job.activityId, executionId: job.executionId };
+    const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
+    const now = this.deps.clock.now();
+    const step = { previous, catalog: definition.catalog, actor: SYSTEM_ACTOR, now, type: 'timer.fired' };
+    await this.deps.log.commit(buildTransition({ ...step, data: { ...job } }, outcome));
+    return 'fired';
+  }
+}

@@ -1,0 +1,53 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../app/authenticator.js';
+import type { DefinitionsService } from '../app/definitions-service.js';
+import type { InstanceService } from '../app/instance-service.js';
+import type { TaskService } from '../app/task-service.js';
+import { requireActor } from './auth-middleware.js';
+import { errorHandler } from './error-handler.js';
+import { instancesRouter } from './routes/instances.js';
+import { proceduresRouter } from './routes/procedures.js';
+import { tasksRouter } from './routes/tasks.js';
+
+/** Reports whether the database and the scheduler work. */
+export interface HealthProbe {
+  check(): Promise<{ database: 'up' | 'down'; scheduler: 'running' | 'stopped' }>;
+}
+
+/** What the HTTP layer needs from the application. */
+export interface HttpDeps {
+  readonly definitions: DefinitionsService;
+  readonly instances: InstanceService;
+  readonly tasks: TaskService;
+  readonly authenticator: Authenticator;
+  readonly health: HealthProbe;
+  readonly logger: Logger;
+}
+
+/** Builds the Express app: JSON API under /api, health at /health. */
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(express.json({ limit: '1mb' }));
+
+  app.get('/health', async (_req, res) => {
+    const health = await deps.health.check();
+    const ok = health.database === 'up' && health.scheduler === 'running';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', ...health });
+  });
+
+  const api = express.Router();
+  api.use(requireActor(deps.authenticator));
+  api.use('/procedures', proceduresRouter(deps.definitions, deps.instances));
+  api.use('/instances', instancesRouter(deps.instances));
+  api.use('/tasks', tasksRouter(deps.tasks));
+  app.use('/api', api);
+
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}`, details: [] } });
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

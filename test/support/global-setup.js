@@ -1,0 +1,29 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+
+/** Starts one embedded FerretDB for the whole run, unless MONGODB_URI points at a real server. */
+export default async function globalSetup() {
+  if (process.env.MONGODB_URI) {
+    process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
+    return;
+  }
+  const { EmbeddedFerretDb } = await tsImport('../../src/adapters/db/embedded-ferretdb.ts', import.meta.url);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'helpdesk-test-db-'));
+  const db = new EmbeddedFerretDb({ dataDir, port: await freePort() });
+  await db.start();
+  globalThis.__FERRETDB__ = db;
+  process.env.TEST_MONGODB_URI = db.uri;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { startApp, type RunningApp } from '../../src/main.js';
+import { loadConfig } from '../../src/config.js';
+import type { Clock } from '../../src/domain/clock.js';
+
+export const FIXTURES = path.resolve('test/fixtures');
+
+/** Tokens of the test users; groups are the lane ids used by the fixtures. */
+export const USERS = {
+  analyst: { token: 'analyst-token-0123456789', user: 'ana', roles: ['analyst'], groups: [] },
+  agentL1: { token: 'agent-l1-token-0123456789', user: 'luis', roles: ['agent'], groups: ['l1', 'central-desk'] },
+  agentL1b: { token: 'agent-l1b-token-0123456789', user: 'lucia', roles: ['agent'], groups: ['l1', 'central-desk'] },
+  agentL2: { token: 'agent-l2-token-0123456789', user: 'marta', roles: ['agent'], groups: ['l2', 'specialised-desk'] },
+  supervisor: { token: 'supervisor-token-0123456789', user: 'sofia', roles: ['supervisor'], groups: [] },
+  admin: { token: 'admin-token-0123456789', user: 'root', roles: ['admin'], groups: [] },
+} as const;
+
+export type UserName = keyof typeof USERS;
+
+/** Options of a test app. */
+export interface TestAppOptions {
+  readonly dbName?: string;
+  readonly processesDir?: string;
+  readonly formsDir?: string;
+  readonly clock?: Clock;
+  readonly timerPollMs?: number;
+}
+
+/** Starts the real app (real HTTP, real database) on a random port with its own database. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const env = {
+    MONGODB_URI: process.env.TEST_MONGODB_URI,
+    HELPDESK_DB_NAME: options.dbName ?? `t_${randomUUID().slice(0, 8)}`,
+    HELPDESK_PROCESSES_DIR: options.processesDir ?? path.join(FIXTURES, 'processes'),
+    HELPDESK_FORMS_DIR: options.formsDir ?? path.join(FIXTURES, 'forms'),
+    HELPDESK_API_TOKENS: JSON.stringify(Object.values(USERS)),
+    HELPDESK_TIMER_POLL_MS: String(options.timerPollMs ?? 200),
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  };
+  const app = await startApp(loadConfig(env), options.clock);
+  return new TestApp(app);
+}
+
+/** A running app plus a tiny JSON client. */
+export class TestApp {
+  constructor(readonly app: RunningApp) {}
+
+  async call(user: UserName | null, method: string, url: string, body?: unknown, contentType = 'application/json') {
+    const headers: Record<string, string> = {};
+    if (user) headers.authorization = `Bearer ${USERS[user].token}`;
+    if (body !== undefined) headers['content-type'] = contentType;
+    const response = await fetch(`${this.app.url}${url}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, body: json };
+  }
+
+  stop(): Promise<void> {
+    return this.app.stop();
+  }
+}
