@@ -103,7 +103,9 @@ export async function startApp(config: Config = loadConfig(), clock: Clock = sys
     services: { definitions, instances, tasks: taskService, timers },
     database,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
       await scheduler.stop();
       await database.close();
       await embedded?.stop();

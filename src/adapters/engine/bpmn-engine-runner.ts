@@ -79,9 +79,11 @@ export class BpmnEngineRunner implements ProcedureEngine {
     const execution = engine.execution;
     const failure = engineFailure(execution);
     const state = stripSources((await engine.getState()) as unknown as EngineState);
-    const status = failure ? 'failed' : executionState(execution) === 'completed' ? 'completed' : 'running';
+    // After a run, bpmn-engine reports a finished execution as `idle` (it is `running` while waiting).
+    const status = failure ? 'failed' : executionState(execution) === 'idle' ? 'completed' : 'running';
     const postponed = status === 'running' ? execution.getPostponed() : [];
-    await engine.stop();
+    // stop() never settles on a finished execution; only a waiting one holds anything to release.
+    if (status === 'running') await engine.stop();
     return {
       status,
       ...(failure ? { error: failure } : {}),
@@ -119,7 +121,7 @@ function engineFailure(execution: Engine['execution']): string | undefined {
   return `engine stopped with error (${definitions.map((d) => d.getState().status).join(', ')})`;
 }
 
-/** The typings narrow the state to running/idle; at run time it also reports completed and error. */
+/** The typings narrow the state to running/idle; at run time it also reports stopped and error. */
 function executionState(execution: Engine['execution']): string {
   return execution.state as string;
 }
