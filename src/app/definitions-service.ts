@@ -82,7 +82,7 @@ export class DefinitionsService {
       }
     }
     if (missing.length) {
-      throw new AppError('PROCEDURE_INVALID', `${fileName}: ${missing.length} missing form(s)`, missing);
+      throw new AppError('PROCEDURE_INVALID', `${fileName}: ${missing.map((issue) => issue.message).join('; ')}`, missing);
     }
   }
 }

@@ -58,7 +58,7 @@ function checkExpressions(elements: readonly ModdleElement[]): FieldIssue[] {
     const owner = (element.$parent as ModdleElement | undefined)?.id ?? 'expression';
     for (const match of element.body.matchAll(/\$\{([^}]*)\}/g)) {
       try {
-        compileExpression(match[1] ?? '');
+        compileExpression((match[1] ?? '').trim());
       } catch (error) {
         if (!isAppError(error)) throw error;
         issues.push({ path: owner, reason: 'expression', message: `<${owner}>: ${error.message}` });
