@@ -1,79 +1,272 @@
 import type { ModdleElement } from 'bpmn-moddle';
-import { AppError } from '../../domain/errors.js';
-import type { ProcedureCatalog, SendTaskSpec, UserTaskSpec } from '../../domain/procedure.js';
-import { camundaProperties } from './walk.js';
+import { AppError, type FieldIssue } from '../../domain/errors.js';
+
+/** A `bpmn:lane`; lanes are roles, so a lane id doubles as a candidate group. */
+export interface LaneSpec {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A `bpmn:userTask`. `candidateGroups` is empty when anyone may take the task. */
+export interface UserTaskSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly laneId?: string;
+  readonly formKey?: string;
+  readonly candidateGroups: readonly string[];
+  readonly assignee?: string;
+}
+
+/** A `bpmn:sendTask`: renders message template `template` when reached. */
+export interface SendTaskSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly template: string;
+  /** Optional camunda property `to` (recipient hint for the outbox). */
+  readonly to?: string;
+}
+
+/** Which timer definition a timer event uses: timeDuration, timeDate or timeCycle. */
+export type TimerKind = 'duration' | 'date' | 'cycle';
+
+/** A timer event (boundary, intermediate catch or start). */
+export interface TimerSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly eventType: 'boundary' | 'intermediate' | 'start';
+  /** The activity a boundary timer is attached to. */
+  readonly attachedToRef?: string;
+  /** Whether firing cancels `attachedToRef` (BPMN default true); false for non-boundary timers. */
+  readonly cancelActivity: boolean;
+  readonly kind: TimerKind;
+  /** ISO 8601 duration / date / repeating interval, or a `${ ... }` expression. */
+  readonly value: string;
+}
 
 /**
- * What the runtime reads from a procedure beyond what the engine runs. Conventions:
- * one executable process; `camunda:formKey` names `forms/<key>.form`; candidate
- * groups come from `camunda:candidateGroups`, else the id of the task's lane;
- * process properties `ticketPrefix` (2-8 capitals) and `language`; send tasks name
- * their message with a `template` property.
+ * What the runtime reads from a procedure beyond what the engine runs. Plain JSON
+ * data (no moddle objects, no `undefined` values) so it can be stored in MongoDB.
  */
-export function buildCatalog(root: ModdleElement, procedureId: string, fileName: string): ProcedureCatalog {
-  const processes = ((root.rootElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:Process');
-  const executable = processes.filter((p) => p.isExecutable === true);
-  if (executable.length !== 1) {
-    throw new AppError('PROCEDURE_INVALID', `${fileName}: expected exactly one executable process, found ${executable.length}`);
-  }
-  const process = executable[0] as ModdleElement;
+export interface ProcedureCatalog {
+  readonly procedureId: string;
+  readonly processId: string;
+  readonly name: string;
+  readonly ticketPrefix: string;
+  readonly language: string;
+  /** `camunda:formKey` of the process's top-level start event. */
+  readonly startFormKey?: string;
+  readonly lanes: readonly LaneSpec[];
+  readonly userTasks: Readonly<Record<string, UserTaskSpec>>;
+  readonly sendTasks: Readonly<Record<string, SendTaskSpec>>;
+  readonly timers: Readonly<Record<string, TimerSpec>>;
+}
+
+const KEY = /^[a-z0-9][a-z0-9-]*$/;
+const TICKET_PREFIX = /^[A-Z]{2,8}$/;
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const TIMER_PROPERTY = { duration: 'timeDuration', date: 'timeDate', cycle: 'timeCycle' } as const;
+const ISO_DURATION = /^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+
+/**
+ * Extracts the catalog of a parsed `bpmn:definitions`, enforcing the authoring
+ * conventions (violations → `PROCEDURE_INVALID`, all listed in `details`):
+ *
+ * 1. Exactly one `bpmn:process` with `isExecutable="true"`, optionally inside a
+ *    `bpmn:collaboration` (other, non-executable pools are ignored). The procedure
+ *    id is the file's basename and is passed in; `name` is the process name, else
+ *    the participant's, else the procedure id.
+ * 2. Camunda attributes use `xmlns:camunda="http://camunda.org/schema/1.0/bpmn"`.
+ * 3. User tasks: optional `camunda:formKey` (a form id, `forms/<key>.form`),
+ *    optional `camunda:candidateGroups="a, b"`; without it the candidate group is
+ *    the id of the innermost `bpmn:lane` holding the task (tasks in a sub-process
+ *    inherit its lane); with neither, `candidateGroups` is empty (anyone). Optional
+ *    `camunda:assignee`. A `camunda:formKey` on the start event becomes `startFormKey`.
+ * 4. Process properties in `extensionElements/camunda:properties`: `ticketPrefix`
+ *    (2–8 capitals; default the first 3 letters of the procedure id, uppercased)
+ *    and `language` (default `en`).
+ * 5. Send tasks name their message template with camunda property `template`.
+ * 6. Timer events use exactly one of timeDuration / timeDate / timeCycle.
+ *
+ * Element ids become object keys, so ids of cataloged elements may not contain `.`.
+ */
+export function buildCatalog(root: ModdleElement, procedureId: string, fileName = `${procedureId}.bpmn`): ProcedureCatalog {
+  const process = executableProcess(root, fileName);
+  const processId = String(process.id);
+  const issues: FieldIssue[] = [];
   const properties = camundaProperties(process);
-  const ticketPrefix = properties.ticketPrefix ?? procedureId.replace(/[^a-z]/g, '').slice(0, 3).toUpperCase();
-  if (!/^[A-Z]{2,8}$/.test(ticketPrefix)) {
-    throw new AppError('PROCEDURE_INVALID', `${fileName}: ticketPrefix "${ticketPrefix}" must be 2 to 8 capital letters`);
+  const ticketPrefix = properties.ticketPrefix ?? procedureId.toLowerCase().replace(/[^a-z]/g, '').slice(0, 3).toUpperCase();
+  if (!TICKET_PREFIX.test(ticketPrefix)) {
+    const hint = properties.ticketPrefix === undefined ? ` (derived from procedure id ${procedureId}; set the ticketPrefix property)` : '';
+    issues.push(issue(processId, 'ticket-prefix', `<${processId}> ticketPrefix "${ticketPrefix}" must be 2 to 8 capital letters${hint}`));
   }
-  const nodes = (process.flowElements as ModdleElement[] | undefined) ?? [];
-  const lanes = laneOfNode(process);
-  const startFormKey = nodes.find((node) => node.$type === 'bpmn:StartEvent' && typeof node.formKey === 'string')?.formKey;
+  const language = properties.language ?? 'en';
+  if (!LANGUAGE.test(language)) {
+    issues.push(issue(processId, 'language', `<${processId}> language "${language}" is not a language tag such as "es"`));
+  }
+
+  const lanes = collectLanes(process);
+  const laneOf = new Map(lanes.flatMap(({ lane, nodeIds }) => nodeIds.map((nodeId) => [nodeId, String(lane.id)] as const)));
+  const nodes = flowNodes(process, laneOf);
+  const userTasks: Record<string, UserTaskSpec> = {};
+  const sendTasks: Record<string, SendTaskSpec> = {};
+  const timers: Record<string, TimerSpec> = {};
+  for (const { node, laneId } of nodes) {
+    const id = String(node.id);
+    const catalogued = (target: Record<string, unknown>, value: unknown) => {
+      if (id.includes('.')) issues.push(issue(id, 'id', `element id <${id}> must not contain "."`));
+      target[id] = value;
+    };
+    if (node.$type === 'bpmn:UserTask') catalogued(userTasks, userTask(node, laneId, issues));
+    if (node.$type === 'bpmn:SendTask') catalogued(sendTasks, sendTask(node, issues));
+    const timer = timerOf(node, issues);
+    if (timer) catalogued(timers, timer);
+  }
+  const start = nodes.find(({ node, nested }) => !nested && node.$type === 'bpmn:StartEvent' && typeof node.formKey === 'string');
+  const startFormKey = start ? formKeyOf(start.node, issues) : undefined;
+  if (issues.length) {
+    throw new AppError('PROCEDURE_INVALID', `${fileName}: ${issues.map((i) => i.message).join('; ')}`, issues);
+  }
   return {
     procedureId,
-    processId: String(process.id),
-    name: String(process.name ?? procedureId),
+    processId,
+    name: String(process.name ?? participantOf(root, process)?.name ?? procedureId),
     ticketPrefix,
-    language: properties.language ?? 'en',
-    ...(typeof startFormKey === 'string' ? { startFormKey } : {}),
-    userTasks: Object.fromEntries(nodes.filter((n) => n.$type === 'bpmn:UserTask').map((n) => [n.id, userTask(n, lanes)])),
-    sendTasks: Object.fromEntries(nodes.filter((n) => n.$type === 'bpmn:SendTask').map((n) => [n.id, sendTask(n)])),
+    language,
+    ...(startFormKey !== undefined ? { startFormKey } : {}),
+    lanes: lanes.map(({ lane }) => ({ id: String(lane.id), name: String(lane.name ?? lane.id) })),
+    userTasks,
+    sendTasks,
+    timers,
   };
 }
 
-function userTask(node: ModdleElement, lanes: Map<string, string>): UserTaskSpec {
-  const laneId = lanes.get(String(node.id));
-  const groups = typeof node.candidateGroups === 'string' ? splitList(node.candidateGroups) : laneId ? [laneId] : [];
-  return {
-    id: String(node.id),
-    name: String(node.name ?? node.id),
-    candidateGroups: groups,
-    ...(laneId ? { laneId } : {}),
-    ...(typeof node.formKey === 'string' ? { formKey: node.formKey } : {}),
-    ...(typeof node.assignee === 'string' ? { assignee: node.assignee } : {}),
-  };
-}
-
-function sendTask(node: ModdleElement): SendTaskSpec {
-  const properties = camundaProperties(node);
-  return {
-    id: String(node.id),
-    name: String(node.name ?? node.id),
-    ...(properties.template ? { template: properties.template } : {}),
-    ...(properties.to ? { to: properties.to } : {}),
-  };
-}
-
-function laneOfNode(process: ModdleElement): Map<string, string> {
-  const result = new Map<string, string>();
-  const visitLanes = (laneSets: unknown) => {
-    for (const laneSet of (laneSets as ModdleElement[] | undefined) ?? []) {
-      for (const lane of (laneSet.lanes as ModdleElement[] | undefined) ?? []) {
-        for (const node of (lane.flowNodeRef as ModdleElement[] | undefined) ?? []) result.set(String(node.id), String(lane.id));
-        visitLanes(lane.childLaneSet ? [lane.childLaneSet] : []);
-      }
+/** The name/value pairs of `camunda:properties` in an element's extension elements. */
+export function camundaProperties(element: ModdleElement): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const value of children(element.extensionElements, 'values')) {
+    if (value.$type !== 'camunda:Properties') continue;
+    for (const property of children(value, 'values')) {
+      if (typeof property.name === 'string') result[property.name] = String(property.value ?? '');
     }
-  };
-  visitLanes(process.laneSets);
+  }
   return result;
 }
 
+function executableProcess(root: ModdleElement, fileName: string): ModdleElement {
+  const executable = children(root, 'rootElements').filter((e) => e.$type === 'bpmn:Process' && e.isExecutable === true);
+  const [process] = executable;
+  if (process && executable.length === 1) return process;
+  const path = executable.length ? executable.map((p) => String(p.id)).join(',') : String(root.id ?? 'definitions');
+  const message = executable.length
+    ? `found ${executable.length} executable processes (${path}); a procedure file holds exactly one`
+    : 'no executable process: mark the procedure\'s bpmn:process with isExecutable="true"';
+  throw new AppError('PROCEDURE_INVALID', `${fileName}: ${message}`, [issue(path, 'executable-process', message)]);
+}
+
+function userTask(node: ModdleElement, laneId: string | undefined, issues: FieldIssue[]): UserTaskSpec {
+  const explicit = typeof node.candidateGroups === 'string' ? splitList(node.candidateGroups) : [];
+  const formKey = formKeyOf(node, issues);
+  return {
+    id: String(node.id),
+    name: String(node.name ?? node.id),
+    candidateGroups: explicit.length ? explicit : laneId ? [laneId] : [],
+    ...(laneId ? { laneId } : {}),
+    ...(formKey !== undefined ? { formKey } : {}),
+    ...(typeof node.assignee === 'string' && node.assignee.trim() ? { assignee: node.assignee.trim() } : {}),
+  };
+}
+
+function sendTask(node: ModdleElement, issues: FieldIssue[]): SendTaskSpec {
+  const id = String(node.id);
+  const { template = '', to } = camundaProperties(node);
+  if (!KEY.test(template)) {
+    const problem = template ? `template "${template}" must be a template id (a-z, 0-9, -)` : 'needs a camunda property "template"';
+    issues.push(issue(id, 'template', `send task <${id}> ${problem}`));
+  }
+  return { id, name: String(node.name ?? id), template, ...(to ? { to } : {}) };
+}
+
+function timerOf(node: ModdleElement, issues: FieldIssue[]): TimerSpec | undefined {
+  const definition = children(node, 'eventDefinitions').find((d) => d.$type === 'bpmn:TimerEventDefinition');
+  if (!definition) return undefined;
+  const id = String(node.id);
+  const kinds = (['duration', 'date', 'cycle'] as const).filter((kind) => definition[TIMER_PROPERTY[kind]]);
+  const kind = kinds[0];
+  const value = kind ? String((definition[TIMER_PROPERTY[kind]] as ModdleElement).body ?? '').trim() : '';
+  if (!kind || kinds.length > 1 || !value) {
+    issues.push(issue(id, 'timer', `timer <${id}> needs exactly one non-empty timeDuration, timeDate or timeCycle`));
+  } else if (!validTimerValue(kind, value)) {
+    issues.push(issue(id, 'timer', `timer <${id}> has an invalid ${TIMER_PROPERTY[kind]} "${value}"`));
+  }
+  const boundary = node.$type === 'bpmn:BoundaryEvent';
+  const attachedTo = boundary ? (node.attachedToRef as ModdleElement | undefined)?.id : undefined;
+  return {
+    id,
+    name: String(node.name ?? id),
+    eventType: boundary ? 'boundary' : node.$type === 'bpmn:StartEvent' ? 'start' : 'intermediate',
+    ...(attachedTo ? { attachedToRef: attachedTo } : {}),
+    cancelActivity: boundary && node.cancelActivity !== false,
+    kind: kind ?? 'duration',
+    value,
+  };
+}
+
+
+function validTimerValue(kind: TimerKind, value: string): boolean {
+  if (/^\$\{[\s\S]+\}$/.test(value)) return true;
+  if (kind === 'duration') return ISO_DURATION.test(value);
+  if (kind === 'date') return /^\d{4}-\d{2}-\d{2}(T|$)/.test(value) && !Number.isNaN(Date.parse(value));
+  return /^R\d*\//.test(value);
+}
+
+function formKeyOf(node: ModdleElement, issues: FieldIssue[]): string | undefined {
+  if (typeof node.formKey !== 'string') return undefined;
+  const id = String(node.id);
+  if (!KEY.test(node.formKey)) issues.push(issue(id, 'form-key', `<${id}> camunda:formKey "${node.formKey}" must be a form id (a-z, 0-9, -)`));
+  return node.formKey;
+}
+
+interface Placed {
+  readonly node: ModdleElement;
+  readonly laneId: string | undefined;
+  readonly nested: boolean;
+}
+
+/** Flow nodes of the process and of its sub-processes (which lend their lane to their content). */
+function flowNodes(container: ModdleElement, laneOf: ReadonlyMap<string, string>, inherited?: string, nested = false): Placed[] {
+  return children(container, 'flowElements').flatMap((node) => {
+    const laneId = laneOf.get(String(node.id)) ?? inherited;
+    const inner = node.flowElements ? flowNodes(node, laneOf, laneId, true) : [];
+    return [{ node, laneId, nested }, ...inner];
+  });
+}
+
+/** Every lane in document order (parents before their child lanes) with the ids of its nodes. */
+function collectLanes(process: ModdleElement): { lane: ModdleElement; nodeIds: string[] }[] {
+  const visit = (laneSets: ModdleElement[]): { lane: ModdleElement; nodeIds: string[] }[] =>
+    laneSets.flatMap((set) =>
+      children(set, 'lanes').flatMap((lane) => [
+        { lane, nodeIds: children(lane, 'flowNodeRef').map((node) => String(node.id)) },
+        ...visit(lane.childLaneSet ? [lane.childLaneSet as ModdleElement] : []),
+      ]),
+    );
+  return visit(children(process, 'laneSets'));
+}
+
+function participantOf(root: ModdleElement, process: ModdleElement): ModdleElement | undefined {
+  const collaborations = children(root, 'rootElements').filter((e) => e.$type === 'bpmn:Collaboration');
+  return collaborations.flatMap((c) => children(c, 'participants')).find((p) => p.processRef === process);
+}
+
+function children(element: unknown, property: string): ModdleElement[] {
+  const value = (element as Record<string, unknown> | undefined)?.[property];
+  return Array.isArray(value) ? (value as ModdleElement[]) : [];
+}
+
 function splitList(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
+}
+
+function issue(path: string, reason: string, message: string): FieldIssue {
+  return { path, reason, message };
 }

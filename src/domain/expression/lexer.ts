@@ -1,54 +1,102 @@
 import { AppError } from '../errors.js';
 
-/** A lexical token of the expression language. */
+/** What a token is; keywords are `true false null and or not`. */
+export type TokenKind = 'number' | 'string' | 'name' | 'keyword' | 'op' | 'end';
+
+/** A lexical token; `value` is the decoded text (string tokens without quotes and escapes). */
 export interface Token {
-  readonly kind: 'number' | 'string' | 'name' | 'op' | 'end';
+  readonly kind: TokenKind;
   readonly value: string;
+  /** Zero-based offset of the token's first character in the source. */
   readonly pos: number;
 }
 
-const OPERATORS = ['===', '!==', '==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '+', '-', '*', '/', '%', '(', ')', '[', ']', '.', ',', '?', ':'];
+const KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'and', 'or', 'not']);
+/** Longest first, so `===` wins over `==` and `<=` over `<`. */
+const OPERATORS = [
+  '===',
+  '!==',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '<',
+  '>',
+  '!',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '?',
+  ':',
+];
+const NUMBER = /[0-9]+(?:\.[0-9]+)?/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const SPACE = /\s+/y;
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r' };
 
-/** Splits an expression into tokens; throws EXPRESSION_INVALID naming the position. */
+/** Splits an expression into tokens, ending with one `end` token; throws EXPRESSION_INVALID naming the position. */
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i] as string;
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (/[0-9]/.test(ch)) {
-      const match = /^[0-9]+(\.[0-9]+)?/.exec(source.slice(i)) as RegExpExecArray;
-      tokens.push({ kind: 'number', value: match[0], pos: i });
-      i += match[0].length;
-    } else if (/[A-Za-z_]/.test(ch)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i)) as RegExpExecArray;
-      tokens.push({ kind: 'name', value: match[0], pos: i });
-      i += match[0].length;
+  let pos = 0;
+  while (pos < source.length) {
+    const ch = source.charAt(pos);
+    const space = match(SPACE, source, pos);
+    const number = match(NUMBER, source, pos);
+    const name = match(NAME, source, pos);
+    if (space) {
+      pos += space.length;
+    } else if (number) {
+      tokens.push({ kind: 'number', value: number, pos });
+      pos += number.length;
+    } else if (name) {
+      tokens.push({ kind: KEYWORDS.has(name) ? 'keyword' : 'name', value: name, pos });
+      pos += name.length;
     } else if (ch === '"' || ch === "'") {
-      const { value, next } = readString(source, i);
-      tokens.push({ kind: 'string', value, pos: i });
-      i = next;
+      const { value, end } = readString(source, pos);
+      tokens.push({ kind: 'string', value, pos });
+      pos = end;
     } else {
-      const op = OPERATORS.find((candidate) => source.startsWith(candidate, i));
-      if (!op) throw invalid(source, i, `unexpected character "${ch}"`);
-      tokens.push({ kind: 'op', value: op, pos: i });
-      i += op.length;
+      const op = OPERATORS.find((candidate) => source.startsWith(candidate, pos));
+      if (op === undefined)
+        throw invalid(
+          source,
+          pos,
+          ch === '=' ? 'assignment is not allowed (compare with "==")' : `unexpected character "${ch}"`,
+        );
+      tokens.push({ kind: 'op', value: op, pos });
+      pos += op.length;
     }
   }
   tokens.push({ kind: 'end', value: '', pos: source.length });
   return tokens;
 }
 
-function readString(source: string, start: number): { value: string; next: number } {
-  const quote = source[start];
+function match(pattern: RegExp, source: string, pos: number): string | undefined {
+  pattern.lastIndex = pos;
+  return pattern.exec(source)?.[0];
+}
+
+/** Reads a quoted string starting at `start`; `\n`, `\t`, `\r` are control characters, any other escaped character stands for itself. */
+function readString(source: string, start: number): { value: string; end: number } {
+  const quote = source.charAt(start);
   let value = '';
-  for (let i = start + 1; i < source.length; i++) {
-    const ch = source[i] as string;
-    if (ch === quote) return { value, next: i + 1 };
-    if (ch === '\\' && i + 1 < source.length) {
-      const escaped = source[++i] as string;
-      value += escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped;
+  for (let pos = start + 1; pos < source.length; pos++) {
+    const ch = source.charAt(pos);
+    if (ch === quote) return { value, end: pos + 1 };
+    if (ch === '\\' && pos + 1 < source.length) {
+      pos++;
+      const escaped = source.charAt(pos);
+      value += ESCAPES[escaped] ?? escaped;
     } else {
       value += ch;
     }
@@ -56,7 +104,7 @@ function readString(source: string, start: number): { value: string; next: numbe
   throw invalid(source, start, 'unterminated string');
 }
 
-/** The error every syntax problem raises. */
+/** The error every syntax problem raises: `expression "<source>" invalid at <pos>: <problem>`. */
 export function invalid(source: string, pos: number, problem: string): AppError {
   return new AppError('EXPRESSION_INVALID', `expression "${source}" invalid at ${pos}: ${problem}`);
 }

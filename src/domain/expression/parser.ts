@@ -1,122 +1,188 @@
-import type { Node } from './ast.js';
+import type { AppError } from '../errors.js';
+import {
+  childrenOf,
+  FORBIDDEN_PROPERTIES,
+  type BinaryOperator,
+  type LiteralValue,
+  type Node,
+} from './ast.js';
 import { FUNCTIONS } from './functions.js';
 import { invalid, tokenize, type Token } from './lexer.js';
 
-const MAX_LENGTH = 2000;
-const MAX_DEPTH = 50;
-const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
-const BINARY: Record<string, number> = {
-  '||': 1, or: 1, '&&': 2, and: 2,
-  '==': 3, '!=': 3, '===': 3, '!==': 3,
-  '<': 4, '<=': 4, '>': 4, '>=': 4,
-  '+': 5, '-': 5, '*': 6, '/': 6, '%': 6,
-};
-const KEYWORDS: Record<string, unknown> = { true: true, false: false, null: null };
+/** Longest expression source accepted, in characters. */
+export const MAX_LENGTH = 2000;
+/** Deepest syntax tree (and deepest parser nesting) accepted. */
+export const MAX_DEPTH = 50;
 
-/** Parses an expression (the text between `${` and `}`) into a tree; throws EXPRESSION_INVALID. */
+/** Binding strength of each binary operator; higher binds tighter. */
+const PRECEDENCE: Readonly<Record<BinaryOperator, number>> = {
+  '||': 1,
+  '&&': 2,
+  '==': 3,
+  '!=': 3,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  '+': 5,
+  '-': 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
+};
+const ALIASES = new Map<string, BinaryOperator>([
+  ['or', '||'],
+  ['and', '&&'],
+  ['===', '=='],
+  ['!==', '!='],
+]);
+const LITERALS = new Map<string, LiteralValue>([
+  ['true', true],
+  ['false', false],
+  ['null', null],
+]);
+
+/**
+ * Parses an expression (the text between `${` and `}`) into a syntax tree.
+ * Throws EXPRESSION_INVALID for syntax errors, unknown functions, wrong argument
+ * counts, forbidden property names, and inputs over {@link MAX_LENGTH} or {@link MAX_DEPTH}.
+ */
 export function parse(source: string): Node {
-  if (source.length > MAX_LENGTH) throw invalid(source.slice(0, 40) + '…', 0, `longer than ${MAX_LENGTH} characters`);
-  const parser = new Parser(source, tokenize(source));
-  const node = parser.expression(0);
-  parser.expectEnd();
-  return node;
+  if (source.length > MAX_LENGTH)
+    throw invalid(`${source.slice(0, 40)}…`, MAX_LENGTH, `longer than ${MAX_LENGTH} characters`);
+  return new Parser(source, tokenize(source)).parseAll();
 }
 
+/** Precedence climbing over the token list; `nesting` bounds recursion, `depths` bounds the tree. */
 class Parser {
   private index = 0;
-  constructor(private readonly source: string, private readonly tokens: Token[]) {}
+  private nesting = 0;
+  private readonly depths = new WeakMap<Node, number>();
 
-  expression(depth: number): Node {
-    if (depth > MAX_DEPTH) throw invalid(this.source, this.peek().pos, `nested deeper than ${MAX_DEPTH}`);
-    const test = this.binary(0, depth + 1);
-    if (!this.accept('?')) return test;
-    const then = this.expression(depth + 1);
-    this.expect(':');
-    return { type: 'conditional', test, then, otherwise: this.expression(depth + 1) };
+  constructor(
+    private readonly source: string,
+    private readonly tokens: readonly Token[],
+  ) {}
+
+  parseAll(): Node {
+    const node = this.expression();
+    const rest = this.peek();
+    if (rest.kind !== 'end') throw this.error(rest, `unexpected "${rest.value}"`);
+    return node;
   }
 
-  expectEnd(): void {
-    const token = this.peek();
-    if (token.kind !== 'end') throw invalid(this.source, token.pos, `unexpected "${token.value}"`);
+  private expression(): Node {
+    const start = this.enter();
+    let node = this.binary(0);
+    if (this.accept('?')) {
+      const then = this.expression();
+      this.expect(':');
+      node = this.make({ type: 'conditional', test: node, then, otherwise: this.expression() }, start);
+    }
+    this.nesting--;
+    return node;
   }
 
-  private binary(minPrecedence: number, depth: number): Node {
-    let left = this.unary(depth);
+  private binary(minPrecedence: number): Node {
+    let left = this.unary();
     for (;;) {
       const token = this.peek();
-      const precedence = token.kind === 'op' || token.kind === 'name' ? BINARY[token.value] : undefined;
-      if (precedence === undefined || precedence <= minPrecedence) return left;
+      const op = binaryOperator(token);
+      if (op === undefined || PRECEDENCE[op] <= minPrecedence) return left;
       this.index++;
-      const right = this.binary(precedence, depth + 1);
-      left = { type: 'binary', op: normalize(token.value), left, right };
+      const right = this.binary(PRECEDENCE[op]);
+      left = this.make({ type: 'binary', op, left, right }, token);
     }
   }
 
-  private unary(depth: number): Node {
+  private unary(): Node {
     const token = this.peek();
-    if (token.value === '!' || token.value === 'not' || (token.kind === 'op' && token.value === '-')) {
-      this.index++;
-      return { type: 'unary', op: token.value === '-' ? '-' : '!', operand: this.unary(depth + 1) };
-    }
-    return this.postfix(this.primary(depth), depth);
+    const negate =
+      (token.kind === 'op' && token.value === '!') || (token.kind === 'keyword' && token.value === 'not');
+    if (!negate && !(token.kind === 'op' && token.value === '-')) return this.postfix(this.primary());
+    this.enter();
+    this.index++;
+    const operand = this.unary();
+    this.nesting--;
+    return this.make({ type: 'unary', op: negate ? '!' : '-', operand }, token);
   }
 
-  private postfix(node: Node, depth: number): Node {
+  private postfix(node: Node): Node {
     for (;;) {
+      const token = this.peek();
       if (this.accept('.')) {
         const name = this.next();
-        if (name.kind !== 'name') throw invalid(this.source, name.pos, 'property name expected after "."');
-        node = { type: 'member', object: node, property: { type: 'literal', value: this.safeName(name) } };
+        if (name.kind !== 'name' && name.kind !== 'keyword')
+          throw this.error(name, 'property name expected after "."');
+        node = this.make(
+          { type: 'member', object: node, property: { type: 'literal', value: this.allowed(name) } },
+          token,
+        );
       } else if (this.accept('[')) {
-        node = { type: 'member', object: node, property: this.expression(depth + 1) };
+        const property = this.expression();
+        if (property.type === 'literal' && FORBIDDEN_PROPERTIES.has(String(property.value))) {
+          throw this.error(token, `property "${String(property.value)}" is not allowed`);
+        }
         this.expect(']');
+        node = this.make({ type: 'member', object: node, property }, token);
       } else {
         return node;
       }
     }
   }
 
-  private primary(depth: number): Node {
+  private primary(): Node {
     const token = this.next();
     if (token.kind === 'number') return { type: 'literal', value: Number(token.value) };
-    if (token.kind === 'string') return { type: 'literal', value: this.checkString(token) };
+    if (token.kind === 'string') return { type: 'literal', value: token.value };
+    const literal = token.kind === 'keyword' ? LITERALS.get(token.value) : undefined;
+    if (literal !== undefined) return { type: 'literal', value: literal };
+    if (token.kind === 'name')
+      return this.peek().value === '(' ? this.call(token) : { type: 'name', name: this.allowed(token) };
     if (token.kind === 'op' && token.value === '(') {
-      const inner = this.expression(depth + 1);
+      const inner = this.expression();
       this.expect(')');
       return inner;
     }
-    if (token.kind === 'name') {
-      if (token.value in KEYWORDS) return { type: 'literal', value: KEYWORDS[token.value] };
-      if (this.peek().value === '(') return this.call(token, depth);
-      return { type: 'name', name: this.safeName(token) };
-    }
-    throw invalid(this.source, token.pos, token.kind === 'end' ? 'unexpected end' : `unexpected "${token.value}"`);
+    throw this.error(token, token.kind === 'end' ? 'unexpected end' : `unexpected "${token.value}"`);
   }
 
-  private call(token: Token, depth: number): Node {
-    if (!Object.hasOwn(FUNCTIONS, token.value)) throw invalid(this.source, token.pos, `unknown function "${token.value}"`);
+  private call(name: Token): Node {
+    const fn = FUNCTIONS.get(name.value);
+    if (fn === undefined) throw this.error(name, `unknown function "${name.value}"`);
     this.expect('(');
     const args: Node[] = [];
     if (!this.accept(')')) {
-      do args.push(this.expression(depth + 1));
+      do args.push(this.expression());
       while (this.accept(','));
       this.expect(')');
     }
-    return { type: 'call', fn: token.value, args };
+    if (args.length !== fn.length)
+      throw this.error(name, `${name.value}() takes ${fn.length} argument(s), got ${args.length}`);
+    return this.make({ type: 'call', fn: name.value, args }, name);
   }
 
-  private safeName(token: Token): string {
-    if (FORBIDDEN.has(token.value)) throw invalid(this.source, token.pos, `"${token.value}" is not allowed`);
-    return token.value;
+  private allowed(name: Token): string {
+    if (FORBIDDEN_PROPERTIES.has(name.value)) throw this.error(name, `"${name.value}" is not allowed`);
+    return name.value;
   }
 
-  private checkString(token: Token): string {
-    if (FORBIDDEN.has(token.value)) throw invalid(this.source, token.pos, `"${token.value}" is not allowed`);
-    return token.value;
+  /** Records the node's depth and rejects trees deeper than MAX_DEPTH. */
+  private make(node: Node, at: Token): Node {
+    const depth = 1 + Math.max(0, ...childrenOf(node).map((child) => this.depths.get(child) ?? 1));
+    if (depth > MAX_DEPTH) throw this.error(at, `nested deeper than ${MAX_DEPTH} levels`);
+    this.depths.set(node, depth);
+    return node;
+  }
+
+  private enter(): Token {
+    const token = this.peek();
+    if (++this.nesting > MAX_DEPTH) throw this.error(token, `nested deeper than ${MAX_DEPTH} levels`);
+    return token;
   }
 
   private peek(): Token {
-    return this.tokens[this.index] as Token;
+    return this.tokens[Math.min(this.index, this.tokens.length - 1)] as Token;
   }
 
   private next(): Token {
@@ -134,14 +200,23 @@ class Parser {
 
   private expect(op: string): void {
     const token = this.peek();
-    if (!this.accept(op)) throw invalid(this.source, token.pos, token.kind === 'end' ? `unexpected end, "${op}" expected` : `"${op}" expected`);
+    if (!this.accept(op))
+      throw this.error(
+        token,
+        token.kind === 'end' ? `unexpected end, "${op}" expected` : `"${op}" expected, got "${token.value}"`,
+      );
+  }
+
+  private error(token: Token, problem: string): AppError {
+    return invalid(this.source, token.pos, problem);
   }
 }
 
-function normalize(op: string): string {
-  if (op === 'or') return '||';
-  if (op === 'and') return '&&';
-  if (op === '===') return '==';
-  if (op === '!==') return '!=';
-  return op;
+function binaryOperator(token: Token): BinaryOperator | undefined {
+  if (token.kind === 'keyword') return ALIASES.get(token.value);
+  if (token.kind !== 'op') return undefined;
+  return (
+    ALIASES.get(token.value) ??
+    (Object.hasOwn(PRECEDENCE, token.value) ? (token.value as BinaryOperator) : undefined)
+  );
 }
