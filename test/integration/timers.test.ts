@@ -46,7 +46,7 @@ describe('SLA timers through Agenda', () => {
       await new Promise((resolve) => setTimeout(resolve, 800));
       const later = await second.call('supervisor', 'GET', `/api/instances/${started.body.id}`);
       expect(firedEvents(later)).toHaveLength(1);
-      expect(view.body.instance.status).toBe('running');
+      expect(view!.body.instance.status).toBe('running');
     } finally {
       await second.stop();
     }

@@ -129,7 +129,7 @@ export function buildCatalog(root: ModdleElement, procedureId: string, fileName 
   return {
     procedureId,
     processId,
-    name: String(process.name ?? participantOf(root, process)?.name ?? procedureId),
+    name: nameOf(process) ?? nameOf(participantOf(root, process)) ?? procedureId,
     ticketPrefix,
     language,
     ...(startFormKey !== undefined ? { startFormKey } : {}),
@@ -261,6 +261,10 @@ function participantOf(root: ModdleElement, process: ModdleElement): ModdleEleme
 function children(element: unknown, property: string): ModdleElement[] {
   const value = (element as Record<string, unknown> | undefined)?.[property];
   return Array.isArray(value) ? (value as ModdleElement[]) : [];
+}
+
+function nameOf(element: ModdleElement | undefined): string | undefined {
+  return typeof element?.name === 'string' && element.name.trim() ? element.name.trim() : undefined;
 }
 
 function splitList(value: string): string[] {
