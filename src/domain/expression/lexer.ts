@@ -13,32 +13,7 @@ export interface Token {
 
 const KEYWORDS: ReadonlySet<string> = new Set(['true', 'false', 'null', 'and', 'or', 'not']);
 /** Longest first, so `===` wins over `==` and `<=` over `<`. */
-const OPERATORS = [
-  '===',
-  '!==',
-  '==',
-  '!=',
-  '<=',
-  '>=',
-  '&&',
-  '||',
-  '<',
-  '>',
-  '!',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '(',
-  ')',
-  '[',
-  ']',
-  '.',
-  ',',
-  '?',
-  ':',
-];
+const OPERATORS = '=== !== == != <= >= && || < > ! + - * / % ( ) [ ] . , ? :'.split(' ');
 const NUMBER = /[0-9]+(?:\.[0-9]+)?/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const SPACE = /\s+/y;
