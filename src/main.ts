@@ -34,13 +34,21 @@ export interface RunningApp {
   readonly url: string;
   readonly config: Config;
   readonly logger: Logger;
-  readonly services: { definitions: DefinitionsService; instances: InstanceService; tasks: TaskService; timers: TimerService };
+  readonly services: {
+    definitions: DefinitionsService;
+    instances: InstanceService;
+    tasks: TaskService;
+    timers: TimerService;
+  };
   readonly database: Database;
   stop(): Promise<void>;
 }
 
 /** Wires the concrete adapters and starts the database, scheduler and HTTP server. */
-export async function startApp(config: Config = loadConfig(), clock: Clock = systemClock): Promise<RunningApp> {
+export async function startApp(
+  config: Config = loadConfig(),
+  clock: Clock = systemClock,
+): Promise<RunningApp> {
   const logger = pino({ level: config.logLevel, base: { app: 'helpdesk-runner' } });
   const embedded = config.mongoUri
     ? undefined
@@ -66,7 +74,17 @@ export async function startApp(config: Config = loadConfig(), clock: Clock = sys
     clock,
   });
   const ticketNumbers = new MongoTicketNumbers(models);
-  const instances = new InstanceService({ definitions, engine, log, store, tasks, outbox, forms, ticketNumbers, clock });
+  const instances = new InstanceService({
+    definitions,
+    engine,
+    log,
+    store,
+    tasks,
+    outbox,
+    forms,
+    ticketNumbers,
+    clock,
+  });
   const taskService = new TaskService({ definitions, engine, log, tasks, forms, clock });
   const timers = new TimerService({ definitions, engine, log, clock });
 
@@ -81,7 +99,10 @@ export async function startApp(config: Config = loadConfig(), clock: Clock = sys
     logger,
     health: {
       check: async () => ({
-        database: await database.connection.db!.command({ ping: 1 }).then(() => 'up' as const, () => 'down' as const),
+        database: await database.connection.db!.command({ ping: 1 }).then(
+          () => 'up' as const,
+          () => 'down' as const,
+        ),
         scheduler: scheduler.isRunning() ? 'running' : 'stopped',
       }),
     },
@@ -90,7 +111,10 @@ export async function startApp(config: Config = loadConfig(), clock: Clock = sys
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
-  logger.info({ url, database: config.mongoUri ? 'MONGODB_URI' : 'embedded FerretDB' }, 'helpdesk runner listening');
+  logger.info(
+    { url, database: config.mongoUri ? 'MONGODB_URI' : 'embedded FerretDB' },
+    'helpdesk runner listening',
+  );
   if (config.generatedAdminToken) {
     logger.warn('no HELPDESK_API_TOKENS configured; generated a one-off admin token for this run');
     process.stdout.write(`\nAdmin API token for this run: ${config.generatedAdminToken}\n\n`);
@@ -121,7 +145,10 @@ async function deployDirectory(dir: string, definitions: DefinitionsService, log
     try {
       const xml = await readFile(path.join(dir, file), 'utf8');
       const { version, created } = await definitions.deploy(procedureId, xml, LOADER, file);
-      logger.info({ procedure: procedureId, version: version.version, created, warnings: version.warnings.length }, 'procedure loaded');
+      logger.info(
+        { procedure: procedureId, version: version.version, created, warnings: version.warnings.length },
+        'procedure loaded',
+      );
     } catch (error) {
       logger.error({ err: error, file }, `procedure file ${file} was not deployed`);
     }
@@ -144,7 +171,9 @@ if (isEntryPoint) {
       process.once('SIGTERM', shutdown);
     },
     (error: unknown) => {
-      process.stderr.write(`helpdesk runner failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `helpdesk runner failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       process.exit(1);
     },
   );

@@ -41,13 +41,22 @@ export function buildTransition(step: StepContext, outcome: RunOutcome): Transit
     openTasks,
     closeTasks: closedTasks(step, openTaskIds),
     assign: [],
-    scheduleTimers: timers.filter((timer) => !previous.timers.some((p) => p.executionId === timer.executionId)),
+    scheduleTimers: timers.filter(
+      (timer) => !previous.timers.some((p) => p.executionId === timer.executionId),
+    ),
     cancelTimers: previous.timers
       .filter((timer) => !timers.some((t) => t.executionId === timer.executionId))
       .map((timer) => timer.executionId),
     outbox: outboxMessages(step, outcome, seq),
   };
-  const event = { instanceId: previous.id, seq, type: step.type, actor: step.actor.id, at: now, data: step.data };
+  const event = {
+    instanceId: previous.id,
+    seq,
+    type: step.type,
+    actor: step.actor.id,
+    at: now,
+    data: step.data,
+  };
   return { event, head, effects };
 }
 
@@ -55,9 +64,24 @@ export function buildTransition(step: StepContext, outcome: RunOutcome): Transit
 export function bookkeepingTransition(step: StepContext, effects: Partial<TransitionEffects>): Transition {
   const seq = step.previous.seq + 1;
   return {
-    event: { instanceId: step.previous.id, seq, type: step.type, actor: step.actor.id, at: step.now, data: step.data },
+    event: {
+      instanceId: step.previous.id,
+      seq,
+      type: step.type,
+      actor: step.actor.id,
+      at: step.now,
+      data: step.data,
+    },
     head: { ...step.previous, seq, updatedAt: step.now },
-    effects: { openTasks: [], closeTasks: [], assign: [], scheduleTimers: [], cancelTimers: [], outbox: [], ...effects },
+    effects: {
+      openTasks: [],
+      closeTasks: [],
+      assign: [],
+      scheduleTimers: [],
+      cancelTimers: [],
+      outbox: [],
+      ...effects,
+    },
   };
 }
 
@@ -69,7 +93,10 @@ export function taskId(instanceId: string, executionId: string): string {
 function nextTimers(previous: readonly PendingTimer[], outcome: RunOutcome, now: Date): PendingTimer[] {
   return outcome.armedTimers.map(({ timeoutMs, ...timer }) => {
     const known = previous.find((p) => p.executionId === timer.executionId);
-    return { ...timer, dueAt: known ? new Date(known.dueAt) : new Date(now.getTime() + Math.max(0, timeoutMs)) };
+    return {
+      ...timer,
+      dueAt: known ? new Date(known.dueAt) : new Date(now.getTime() + Math.max(0, timeoutMs)),
+    };
   });
 }
 
@@ -79,7 +106,9 @@ function newTasks(step: StepContext, outcome: RunOutcome, timers: readonly Pendi
     .filter((task) => !previous.openTaskIds.includes(taskId(previous.id, task.executionId)))
     .map((task) => {
       const spec = catalog.userTasks[task.activityId];
-      const due = timers.filter((t) => t.attachedTo === task.activityId).map((t) => new Date(t.dueAt).getTime());
+      const due = timers
+        .filter((t) => t.attachedTo === task.activityId)
+        .map((t) => new Date(t.dueAt).getTime());
       return {
         id: taskId(previous.id, task.executionId),
         instanceId: previous.id,

@@ -24,7 +24,12 @@ export class DefinitionsService {
   ) {}
 
   /** Parses and stores the XML as the next version, unless it equals the current one. */
-  async deploy(procedureId: string, xml: string, actor: Actor, fileName = `${procedureId}.bpmn`): Promise<DeployResult> {
+  async deploy(
+    procedureId: string,
+    xml: string,
+    actor: Actor,
+    fileName = `${procedureId}.bpmn`,
+  ): Promise<DeployResult> {
     if (!PROCEDURE_ID.test(procedureId)) {
       throw new AppError('BAD_REQUEST', `procedure id <${procedureId}> must be kebab-case (a-z, 0-9, -)`);
     }
@@ -73,16 +78,26 @@ export class DefinitionsService {
   private async checkForms(catalog: ProcedureVersion['catalog'], fileName: string): Promise<void> {
     const keys = [
       ...(catalog.startFormKey ? [{ path: 'start', formKey: catalog.startFormKey }] : []),
-      ...Object.values(catalog.userTasks).flatMap((task) => (task.formKey ? [{ path: task.id, formKey: task.formKey }] : [])),
+      ...Object.values(catalog.userTasks).flatMap((task) =>
+        task.formKey ? [{ path: task.id, formKey: task.formKey }] : [],
+      ),
     ];
     const missing: FieldIssue[] = [];
     for (const { path, formKey } of keys) {
       if (!(await this.deps.forms.exists(formKey))) {
-        missing.push({ path, reason: 'form-missing', message: `<${path}> uses form <${formKey}>, which is not in forms/` });
+        missing.push({
+          path,
+          reason: 'form-missing',
+          message: `<${path}> uses form <${formKey}>, which is not in forms/`,
+        });
       }
     }
     if (missing.length) {
-      throw new AppError('PROCEDURE_INVALID', `${fileName}: ${missing.map((issue) => issue.message).join('; ')}`, missing);
+      throw new AppError(
+        'PROCEDURE_INVALID',
+        `${fileName}: ${missing.map((issue) => issue.message).join('; ')}`,
+        missing,
+      );
     }
   }
 }

@@ -39,7 +39,9 @@ export class InstanceService {
     requireRole(actor, 'agent');
     const definition = await this.deps.definitions.current(procedureId);
     const { catalog } = definition;
-    const variables = catalog.startFormKey ? await this.deps.forms.validate(catalog.startFormKey, input ?? {}) : {};
+    const variables = catalog.startFormKey
+      ? await this.deps.forms.validate(catalog.startFormKey, input ?? {})
+      : {};
     if (!catalog.startFormKey) assertEmpty(input, `procedure <${procedureId}> has no start form`);
     const now = this.deps.clock.now();
     const businessKey = await this.deps.ticketNumbers.next(catalog.ticketPrefix, now.getUTCFullYear());
@@ -63,7 +65,10 @@ export class InstanceService {
       updatedAt: now,
     };
     const data = { definitionId: definition.id, businessKey, variables };
-    const transition = buildTransition({ previous, catalog, actor, now, type: 'instance.started', data }, outcome);
+    const transition = buildTransition(
+      { previous, catalog, actor, now, type: 'instance.started', data },
+      outcome,
+    );
     await this.deps.log.commit(transition);
     return transition.head;
   }
@@ -107,7 +112,13 @@ export class InstanceService {
         completedActivities: [],
         activeActivities: [],
       };
-      const step = { previous, catalog: definition.catalog, actor, now: this.deps.clock.now(), type: 'instance.cancelled' };
+      const step = {
+        previous,
+        catalog: definition.catalog,
+        actor,
+        now: this.deps.clock.now(),
+        type: 'instance.cancelled',
+      };
       const transition = buildTransition({ ...step, data: { reason } }, outcome);
       await this.deps.log.commit(transition);
       return transition.head;

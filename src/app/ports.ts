@@ -1,4 +1,11 @@
-import type { InstanceEvent, InstanceRecord, OutboxMessage, PendingTimer, TaskRecord, TaskStatus } from '../domain/instance.js';
+import type {
+  InstanceEvent,
+  InstanceRecord,
+  OutboxMessage,
+  PendingTimer,
+  TaskRecord,
+  TaskStatus,
+} from '../domain/instance.js';
 import type { ProcedureVersion } from '../domain/procedure.js';
 
 /** Deployed procedure versions (immutable once stored). */
@@ -14,7 +21,13 @@ export interface DefinitionRepository {
 /** Side effects a transition has on the read models; re-applying them must be harmless. */
 export interface TransitionEffects {
   readonly openTasks: readonly TaskRecord[];
-  readonly closeTasks: readonly { id: string; status: TaskStatus; at: Date; by?: string; data?: Record<string, unknown> }[];
+  readonly closeTasks: readonly {
+    id: string;
+    status: TaskStatus;
+    at: Date;
+    by?: string;
+    data?: Record<string, unknown>;
+  }[];
   readonly assign: readonly { id: string; assignee: string | null }[];
   readonly scheduleTimers: readonly PendingTimer[];
   readonly cancelTimers: readonly string[];

@@ -59,7 +59,8 @@ export class TaskService {
   async claim(taskId: string, actor: Actor): Promise<TaskRecord> {
     return this.bookkeeping(taskId, actor, 'task.claimed', (task) => {
       if (task.assignee === actor.id) return null;
-      if (task.assignee) throw new AppError('CONFLICT', `task <${task.id}> is already assigned to ${task.assignee}`);
+      if (task.assignee)
+        throw new AppError('CONFLICT', `task <${task.id}> is already assigned to ${task.assignee}`);
       assertOffered(task, actor);
       return actor.id;
     });
@@ -84,14 +85,19 @@ export class TaskService {
       const previous = await this.deps.log.load(initial.instanceId);
       const task = await this.openTask(taskId, previous);
       assertMayComplete(task, actor);
-      const data = task.formKey ? await this.deps.forms.validate(task.formKey, input ?? {}) : emptyData(input, task);
+      const data = task.formKey
+        ? await this.deps.forms.validate(task.formKey, input ?? {})
+        : emptyData(input, task);
       const definition = await this.deps.definitions.byId(previous.definitionId);
       const action = { kind: 'complete-task' as const, executionId: task.executionId, data };
       const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
       const now = this.deps.clock.now();
       const step = { previous, catalog: definition.catalog, actor, now, type: 'task.completed' };
       const eventData = { taskId, activityId: task.activityId, data };
-      const transition = buildTransition({ ...step, data: eventData, completedTask: { id: taskId, data } }, outcome);
+      const transition = buildTransition(
+        { ...step, data: eventData, completedTask: { id: taskId, data } },
+        outcome,
+      );
       await this.deps.log.commit(transition);
       return transition.head;
     });
@@ -112,9 +118,12 @@ export class TaskService {
       if (assignee === null) return task;
       const definition = await this.deps.definitions.byId(previous.definitionId);
       const step = { previous, catalog: definition.catalog, actor, now: this.deps.clock.now(), type };
-      const transition = bookkeepingTransition({ ...step, data: { taskId, assignee: assignee || null } }, {
-        assign: [{ id: taskId, assignee: assignee || null }],
-      });
+      const transition = bookkeepingTransition(
+        { ...step, data: { taskId, assignee: assignee || null } },
+        {
+          assign: [{ id: taskId, assignee: assignee || null }],
+        },
+      );
       await this.deps.log.commit(transition);
       return this.find(taskId);
     });
@@ -130,19 +139,27 @@ export class TaskService {
   private async openTask(taskId: string, head: InstanceRecord): Promise<TaskRecord> {
     const task = await this.find(taskId);
     if (task.status !== 'open' || !head.openTaskIds.includes(taskId)) {
-      throw new AppError('TASK_NOT_OPEN', `task <${taskId}> is ${task.status === 'open' ? 'no longer open' : task.status}`);
+      throw new AppError(
+        'TASK_NOT_OPEN',
+        `task <${taskId}> is ${task.status === 'open' ? 'no longer open' : task.status}`,
+      );
     }
     return task;
   }
 }
 
 function isOffered(task: TaskRecord, actor: Actor): boolean {
-  return task.candidateGroups.length === 0 || task.candidateGroups.some((group) => actor.groups.includes(group));
+  return (
+    task.candidateGroups.length === 0 || task.candidateGroups.some((group) => actor.groups.includes(group))
+  );
 }
 
 function assertOffered(task: TaskRecord, actor: Actor): void {
   if (!isOffered(task, actor) && !hasRole(actor, 'admin')) {
-    throw new AppError('TASK_NOT_OFFERED_TO_YOU', `task <${task.id}> is offered to ${task.candidateGroups.join(', ')}`);
+    throw new AppError(
+      'TASK_NOT_OFFERED_TO_YOU',
+      `task <${task.id}> is offered to ${task.candidateGroups.join(', ')}`,
+    );
   }
 }
 

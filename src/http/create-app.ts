@@ -46,7 +46,9 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api', api);
 
   app.use((req, res) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}`, details: [] } });
+    res
+      .status(404)
+      .json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}`, details: [] } });
   });
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/harness.js';
 
-const intake = { requesterName: 'Ana', requesterEmail: 'ana@example.org', phone: '555 123 4567', channel: 'phone' };
+const intake = {
+  requesterName: 'Ana',
+  requesterEmail: 'ana@example.org',
+  phone: '555 123 4567',
+  channel: 'phone',
+};
 const RACES = 20;
 
 describe('two app processes against one database', () => {
@@ -19,7 +24,9 @@ describe('two app processes against one database', () => {
 
   test(`given ${RACES} tasks, when each is completed twice at once through two apps, then exactly one wins each race`, async () => {
     const instances = await Promise.all(
-      Array.from({ length: RACES }, () => a.call('agentL1', 'POST', '/api/procedures/review-request/instances', intake)),
+      Array.from({ length: RACES }, () =>
+        a.call('agentL1', 'POST', '/api/procedures/review-request/instances', intake),
+      ),
     );
     const statuses: number[][] = [];
     for (const instance of instances) {

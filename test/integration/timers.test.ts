@@ -20,7 +20,9 @@ describe('SLA timers through Agenda', () => {
       expect(firedEvents(later)).toHaveLength(1);
       expect(firedEvents(view)[0]).toMatchObject({ actor: 'system:timer', data: { activityId: 'warn' } });
       expect(later.body.messages.map((m: any) => m.template)).toEqual(['escalation-notice']);
-      expect(later.body.tasks.filter((t: any) => t.status === 'open').map((t: any) => t.activityId)).toEqual(['work']);
+      expect(later.body.tasks.filter((t: any) => t.status === 'open').map((t: any) => t.activityId)).toEqual([
+        'work',
+      ]);
       expect(later.body.instance.timers.map((t: any) => t.activityId)).toEqual(['breach']);
 
       const work = later.body.tasks.find((t: any) => t.activityId === 'work');

@@ -9,9 +9,24 @@ export const FIXTURES = path.resolve('test/fixtures');
 /** Tokens of the test users; groups are the lane ids used by the fixtures. */
 export const USERS = {
   analyst: { token: 'analyst-token-0123456789', user: 'ana', roles: ['analyst'], groups: [] },
-  agentL1: { token: 'agent-l1-token-0123456789', user: 'luis', roles: ['agent'], groups: ['l1', 'central-desk'] },
-  agentL1b: { token: 'agent-l1b-token-0123456789', user: 'lucia', roles: ['agent'], groups: ['l1', 'central-desk'] },
-  agentL2: { token: 'agent-l2-token-0123456789', user: 'marta', roles: ['agent'], groups: ['l2', 'specialised-desk'] },
+  agentL1: {
+    token: 'agent-l1-token-0123456789',
+    user: 'luis',
+    roles: ['agent'],
+    groups: ['l1', 'central-desk'],
+  },
+  agentL1b: {
+    token: 'agent-l1b-token-0123456789',
+    user: 'lucia',
+    roles: ['agent'],
+    groups: ['l1', 'central-desk'],
+  },
+  agentL2: {
+    token: 'agent-l2-token-0123456789',
+    user: 'marta',
+    roles: ['agent'],
+    groups: ['l2', 'specialised-desk'],
+  },
   supervisor: { token: 'supervisor-token-0123456789', user: 'sofia', roles: ['supervisor'], groups: [] },
   admin: { token: 'admin-token-0123456789', user: 'root', roles: ['admin'], groups: [] },
 } as const;
@@ -47,7 +62,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 export class TestApp {
   constructor(readonly app: RunningApp) {}
 
-  async call(user: UserName | null, method: string, url: string, body?: unknown, contentType = 'application/json') {
+  async call(
+    user: UserName | null,
+    method: string,
+    url: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ) {
     const headers: Record<string, string> = {};
     if (user) headers.authorization = `Bearer ${USERS[user].token}`;
     if (body !== undefined) headers['content-type'] = contentType;

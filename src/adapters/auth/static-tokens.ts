@@ -42,10 +42,12 @@ export function parseTokenEntries(json: string): TokenEntry[] {
     if (typeof entry.token !== 'string' || entry.token.length < 16) {
       throw new Error(`HELPDESK_API_TOKENS[${index}]: token must be a string of at least 16 characters`);
     }
-    if (typeof entry.user !== 'string' || !entry.user) throw new Error(`HELPDESK_API_TOKENS[${index}]: user missing`);
+    if (typeof entry.user !== 'string' || !entry.user)
+      throw new Error(`HELPDESK_API_TOKENS[${index}]: user missing`);
     const roles = entry.roles ?? [];
     const unknown = roles.filter((role) => !ROLES.includes(role));
-    if (unknown.length) throw new Error(`HELPDESK_API_TOKENS[${index}]: unknown role(s) ${unknown.join(', ')}`);
+    if (unknown.length)
+      throw new Error(`HELPDESK_API_TOKENS[${index}]: unknown role(s) ${unknown.join(', ')}`);
     return { token: entry.token, user: entry.user, roles, groups: entry.groups ?? [] };
   });
 }

@@ -65,7 +65,8 @@ const KEY = /^[a-z0-9][a-z0-9-]*$/;
 const TICKET_PREFIX = /^[A-Z]{2,8}$/;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const TIMER_PROPERTY = { duration: 'timeDuration', date: 'timeDate', cycle: 'timeCycle' } as const;
-const ISO_DURATION = /^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+const ISO_DURATION =
+  /^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
 
 /**
  * Extracts the catalog of a parsed `bpmn:definitions`, enforcing the authoring
@@ -89,23 +90,50 @@ const ISO_DURATION = /^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(
  *
  * Element ids become object keys, so ids of cataloged elements may not contain `.`.
  */
-export function buildCatalog(root: ModdleElement, procedureId: string, fileName = `${procedureId}.bpmn`): ProcedureCatalog {
+export function buildCatalog(
+  root: ModdleElement,
+  procedureId: string,
+  fileName = `${procedureId}.bpmn`,
+): ProcedureCatalog {
   const process = executableProcess(root, fileName);
   const processId = String(process.id);
   const issues: FieldIssue[] = [];
   const properties = camundaProperties(process);
-  const ticketPrefix = properties.ticketPrefix ?? procedureId.toLowerCase().replace(/[^a-z]/g, '').slice(0, 3).toUpperCase();
+  const ticketPrefix =
+    properties.ticketPrefix ??
+    procedureId
+      .toLowerCase()
+      .replace(/[^a-z]/g, '')
+      .slice(0, 3)
+      .toUpperCase();
   if (!TICKET_PREFIX.test(ticketPrefix)) {
-    const hint = properties.ticketPrefix === undefined ? ` (derived from procedure id ${procedureId}; set the ticketPrefix property)` : '';
-    issues.push(issue(processId, 'ticket-prefix', `<${processId}> ticketPrefix "${ticketPrefix}" must be 2 to 8 capital letters${hint}`));
+    const hint =
+      properties.ticketPrefix === undefined
+        ? ` (derived from procedure id ${procedureId}; set the ticketPrefix property)`
+        : '';
+    issues.push(
+      issue(
+        processId,
+        'ticket-prefix',
+        `<${processId}> ticketPrefix "${ticketPrefix}" must be 2 to 8 capital letters${hint}`,
+      ),
+    );
   }
   const language = properties.language ?? 'en';
   if (!LANGUAGE.test(language)) {
-    issues.push(issue(processId, 'language', `<${processId}> language "${language}" is not a language tag such as "es"`));
+    issues.push(
+      issue(
+        processId,
+        'language',
+        `<${processId}> language "${language}" is not a language tag such as "es"`,
+      ),
+    );
   }
 
   const lanes = collectLanes(process);
-  const laneOf = new Map(lanes.flatMap(({ lane, nodeIds }) => nodeIds.map((nodeId) => [nodeId, String(lane.id)] as const)));
+  const laneOf = new Map(
+    lanes.flatMap(({ lane, nodeIds }) => nodeIds.map((nodeId) => [nodeId, String(lane.id)] as const)),
+  );
   const nodes = flowNodes(process, laneOf);
   const userTasks: Record<string, UserTaskSpec> = {};
   const sendTasks: Record<string, SendTaskSpec> = {};
@@ -121,10 +149,16 @@ export function buildCatalog(root: ModdleElement, procedureId: string, fileName 
     const timer = timerOf(node, issues);
     if (timer) catalogued(timers, timer);
   }
-  const start = nodes.find(({ node, nested }) => !nested && node.$type === 'bpmn:StartEvent' && typeof node.formKey === 'string');
+  const start = nodes.find(
+    ({ node, nested }) => !nested && node.$type === 'bpmn:StartEvent' && typeof node.formKey === 'string',
+  );
   const startFormKey = start ? formKeyOf(start.node, issues) : undefined;
   if (issues.length) {
-    throw new AppError('PROCEDURE_INVALID', `${fileName}: ${issues.map((i) => i.message).join('; ')}`, issues);
+    throw new AppError(
+      'PROCEDURE_INVALID',
+      `${fileName}: ${issues.map((i) => i.message).join('; ')}`,
+      issues,
+    );
   }
   return {
     procedureId,
@@ -153,14 +187,20 @@ export function camundaProperties(element: ModdleElement): Record<string, string
 }
 
 function executableProcess(root: ModdleElement, fileName: string): ModdleElement {
-  const executable = children(root, 'rootElements').filter((e) => e.$type === 'bpmn:Process' && e.isExecutable === true);
+  const executable = children(root, 'rootElements').filter(
+    (e) => e.$type === 'bpmn:Process' && e.isExecutable === true,
+  );
   const [process] = executable;
   if (process && executable.length === 1) return process;
-  const path = executable.length ? executable.map((p) => String(p.id)).join(',') : String(root.id ?? 'definitions');
+  const path = executable.length
+    ? executable.map((p) => String(p.id)).join(',')
+    : String(root.id ?? 'definitions');
   const message = executable.length
     ? `found ${executable.length} executable processes (${path}); a procedure file holds exactly one`
     : 'no executable process: mark the procedure\'s bpmn:process with isExecutable="true"';
-  throw new AppError('PROCEDURE_INVALID', `${fileName}: ${message}`, [issue(path, 'executable-process', message)]);
+  throw new AppError('PROCEDURE_INVALID', `${fileName}: ${message}`, [
+    issue(path, 'executable-process', message),
+  ]);
 }
 
 function userTask(node: ModdleElement, laneId: string | undefined, issues: FieldIssue[]): UserTaskSpec {
@@ -180,7 +220,9 @@ function sendTask(node: ModdleElement, issues: FieldIssue[]): SendTaskSpec {
   const id = String(node.id);
   const { template = '', to } = camundaProperties(node);
   if (!KEY.test(template)) {
-    const problem = template ? `template "${template}" must be a template id (a-z, 0-9, -)` : 'needs a camunda property "template"';
+    const problem = template
+      ? `template "${template}" must be a template id (a-z, 0-9, -)`
+      : 'needs a camunda property "template"';
     issues.push(issue(id, 'template', `send task <${id}> ${problem}`));
   }
   return { id, name: String(node.name ?? id), template, ...(to ? { to } : {}) };
@@ -194,7 +236,9 @@ function timerOf(node: ModdleElement, issues: FieldIssue[]): TimerSpec | undefin
   const kind = kinds[0];
   const value = kind ? String((definition[TIMER_PROPERTY[kind]] as ModdleElement).body ?? '').trim() : '';
   if (!kind || kinds.length > 1 || !value) {
-    issues.push(issue(id, 'timer', `timer <${id}> needs exactly one non-empty timeDuration, timeDate or timeCycle`));
+    issues.push(
+      issue(id, 'timer', `timer <${id}> needs exactly one non-empty timeDuration, timeDate or timeCycle`),
+    );
   } else if (!validTimerValue(kind, value)) {
     issues.push(issue(id, 'timer', `timer <${id}> has an invalid ${TIMER_PROPERTY[kind]} "${value}"`));
   }
@@ -211,7 +255,6 @@ function timerOf(node: ModdleElement, issues: FieldIssue[]): TimerSpec | undefin
   };
 }
 
-
 function validTimerValue(kind: TimerKind, value: string): boolean {
   if (/^\$\{[\s\S]+\}$/.test(value)) return true;
   if (kind === 'duration') return ISO_DURATION.test(value);
@@ -222,7 +265,10 @@ function validTimerValue(kind: TimerKind, value: string): boolean {
 function formKeyOf(node: ModdleElement, issues: FieldIssue[]): string | undefined {
   if (typeof node.formKey !== 'string') return undefined;
   const id = String(node.id);
-  if (!KEY.test(node.formKey)) issues.push(issue(id, 'form-key', `<${id}> camunda:formKey "${node.formKey}" must be a form id (a-z, 0-9, -)`));
+  if (!KEY.test(node.formKey))
+    issues.push(
+      issue(id, 'form-key', `<${id}> camunda:formKey "${node.formKey}" must be a form id (a-z, 0-9, -)`),
+    );
   return node.formKey;
 }
 
@@ -233,7 +279,12 @@ interface Placed {
 }
 
 /** Flow nodes of the process and of its sub-processes (which lend their lane to their content). */
-function flowNodes(container: ModdleElement, laneOf: ReadonlyMap<string, string>, inherited?: string, nested = false): Placed[] {
+function flowNodes(
+  container: ModdleElement,
+  laneOf: ReadonlyMap<string, string>,
+  inherited?: string,
+  nested = false,
+): Placed[] {
   return children(container, 'flowElements').flatMap((node) => {
     const laneId = laneOf.get(String(node.id)) ?? inherited;
     const inner = node.flowElements ? flowNodes(node, laneOf, laneId, true) : [];
@@ -268,7 +319,14 @@ function nameOf(element: ModdleElement | undefined): string | undefined {
 }
 
 function splitList(value: string): string[] {
-  return [...new Set(value.split(',').map((item) => item.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function issue(path: string, reason: string, message: string): FieldIssue {

@@ -1,69 +1,30 @@
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import BpmnModdle, { type ModdleElement, type ParseResult } from 'bpmn-moddle';
-import { AppError, isAppError, type FieldIssue } from '../../domain/errors.js';
-import { compileExpression } from '../../domain/expression/index.js';
+import { AppError, type FieldIssue } from '../../domain/errors.js';
 import type { DefinitionParser, ParsedProcedure } from '../../app/ports.js';
-import { buildCatalog } from './catalog.js';
-import { findCodeElements } from './forbidden-elements.js';
-import { allElements } from './walk.js';
-import { guardXml } from './xml-guard.js';
+import { lintDefinition, NOISY_LINT_RULES } from './lint.js';
+import { parseDefinition } from './parse-definition.js';
 
-const require = createRequire(import.meta.url);
-const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as object;
-
-/** Parses and vets BPMN: hostile XML, analyst-authored code and broken conditions never get stored. */
+/**
+ * The deploy-time gate: vets the XML and the conventions (parse-definition), then
+ * lints with bpmnlint's recommended rules. Lint errors reject the file, except the
+ * rules about drawing only (NOISY_LINT_RULES), which are kept as warnings.
+ */
 export class BpmnDefinitionParser implements DefinitionParser {
   async parse(xml: string, procedureId: string, fileName: string): Promise<ParsedProcedure> {
-    guardXml(xml, fileName);
-    const parsed = await this.read(xml, fileName);
-    const elements = allElements(parsed.rootElement);
-    const unsafe = findCodeElements(elements);
-    if (unsafe.length) {
-      throw new AppError('PROCEDURE_UNSAFE', `${fileName}: ${unsafe.map((i) => i.message).join('; ')}`, unsafe);
+    const parsed = await parseDefinition(xml, procedureId, fileName);
+    const report = await lintDefinition(parsed.definitions);
+    const blocking = report.errors.filter((issue) => !(issue.reason in NOISY_LINT_RULES));
+    if (blocking.length) {
+      throw new AppError('PROCEDURE_INVALID', `${fileName}: ${describe(blocking)}`, blocking);
     }
-    const badConditions = checkExpressions(elements);
-    if (badConditions.length) {
-      throw new AppError('PROCEDURE_INVALID', `${fileName}: ${badConditions.map((i) => i.message).join('; ')}`, badConditions);
-    }
+    const downgraded = report.errors.filter((issue) => issue.reason in NOISY_LINT_RULES);
     return {
-      contentHash: createHash('sha256').update(xml).digest('hex'),
-      catalog: buildCatalog(parsed.rootElement, procedureId, fileName),
-      warnings: parsed.warnings.map((warning) => ({
-        path: warning.element?.id ?? 'definitions',
-        reason: 'moddle',
-        message: warning.message,
-      })),
+      contentHash: parsed.contentHash,
+      catalog: parsed.catalog,
+      warnings: [...parsed.warnings, ...downgraded, ...report.warnings],
     };
-  }
-
-  private async read(xml: string, fileName: string): Promise<ParseResult> {
-    try {
-      const parsed = await new BpmnModdle({ camunda }).fromXML(xml);
-      if (parsed.rootElement.$type !== 'bpmn:Definitions') throw new Error('root element is not bpmn:definitions');
-      return parsed;
-    } catch (error) {
-      const message = (error as Error).message.split('\n').slice(0, 3).join(' ');
-      throw new AppError('PROCEDURE_INVALID', `${fileName}: not valid BPMN XML: ${message}`, [
-        { path: fileName, reason: 'xml', message },
-      ]);
-    }
   }
 }
 
-function checkExpressions(elements: readonly ModdleElement[]): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  for (const element of elements) {
-    if (element.$type !== 'bpmn:FormalExpression' || typeof element.body !== 'string') continue;
-    const owner = (element.$parent as ModdleElement | undefined)?.id ?? 'expression';
-    for (const match of element.body.matchAll(/\$\{([^}]*)\}/g)) {
-      try {
-        compileExpression((match[1] ?? '').trim());
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        issues.push({ path: owner, reason: 'expression', message: `<${owner}>: ${error.message}` });
-      }
-    }
-  }
-  return issues;
+function describe(issues: readonly FieldIssue[]): string {
+  return issues.map((issue) => `<${issue.path}> ${issue.reason}: ${issue.message}`).join('; ');
 }

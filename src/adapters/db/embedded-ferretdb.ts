@@ -35,7 +35,9 @@ export class EmbeddedFerretDb {
   async start(): Promise<void> {
     const binary = this.options.binary ?? defaultFerretBinary();
     if (!existsSync(binary)) {
-      throw new Error(`embedded database not installed: ${binary} is missing; run "npm run setup" or set MONGODB_URI`);
+      throw new Error(
+        `embedded database not installed: ${binary} is missing; run "npm run setup" or set MONGODB_URI`,
+      );
     }
     mkdirSync(this.options.dataDir, { recursive: true });
     const child = spawn(binary, this.args(), { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -79,7 +81,9 @@ export class EmbeddedFerretDb {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await this.stop();
-    throw new Error(`embedded database did not listen on 127.0.0.1:${this.options.port} in time: ${this.stderr.trim()}`);
+    throw new Error(
+      `embedded database did not listen on 127.0.0.1:${this.options.port} in time: ${this.stderr.trim()}`,
+    );
   }
 }
 

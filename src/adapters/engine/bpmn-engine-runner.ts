@@ -6,7 +6,12 @@ import * as Elements from 'bpmn-elements';
 import BpmnModdle from 'bpmn-moddle';
 import Serializer, { TypeResolver } from 'moddle-context-serializer';
 import { AppError } from '../../domain/errors.js';
-import type { EngineAction, EngineDefinition, ProcedureEngine, RunOutcome } from '../../app/procedure-engine.js';
+import type {
+  EngineAction,
+  EngineDefinition,
+  ProcedureEngine,
+  RunOutcome,
+} from '../../app/procedure-engine.js';
 import { quietTimers } from './quiet-timers.js';
 import { safeExpressions } from './safe-expressions.js';
 import { sendTaskExtension } from './send-task-service.js';
@@ -38,7 +43,11 @@ export class BpmnEngineRunner implements ProcedureEngine {
     return this.finish(engine, tracker);
   }
 
-  async resume(definition: EngineDefinition, engineState: unknown, action: EngineAction): Promise<RunOutcome> {
+  async resume(
+    definition: EngineDefinition,
+    engineState: unknown,
+    action: EngineAction,
+  ): Promise<RunOutcome> {
     const tracker = new RunTracker();
     const state = action.kind === 'complete-task' ? patchVariables(engineState, action.data) : engineState;
     const engine = await this.newEngine(definition, tracker);
@@ -50,7 +59,7 @@ export class BpmnEngineRunner implements ProcedureEngine {
 
   private apply(execution: Engine['execution'], action: EngineAction): void {
     if (action.kind === 'resume') return;
-    const postponed = execution.getPostponed();
+    const postponed = allPostponed(execution.getPostponed());
     if (action.kind === 'complete-task') {
       const task = postponed.find((api) => api.executionId === action.executionId);
       if (!task) throw new AppError('TASK_NOT_OPEN', `task <${action.executionId}> is no longer waiting`);
@@ -61,7 +70,11 @@ export class BpmnEngineRunner implements ProcedureEngine {
     if (armed) execution.cancelActivity({ id: action.activityId, executionId: action.executionId });
   }
 
-  private async newEngine(definition: EngineDefinition, tracker: RunTracker, variables?: Record<string, unknown>) {
+  private async newEngine(
+    definition: EngineDefinition,
+    tracker: RunTracker,
+    variables?: Record<string, unknown>,
+  ) {
     const sourceContext = await this.sourceContext(definition);
     return new Engine({
       name: definition.id,
@@ -119,6 +132,24 @@ function engineFailure(execution: Engine['execution']): string | undefined {
   if (executionState(execution) !== 'error') return undefined;
   const definitions = execution.definitions as unknown as { getState(): { status?: string } }[];
   return `engine stopped with error (${definitions.map((d) => d.getState().status).join(', ')})`;
+}
+
+interface PostponedApi {
+  readonly id: string;
+  readonly executionId: string;
+  getPostponed?(): PostponedApi[];
+  signal(message?: unknown): void;
+}
+
+/** Waiting activities at every depth: tasks and timers inside sub-processes included. */
+function allPostponed(top: readonly unknown[]): PostponedApi[] {
+  return (top as PostponedApi[]).flatMap((api) => {
+    const children =
+      typeof api.getPostponed === 'function'
+        ? api.getPostponed().filter((c) => c.executionId !== api.executionId)
+        : [];
+    return [api, ...allPostponed(children)];
+  });
 }
 
 /** The typings narrow the state to running/idle; at run time it also reports stopped and error. */

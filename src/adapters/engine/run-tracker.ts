@@ -6,7 +6,10 @@ interface ActivityApi {
   readonly type: string;
   readonly name?: string;
   readonly executionId: string;
-  readonly content: Record<string, unknown> & { parent?: { executionId?: string }; attachedTo?: { id?: string } };
+  readonly content: Record<string, unknown> & {
+    parent?: { executionId?: string };
+    attachedTo?: { id?: string };
+  };
 }
 
 const WAITING_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
@@ -50,7 +53,11 @@ export class RunTracker {
 
   private onWait(api: ActivityApi): void {
     if (!WAITING_TYPES.has(api.type)) return;
-    this.waiting.set(api.executionId, { activityId: api.id, executionId: api.executionId, name: api.name ?? api.id });
+    this.waiting.set(api.executionId, {
+      activityId: api.id,
+      executionId: api.executionId,
+      name: api.name ?? api.id,
+    });
   }
 
   private onTimer(api: ActivityApi): void {
@@ -68,7 +75,8 @@ export class RunTracker {
   }
 
   private onTimeout(api: ActivityApi): void {
-    if (this.timers.delete(api.executionId)) this.fired.push({ activityId: api.id, executionId: api.executionId });
+    if (this.timers.delete(api.executionId))
+      this.fired.push({ activityId: api.id, executionId: api.executionId });
   }
 
   private onLeave(api: ActivityApi): void {

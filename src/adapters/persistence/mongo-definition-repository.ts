@@ -19,7 +19,10 @@ export class MongoDefinitionRepository implements DefinitionRepository {
   }
 
   async listLatest(): Promise<ProcedureVersion[]> {
-    const docs = await this.models.definitions.find({}, { xml: 0 }).sort({ procedureId: 1, version: -1 }).lean();
+    const docs = await this.models.definitions
+      .find({}, { xml: 0 })
+      .sort({ procedureId: 1, version: -1 })
+      .lean();
     const latest = new Map<string, ProcedureVersion>();
     for (const doc of docs) {
       const version = fromDoc<ProcedureVersion>(doc);
@@ -39,7 +42,10 @@ export class MongoDefinitionRepository implements DefinitionRepository {
       await this.models.definitions.create({ _id: id, ...rest });
     } catch (error) {
       if (isDuplicateKey(error)) {
-        throw new AppError('CONFLICT', `procedure <${version.procedureId}> version ${version.version} was deployed concurrently`);
+        throw new AppError(
+          'CONFLICT',
+          `procedure <${version.procedureId}> version ${version.version} was deployed concurrently`,
+        );
       }
       throw error;
     }

@@ -25,7 +25,10 @@ export class MongoInstanceStore implements InstanceStore {
       });
     } catch (error) {
       if (isDuplicateKey(error)) {
-        throw new AppError('CONFLICT', `instance <${event.instanceId}> was changed concurrently (step ${event.seq})`);
+        throw new AppError(
+          'CONFLICT',
+          `instance <${event.instanceId}> was changed concurrently (step ${event.seq})`,
+        );
       }
       throw error;
     }
@@ -35,7 +38,11 @@ export class MongoInstanceStore implements InstanceStore {
     const doc = await this.models.events.findById(eventId(instanceId, seq)).lean();
     if (!doc) return null;
     const { head, effects, _id, ...event } = doc as Record<string, unknown>;
-    return { event: event as unknown as InstanceEvent, head: head as InstanceRecord, effects: effects as Transition['effects'] };
+    return {
+      event: event as unknown as InstanceEvent,
+      head: head as InstanceRecord,
+      effects: effects as Transition['effects'],
+    };
   }
 
   async saveHead(head: InstanceRecord): Promise<void> {
@@ -56,7 +63,11 @@ export class MongoInstanceStore implements InstanceStore {
     return docs as unknown as InstanceEvent[];
   }
 
-  async listInstances(filter: { procedureId?: string; status?: string; limit: number }): Promise<InstanceRecord[]> {
+  async listInstances(filter: {
+    procedureId?: string;
+    status?: string;
+    limit: number;
+  }): Promise<InstanceRecord[]> {
     const query: Record<string, unknown> = {};
     if (filter.procedureId) query.procedureId = filter.procedureId;
     if (filter.status) query.status = filter.status;

@@ -32,10 +32,18 @@ export class MongoTaskRepository implements TaskRepository {
     const older = { $or: [{ seq: { $lt: seq } }, { seq: { $exists: false } }] };
     for (const task of effects.openTasks) {
       const { id, ...rest } = task;
-      await ignoreDuplicate(this.models.tasks.replaceOne({ _id: id, ...older }, { ...rest, seq }, { upsert: true }));
+      await ignoreDuplicate(
+        this.models.tasks.replaceOne({ _id: id, ...older }, { ...rest, seq }, { upsert: true }),
+      );
     }
     for (const close of effects.closeTasks) {
-      const set = { status: close.status, seq, completedBy: close.by, data: close.data, completedAt: close.at };
+      const set = {
+        status: close.status,
+        seq,
+        completedBy: close.by,
+        data: close.data,
+        completedAt: close.at,
+      };
       await this.models.tasks.updateOne({ _id: close.id, ...older }, { $set: dropUndefined(set) });
     }
     for (const { id, assignee } of effects.assign) {

@@ -1,96 +1,78 @@
 import { AppError, type FieldIssue } from '../errors.js';
-import { DATA_TYPES, dataComponents, type FormComponent, type FormSchema } from './form-schema.js';
+import { checkField } from './field-checks.js';
+import type { DataShape, FormSchema } from './form-schema.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE_CHARS = /^[0-9 +\-()]+$/;
-const MAX_TEXT = 10_000;
+type Data = Record<string, unknown>;
 
-/** Validates submitted data against the form; returns the coerced values or lists every issue. */
+/**
+ * Validates data submitted for a form against its schema and returns only the
+ * known, coerced values (strings trimmed, numeric and checkbox strings converted,
+ * absent optional fields left out or set to their `defaultValue`).
+ *
+ * Throws VALIDATION_FAILED with one FieldIssue per problem, in form order, then
+ * every unknown property (including readonly or disabled fields) as `unknown-field`,
+ * so nothing the form does not ask for is ever stored. Issue paths are field keys;
+ * nested data is addressed as `group.field` and `list[0].field`.
+ */
 export function validateSubmission(schema: FormSchema, data: unknown): Record<string, unknown> {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new AppError('VALIDATION_FAILED', `form <${schema.id}>: the data must be a JSON object`);
+  if (!isData(data)) {
+    throw new AppError('VALIDATION_FAILED', `form <${schema.id}>: the submitted data must be a JSON object`, [
+      { path: '', reason: 'type', message: 'the submitted data must be a JSON object' },
+    ]);
   }
-  const input = data as Record<string, unknown>;
-  const fields = dataComponents(schema.components).filter((c) => DATA_TYPES.has(c.type) && c.key && !c.readonly && !c.disabled);
   const issues: FieldIssue[] = [];
-  const values: Record<string, unknown> = {};
-  for (const field of fields) {
-    const key = field.key as string;
-    const result = checkField(field, input[key]);
-    if (isIssue(result)) issues.push({ path: key, ...result.issue });
-    else if (result !== undefined) values[key] = result;
-  }
-  const known = new Set(fields.map((f) => f.key));
-  for (const key of Object.keys(input)) {
-    if (!known.has(key)) issues.push({ path: key, reason: 'unknown-field', message: `<${key}> is not a field of this form` });
-  }
-  if (issues.length) {
-    throw new AppError('VALIDATION_FAILED', `form <${schema.id}>: ${issues.length} field(s) invalid: ${issues.map((i) => i.path).join(', ')}`, issues);
+  const values = validateObject(schema.data, data, '', issues);
+  if (issues.length > 0) {
+    throw new AppError('VALIDATION_FAILED', `form <${schema.id}>: ${issues.length} field(s) invalid`, issues);
   }
   return values;
 }
 
-type Check = unknown | { issue: { reason: string; message: string } };
-
-function isIssue(check: Check): check is { issue: { reason: string; message: string } } {
-  return typeof check === 'object' && check !== null && 'issue' in check;
-}
-
-function fail(reason: string, message: string): Check {
-  return { issue: { reason, message } };
-}
-
-function checkField(field: FormComponent, raw: unknown): Check {
-  const label = field.label ?? field.key;
-  const value = typeof raw === 'string' ? raw.trim() : raw;
-  const empty = value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
-  if (empty || (field.type === 'checkbox' && value === false && field.validate?.required)) {
-    return field.validate?.required ? fail('required', `${label} is required`) : field.type === 'checkbox' && value === false ? false : undefined;
+function validateObject(shape: DataShape, input: Data, prefix: string, issues: FieldIssue[]): Data {
+  const values: Data = {};
+  for (const [name, node] of shape) {
+    const path = `${prefix}${name}`;
+    const submitted = Object.hasOwn(input, name) ? input[name] : undefined;
+    if (node.kind === 'field') {
+      if (node.field.readonly || node.field.disabled) continue;
+      const check = checkField(node.field, submitted);
+      issues.push(...check.problems.map((problem) => ({ path, ...problem })));
+      if (check.value !== undefined) values[name] = check.value;
+    } else if (node.kind === 'object') {
+      if (submitted !== undefined && submitted !== null && !isData(submitted)) {
+        issues.push({ path, reason: 'type', message: `"${path}" must be an object` });
+        continue;
+      }
+      // Still walked when absent, so required fields inside are reported.
+      const nested = validateObject(node.children, submitted ?? {}, `${path}.`, issues);
+      if (Object.keys(nested).length > 0) values[name] = nested;
+    } else if (submitted !== undefined && submitted !== null) {
+      const label = `"${node.list.label || path}"`;
+      if (!Array.isArray(submitted)) {
+        issues.push({ path, reason: 'type', message: `${label} must be a list` });
+        continue;
+      }
+      values[name] = submitted.map((item: unknown, index) => {
+        if (isData(item)) return validateObject(node.children, item, `${path}[${index}].`, issues);
+        issues.push({
+          path: `${path}[${index}]`,
+          reason: 'type',
+          message: `each entry of ${label} must be an object`,
+        });
+        return {};
+      });
+    }
   }
-  switch (field.type) {
-    case 'number':
-      return checkNumber(field, value, label);
-    case 'checkbox':
-      return value === true || value === 'true' || value === 'on' ? true : value === false || value === 'false' ? false : fail('type', `${label} must be true or false`);
-    case 'radio':
-    case 'select':
-      return field.values?.some((option) => option.value === value) ? value : fail('option', `${label} must be one of ${optionList(field)}`);
-    case 'checklist':
-    case 'taglist':
-      return Array.isArray(value) && value.every((v) => field.values?.some((o) => o.value === v)) ? value : fail('option', `${label} must be a list of ${optionList(field)}`);
-    case 'datetime':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(field.subtype === 'time' ? `1970-01-01T${value}` : value)) ? value : fail('type', `${label} must be a ${field.subtype ?? 'date'}`);
-    default:
-      return checkText(field, value, label);
+  for (const name of Object.keys(input)) {
+    const node = shape.get(name);
+    if (node === undefined || (node.kind === 'field' && (node.field.readonly || node.field.disabled))) {
+      const path = `${prefix}${name}`;
+      issues.push({ path, reason: 'unknown-field', message: `"${path}" is not a field this form accepts` });
+    }
   }
+  return values;
 }
 
-function checkNumber(field: FormComponent, value: unknown, label: unknown): Check {
-  const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isFinite(number)) return fail('type', `${label} must be a number`);
-  if (field.validate?.min !== undefined && number < field.validate.min) return fail('min', `${label} must be at least ${field.validate.min}`);
-  if (field.validate?.max !== undefined && number > field.validate.max) return fail('max', `${label} must be at most ${field.validate.max}`);
-  return number;
-}
-
-function checkText(field: FormComponent, value: unknown, label: unknown): Check {
-  if (typeof value !== 'string') return fail('type', `${label} must be text`);
-  const rules = field.validate ?? {};
-  if (value.length > (rules.maxLength ?? MAX_TEXT)) return fail('maxLength', `${label} must be at most ${rules.maxLength ?? MAX_TEXT} characters`);
-  if (rules.minLength !== undefined && value.length < rules.minLength) return fail('minLength', `${label} must be at least ${rules.minLength} characters`);
-  if (rules.validationType === 'email' && !EMAIL.test(value)) return fail('email', `${label} must be an email address`);
-  if (rules.validationType === 'phone' && !isPhone(value)) return fail('phone', `${label} must be a phone number`);
-  if (rules.pattern && rules.pattern.length <= 500 && !new RegExp(`^(?:${rules.pattern})$`).test(value)) {
-    return fail('pattern', `${label} has the wrong format`);
-  }
-  return value;
-}
-
-function isPhone(value: string): boolean {
-  const digits = value.replace(/[^0-9]/g, '').length;
-  return PHONE_CHARS.test(value) && digits >= 7 && digits <= 20;
-}
-
-function optionList(field: FormComponent): string {
-  return (field.values ?? []).map((option) => JSON.stringify(option.value)).join(', ');
+function isData(value: unknown): value is Data {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

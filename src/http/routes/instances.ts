@@ -25,7 +25,11 @@ export function instancesRouter(instances: InstanceService): Router {
 
   router.post('/:instanceId/cancel', async (req, res) => {
     const reason = typeof req.body?.reason === 'string' ? req.body.reason.slice(0, 2000) : '';
-    const { engineState: _state, ...view } = await instances.cancel(req.params.instanceId, reason, actorOf(req));
+    const { engineState: _state, ...view } = await instances.cancel(
+      req.params.instanceId,
+      reason,
+      actorOf(req),
+    );
     res.json(view);
   });
 

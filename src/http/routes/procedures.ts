@@ -13,9 +13,16 @@ export function proceduresRouter(definitions: DefinitionsService, instances: Ins
 
   router.get('/', async (_req, res) => {
     const list = await definitions.list();
-    res.json(list.map(({ id, procedureId, version, catalog, deployedAt, deployedBy }) => ({
-      id, procedureId, version, name: catalog.name, deployedAt, deployedBy,
-    })));
+    res.json(
+      list.map(({ id, procedureId, version, catalog, deployedAt, deployedBy }) => ({
+        id,
+        procedureId,
+        version,
+        name: catalog.name,
+        deployedAt,
+        deployedBy,
+      })),
+    );
   });
 
   router.get('/:procedureId', async (req, res) => {
@@ -30,20 +37,30 @@ export function proceduresRouter(definitions: DefinitionsService, instances: Ins
 
   router.get('/:procedureId/xml', async (req, res) => {
     const versionParam = req.query.version;
-    const version = typeof versionParam === 'string'
-      ? await definitions.byId(`${req.params.procedureId}@${versionParam}`)
-      : await definitions.current(req.params.procedureId);
-    res.type('application/xml').attachment(`${version.procedureId}-v${version.version}.bpmn`).send(version.xml);
+    const version =
+      typeof versionParam === 'string'
+        ? await definitions.byId(`${req.params.procedureId}@${versionParam}`)
+        : await definitions.current(req.params.procedureId);
+    res
+      .type('application/xml')
+      .attachment(`${version.procedureId}-v${version.version}.bpmn`)
+      .send(version.xml);
   });
 
   router.put(
     '/:procedureId',
-    express.text({ type: ['application/xml', 'text/xml', 'application/bpmn+xml', 'text/plain'], limit: MAX_BPMN_BYTES }),
+    express.text({
+      type: ['application/xml', 'text/xml', 'application/bpmn+xml', 'text/plain'],
+      limit: MAX_BPMN_BYTES,
+    }),
     async (req, res) => {
       const actor = actorOf(req);
       requireAnyRole(actor, ['analyst']);
       if (typeof req.body !== 'string' || !req.body.trim()) {
-        throw new AppError('BAD_REQUEST', 'send the BPMN XML as the request body with Content-Type application/xml');
+        throw new AppError(
+          'BAD_REQUEST',
+          'send the BPMN XML as the request body with Content-Type application/xml',
+        );
       }
       const { version, created } = await definitions.deploy(req.params.procedureId, req.body, actor);
       const { xml: _xml, ...meta } = version;

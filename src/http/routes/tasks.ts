@@ -42,7 +42,11 @@ export function tasksRouter(tasks: TaskService): Router {
   });
 
   router.post('/:taskId/complete', async (req, res) => {
-    const { engineState: _state, ...instance } = await tasks.complete(req.params.taskId, req.body ?? {}, actorOf(req));
+    const { engineState: _state, ...instance } = await tasks.complete(
+      req.params.taskId,
+      req.body ?? {},
+      actorOf(req),
+    );
     res.json(instance);
   });
 

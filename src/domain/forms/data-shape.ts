@@ -1,0 +1,93 @@
+import type { FieldIssue } from '../errors.js';
+import type { DataNode, DataShape, FormComponent } from './form-schema.js';
+
+type MutableShape = Map<string, DataNode>;
+
+/**
+ * Derives the shape of the data a form accepts from its components: a dotted field
+ * key or group path nests objects, a dynamic list holds an array of objects. Two
+ * components claiming the same property are reported as `duplicate-key`.
+ */
+export function buildDataShape(components: readonly FormComponent[], issues: FieldIssue[]): DataShape {
+  const shape: MutableShape = new Map();
+  addComponents(components, shape, '', issues);
+  return shape;
+}
+
+function addComponents(
+  components: readonly FormComponent[],
+  shape: MutableShape,
+  prefix: string,
+  issues: FieldIssue[],
+): void {
+  for (const component of components) {
+    if (component.type === 'group') {
+      // A group without a path is layout only: its fields sit beside the group's siblings.
+      const target = component.path ? objectAt(shape, component.path.split('.'), prefix, issues) : shape;
+      addComponents(
+        component.components,
+        target,
+        component.path ? `${prefix}${component.path}.` : prefix,
+        issues,
+      );
+    } else if (component.type === 'dynamiclist') {
+      if (component.path === '') continue;
+      const children: MutableShape = new Map();
+      addComponents(component.components, children, `${prefix}${component.path}[].`, issues);
+      place(shape, component.path, { kind: 'list', list: component, children }, prefix, issues);
+    } else if ('key' in component && component.key !== '') {
+      place(shape, component.key, { kind: 'field', field: component }, prefix, issues);
+    }
+  }
+}
+
+function place(
+  shape: MutableShape,
+  dottedPath: string,
+  node: DataNode,
+  prefix: string,
+  issues: FieldIssue[],
+): void {
+  const segments = dottedPath.split('.');
+  const last = segments.pop() as string;
+  const parent = objectAt(shape, segments, prefix, issues);
+  const path = `${prefix}${dottedPath}`;
+  if (parent.has(last)) {
+    issues.push({
+      path,
+      reason: 'duplicate-key',
+      message: `component <${path}> uses a key another component already uses`,
+    });
+  } else {
+    parent.set(last, node);
+  }
+}
+
+/** The object at `segments` below `shape`, created on the way; a field in the way is a conflict. */
+function objectAt(
+  shape: MutableShape,
+  segments: readonly string[],
+  prefix: string,
+  issues: FieldIssue[],
+): MutableShape {
+  let current = shape;
+  for (const [index, segment] of segments.entries()) {
+    const existing = current.get(segment);
+    if (existing === undefined) {
+      const children: MutableShape = new Map();
+      current.set(segment, { kind: 'object', children });
+      current = children;
+    } else if (existing.kind === 'object') {
+      current = existing.children as MutableShape;
+    } else {
+      const path = `${prefix}${segments.slice(0, index + 1).join('.')}`;
+      issues.push({
+        path,
+        reason: 'duplicate-key',
+        message: `component <${path}> is a field, yet another key nests below it`,
+      });
+      return new Map();
+    }
+  }
+  return current;
+}
