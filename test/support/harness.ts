@@ -29,6 +29,19 @@ export const USERS = {
   },
   supervisor: { token: 'supervisor-token-0123456789', user: 'sofia', roles: ['supervisor'], groups: [] },
   admin: { token: 'admin-token-0123456789', user: 'root', roles: ['admin'], groups: [] },
+  // Users for the seed procedures in processes/: one per lane (lane ids are the candidate groups).
+  radL1: { token: 'rad-l1-token-0123456789', user: 'tecnico', roles: ['agent'], groups: ['l1-it-technician'] },
+  radL2: { token: 'rad-l2-token-0123456789', user: 'tecnologo', roles: ['agent'], groups: ['l2-medical-technologist'] },
+  radL3: { token: 'rad-l3-token-0123456789', user: 'radiologo', roles: ['agent'], groups: ['l3-radiologist'] },
+  radVendor: { token: 'rad-vendor-token-0123456789', user: 'carestream', roles: ['agent'], groups: ['vendor-carestream'] },
+  radQuality: { token: 'rad-quality-token-0123456789', user: 'calidad', roles: ['agent', 'supervisor'], groups: ['quality-admin'] },
+  citaRequester: { token: 'cita-req-token-0123456789', user: 'unidad', roles: ['agent'], groups: ['requester'] },
+  citaCentral: { token: 'cita-central-token-0123456789', user: 'mesa', roles: ['agent'], groups: ['central-desk'] },
+  citaSpecialised: { token: 'cita-me-token-0123456789', user: 'especialista', roles: ['agent'], groups: ['specialised-desk'] },
+  mmgFirst: { token: 'mmg-first-token-0123456789', user: 'operatore1', roles: ['agent'], groups: ['first-level'] },
+  mmgSecond: { token: 'mmg-second-token-0123456789', user: 'operatore2', roles: ['agent'], groups: ['second-level'] },
+  recPlatform: { token: 'rec-platform-token-0123456789', user: 'plataforma', roles: ['agent'], groups: ['service-platform'] },
+  recService: { token: 'rec-service-token-0123456789', user: 'servicio', roles: ['agent'], groups: ['involved-service'] },
 } as const;
 
 export type UserName = keyof typeof USERS;
