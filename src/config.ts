@@ -18,6 +18,9 @@ export interface Config {
   readonly generatedAdminToken?: string;
   readonly timerPollMs: number;
   readonly timerLockLifetimeMs: number;
+  /** How often the backstop sweep looks for timers the scheduler missed, and how late they must be. */
+  readonly timerSweepEveryMs: number;
+  readonly timerSweepGraceMs: number;
   readonly logLevel: string;
 }
 
@@ -41,6 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     ...(generated ? { generatedAdminToken: generated } : {}),
     timerPollMs: integer(env.HELPDESK_TIMER_POLL_MS, 500, 'HELPDESK_TIMER_POLL_MS'),
     timerLockLifetimeMs: integer(env.HELPDESK_TIMER_LOCK_MS, 30_000, 'HELPDESK_TIMER_LOCK_MS'),
+    timerSweepEveryMs: integer(env.HELPDESK_TIMER_SWEEP_MS, 30_000, 'HELPDESK_TIMER_SWEEP_MS'),
+    timerSweepGraceMs: integer(env.HELPDESK_TIMER_SWEEP_GRACE_MS, 30_000, 'HELPDESK_TIMER_SWEEP_GRACE_MS'),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -86,10 +86,17 @@ export async function startApp(
     clock,
   });
   const taskService = new TaskService({ definitions, engine, log, tasks, forms, clock });
-  const timers = new TimerService({ definitions, engine, log, clock });
+  const timers = new TimerService({ definitions, engine, log, clock, store });
 
   await deployDirectory(config.processesDir, definitions, logger);
   await scheduler.start(timers, logger);
+  const sweep = setInterval(() => {
+    timers.fireOverdue(config.timerSweepGraceMs).then(
+      (fired) => fired && logger.warn({ fired }, 'timer sweep fired overdue timers the scheduler had not'),
+      (error: unknown) => logger.error({ err: error }, 'timer sweep failed'),
+    );
+  }, config.timerSweepEveryMs);
+  sweep.unref();
 
   const app = createHttpApp({
     definitions,
@@ -127,6 +134,7 @@ export async function startApp(
     services: { definitions, instances, tasks: taskService, timers },
     database,
     async stop() {
+      clearInterval(sweep);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

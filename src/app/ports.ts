@@ -50,6 +50,8 @@ export interface InstanceStore {
   saveHead(head: InstanceRecord): Promise<void>;
   listEvents(instanceId: string): Promise<InstanceEvent[]>;
   listInstances(filter: { procedureId?: string; status?: string; limit: number }): Promise<InstanceRecord[]>;
+  /** Running instances with a pending timer due before `cutoff` (heads only, no engine state). */
+  listWithTimersDueBefore(cutoff: Date, limit: number): Promise<InstanceRecord[]>;
 }
 
 /** Filters for the task list. */

@@ -5,6 +5,7 @@ import { buildTransition } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
 import type { ProcedureEngine } from './procedure-engine.js';
+import type { InstanceStore } from './ports.js';
 
 /** What a scheduler job carries to identify one arming of one timer. */
 export interface TimerJob {
@@ -28,8 +29,26 @@ export class TimerService {
       readonly engine: ProcedureEngine;
       readonly log: InstanceLog;
       readonly clock: Clock;
+      readonly store: InstanceStore;
     },
   ) {}
+
+  /**
+   * Backstop for lost scheduler jobs: fires every timer overdue by more than `graceMs`.
+   * Harmless when the job also runs, since firing is idempotent. Returns how many fired.
+   */
+  async fireOverdue(graceMs: number, limit = 200): Promise<number> {
+    const cutoff = new Date(this.deps.clock.now().getTime() - graceMs);
+    const overdue = await this.deps.store.listWithTimersDueBefore(cutoff, limit);
+    let fired = 0;
+    for (const instance of overdue) {
+      for (const timer of instance.timers.filter((t) => new Date(t.dueAt) < cutoff)) {
+        const job = { instanceId: instance.id, activityId: timer.activityId, executionId: timer.executionId };
+        if ((await this.fire(job)) === 'fired') fired++;
+      }
+    }
+    return fired;
+  }
 
   async fire(job: TimerJob): Promise<FireResult> {
     try {

@@ -70,7 +70,8 @@ export class RunTracker {
       timerType,
       value: String(content[timerType] ?? ''),
       timeoutMs: Number(content.timeout ?? 0),
-      ...(content.attachedTo?.id ? { attachedTo: content.attachedTo.id } : {}),
+      // bpmn-elements 17 gives the attached activity's id as a plain string.
+      ...(typeof content.attachedTo === 'string' ? { attachedTo: content.attachedTo } : {}),
     });
   }
 

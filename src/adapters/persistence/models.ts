@@ -38,7 +38,8 @@ const instanceShape = {
   engineVersion: String,
   seq: Number,
   status: String,
-  engineState: Mixed,
+  // JSON text, not a sub-document: FerretDB decodes every row it scans, and a string is ~10x cheaper.
+  engineState: String,
   variables: Mixed,
   timers: Mixed,
   activeActivities: [String],
@@ -63,8 +64,9 @@ const eventSchema = new Schema(
     actor: String,
     at: Date,
     data: Mixed,
-    head: Mixed,
-    effects: Mixed,
+    // JSON text for the same reason as instances.engineState.
+    head: String,
+    effects: String,
   },
   { ...plain, collection: 'instance_events' },
 );

@@ -11,7 +11,9 @@ export class MongoInstanceStore implements InstanceStore {
 
   async loadHead(instanceId: string): Promise<InstanceRecord | null> {
     const doc = await this.models.instances.findById(instanceId).lean();
-    return doc ? fromDoc<InstanceRecord>(doc) : null;
+    if (!doc) return null;
+    const head = fromDoc<InstanceRecord>(doc);
+    return { ...head, engineState: parseJson(doc.engineState) };
   }
 
   async commit(transition: Transition): Promise<void> {
@@ -20,8 +22,8 @@ export class MongoInstanceStore implements InstanceStore {
       await this.models.events.create({
         _id: eventId(event.instanceId, event.seq),
         ...event,
-        head: transition.head,
-        effects: transition.effects,
+        head: JSON.stringify(transition.head),
+        effects: JSON.stringify(transition.effects),
       });
     } catch (error) {
       if (isDuplicateKey(error)) {
@@ -40,17 +42,22 @@ export class MongoInstanceStore implements InstanceStore {
     const { head, effects, _id, ...event } = doc as Record<string, unknown>;
     return {
       event: event as unknown as InstanceEvent,
-      head: head as InstanceRecord,
-      effects: effects as Transition['effects'],
+      head: reviveHead(JSON.parse(String(head)) as InstanceRecord),
+      effects: JSON.parse(String(effects)) as Transition['effects'],
     };
   }
 
   async saveHead(head: InstanceRecord): Promise<void> {
     const { id, ...rest } = head;
+    // Pure _id reads and writes: FerretDB scans the collection for any other filter.
+    const current = await this.models.instances.findById(id, { seq: 1 }).lean();
+    if (current && Number(current.seq) >= head.seq) return; // never move a head backwards
     try {
-      // Never move a head backwards: a slow writer finds a newer head and its upsert collides on _id.
-      await this.models.instances.replaceOne({ _id: id, seq: { $lt: head.seq } }, rest, { upsert: true });
+      const stored = { ...rest, engineState: JSON.stringify(rest.engineState) };
+      await this.models.instances.replaceOne({ _id: id }, stored, { upsert: true });
     } catch (error) {
+      // Two writers upserting one head at once (FerretDB upserts are not atomic): one wins, and
+      // any head it leaves behind is rolled forward from the log on the next load.
       if (!isDuplicateKey(error)) throw error;
     }
   }
@@ -61,6 +68,14 @@ export class MongoInstanceStore implements InstanceStore {
       .sort({ seq: 1 })
       .lean();
     return docs as unknown as InstanceEvent[];
+  }
+
+  async listWithTimersDueBefore(cutoff: Date, limit: number): Promise<InstanceRecord[]> {
+    const docs = await this.models.instances
+      .find({ status: 'running', 'timers.dueAt': { $lt: cutoff } }, HEAD_ONLY)
+      .limit(limit)
+      .lean();
+    return docs.map((doc) => fromDoc<InstanceRecord>(doc));
   }
 
   async listInstances(filter: {
@@ -84,4 +99,22 @@ export class MongoInstanceStore implements InstanceStore {
 export function fromDoc<T>(doc: Record<string, unknown>): T {
   const { _id, ...rest } = doc;
   return { id: _id, ...rest } as T;
+}
+
+/** Helpers for the queries below. */
+const HEAD_ONLY = { engineState: 0 } as const;
+
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+/** Dates come back from JSON as strings; the head's own date fields are restored. */
+function reviveHead(head: InstanceRecord): InstanceRecord {
+  return {
+    ...head,
+    startedAt: new Date(head.startedAt),
+    updatedAt: new Date(head.updatedAt),
+    ...(head.endedAt ? { endedAt: new Date(head.endedAt) } : {}),
+    timers: head.timers.map((timer) => ({ ...timer, dueAt: new Date(timer.dueAt) })),
+  };
 }

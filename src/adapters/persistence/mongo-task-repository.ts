@@ -29,12 +29,11 @@ export class MongoTaskRepository implements TaskRepository {
   }
 
   async apply(effects: TransitionEffects, seq: number): Promise<void> {
-    const older = { $or: [{ seq: { $lt: seq } }, { seq: { $exists: false } }] };
     for (const task of effects.openTasks) {
       const { id, ...rest } = task;
-      await ignoreDuplicate(
-        this.models.tasks.replaceOne({ _id: id, ...older }, { ...rest, seq }, { upsert: true }),
-      );
+      if (await this.isNewer(id, seq)) {
+        await ignoreDuplicate(this.models.tasks.replaceOne({ _id: id }, { ...rest, seq }, { upsert: true }));
+      }
     }
     for (const close of effects.closeTasks) {
       const set = {
@@ -44,12 +43,22 @@ export class MongoTaskRepository implements TaskRepository {
         data: close.data,
         completedAt: close.at,
       };
-      await this.models.tasks.updateOne({ _id: close.id, ...older }, { $set: dropUndefined(set) });
+      if (await this.isNewer(close.id, seq))
+        await this.models.tasks.updateOne({ _id: close.id }, { $set: dropUndefined(set) });
     }
     for (const { id, assignee } of effects.assign) {
       const update = assignee ? { $set: { assignee, seq } } : { $set: { seq }, $unset: { assignee: 1 } };
-      await this.models.tasks.updateOne({ _id: id, ...older }, update);
+      if (await this.isNewer(id, seq)) await this.models.tasks.updateOne({ _id: id }, update);
     }
+  }
+
+  /**
+   * Only a newer transition may rewrite a task. Checked by an _id read rather than a
+   * filtered update, which FerretDB would answer with a collection scan.
+   */
+  private async isNewer(id: string, seq: number): Promise<boolean> {
+    const current = await this.models.tasks.findById(id, { seq: 1 }).lean();
+    return !current || current.seq === undefined || Number(current.seq) < seq;
   }
 }
 

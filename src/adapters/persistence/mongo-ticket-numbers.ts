@@ -15,10 +15,9 @@ export class MongoTicketNumbers implements TicketNumbers {
   async next(prefix: string, year: number): Promise<string> {
     const counterId = `${prefix}-${year}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const counter = await this.models.counters
-        .findOneAndUpdate({ _id: counterId }, { $inc: { value: 1 } }, { upsert: true, new: true })
-        .lean();
-      const key = formatTicketNumber(prefix, year, Number(counter?.value ?? 1));
+      const counter = await this.nextCounterValue(counterId);
+      if (counter === null) continue;
+      const key = formatTicketNumber(prefix, year, counter);
       try {
         await this.models.ticketKeys.create({ _id: key });
         return key;
@@ -27,5 +26,22 @@ export class MongoTicketNumbers implements TicketNumbers {
       }
     }
     throw new Error(`could not allocate a ticket number for ${counterId} after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /** The incremented counter, or null when two first upserts collided (FerretDB upserts are not atomic). */
+  private async nextCounterValue(counterId: string): Promise<number | null> {
+    try {
+      const counter = await this.models.counters
+        .findOneAndUpdate(
+          { _id: counterId },
+          { $inc: { value: 1 } },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean();
+      return Number(counter?.value ?? 1);
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
   }
 }

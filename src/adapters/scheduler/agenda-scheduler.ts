@@ -1,4 +1,4 @@
-import { Agenda, type Job } from 'agenda';
+import { Agenda, backoffStrategies, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
@@ -44,9 +44,13 @@ export class AgendaScheduler implements TimerScheduler {
         const result = await timers.fire(job.attrs.data);
         logger.info({ job: job.attrs.data, result }, 'timer job handled');
       },
-      { removeOnComplete: true },
+      // A failed firing (e.g. the database briefly unavailable) is retried; firing is idempotent.
+      { removeOnComplete: true, backoff: backoffStrategies.exponential({ delay: 1000, maxRetries: 8 }) },
     );
     this.agenda.on('error', (error: unknown) => logger.error({ err: error }, 'scheduler error'));
+    this.agenda.on(`fail:${JOB_NAME}`, (error: Error, job: { attrs: { data: unknown } }) =>
+      logger.error({ err: error, job: job.attrs.data }, 'timer job failed'),
+    );
     await this.agenda.start();
     this.running = true;
   }

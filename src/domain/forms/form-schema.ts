@@ -54,6 +54,8 @@ export interface FormField {
   readonly disabled: boolean;
   /** Used when the field is absent from the submission, as the form-js viewer would. */
   readonly defaultValue?: unknown;
+  /** form-js custom properties (string key/values); server-side rules such as the institutional email read them. */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 /** A layout group; with a `path` its fields nest under that object. */

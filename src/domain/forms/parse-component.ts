@@ -99,7 +99,20 @@ function parseField(raw: Raw, type: FieldType, report: Report): FormField {
     readonly: raw.readonly === true,
     disabled: raw.disabled === true,
     defaultValue: raw.defaultValue,
+    properties: parseProperties(raw.properties, report),
   };
+}
+
+/** form-js custom properties: an object of string values, kept for server-side rules. */
+function parseProperties(value: unknown, report: Report): Readonly<Record<string, string>> | undefined {
+  if (value === undefined) return undefined;
+  const entries =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : null;
+  if (!entries || entries.some(([name, v]) => typeof v !== 'string' || FORBIDDEN_PROPERTIES.has(name))) {
+    report('properties', 'has "properties" that are not an object of string values');
+    return undefined;
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function parseOptions(values: unknown, report: Report): FormOption[] {

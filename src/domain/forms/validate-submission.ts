@@ -1,6 +1,7 @@
 import { AppError, type FieldIssue } from '../errors.js';
 import { checkField } from './field-checks.js';
 import type { DataShape, FormSchema } from './form-schema.js';
+import { checkInstitutionalEmails } from './institutional-email.js';
 
 type Data = Record<string, unknown>;
 
@@ -22,6 +23,7 @@ export function validateSubmission(schema: FormSchema, data: unknown): Record<st
   }
   const issues: FieldIssue[] = [];
   const values = validateObject(schema.data, data, '', issues);
+  issues.push(...checkInstitutionalEmails(schema.data, values, issues));
   if (issues.length > 0) {
     throw new AppError('VALIDATION_FAILED', `form <${schema.id}>: ${issues.length} field(s) invalid`, issues);
   }

@@ -1,0 +1,29 @@
+import { createServer } from 'node:net';
+
+/** The p-th percentile (nearest rank) of the values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+/** A free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** The raw engine's send tasks complete at once, as the runner's do. */
+export function sendTaskStub(activity: { type: string; behaviour: Record<string, unknown> }): void {
+  if (activity.type !== 'bpmn:SendTask') return;
+  activity.behaviour.Service = function Stub() {
+    return { execute: (_message: unknown, callback: (err: null) => void) => callback(null) };
+  };
+}
