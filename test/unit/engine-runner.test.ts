@@ -79,3 +79,39 @@ describe('BpmnEngineRunner sub-processes', () => {
     expect(done.status).toBe('completed');
   }, 5000);
 });
+
+describe('BpmnEngineRunner intermediate timers', () => {
+  const xml = (definition: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:process id="wait" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="until" />
+    <bpmn:intermediateCatchEvent id="until"><bpmn:timerEventDefinition>${definition}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="until" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  test.each([
+    ['timeDate', '<bpmn:timeDate>2099-01-01T08:00:00Z</bpmn:timeDate>', 'timeDate'],
+    ['timeDuration', '<bpmn:timeDuration>P2D</bpmn:timeDuration>', 'timeDuration'],
+  ])(
+    'given an intermediate %s timer, then it is armed, not run in-process, and firing it completes the instance',
+    async (_name, definition, timerType) => {
+      const runner = new BpmnEngineRunner();
+      const procedure = { id: `wait-${timerType}@1`, xml: xml(definition) };
+      const started = await runner.start(procedure, {});
+      expect(started.status).toBe('running');
+      expect(started.armedTimers).toEqual([expect.objectContaining({ activityId: 'until', timerType })]);
+      const timer = started.armedTimers[0]!;
+      const fired = await runner.resume(procedure, started.engineState, {
+        kind: 'fire-timer',
+        activityId: timer.activityId,
+        executionId: timer.executionId,
+      });
+      expect(fired.status).toBe('completed');
+      expect(fired.firedTimers.map((t) => t.activityId)).toEqual(['until']);
+    },
+    5000,
+  );
+});
