@@ -1,6 +1,12 @@
 /** Plain-data view of a deployed procedure version, as stored and as the runtime needs it. */
 
-/** A user task as declared in the BPMN file. */
+/** A `bpmn:lane`; lanes are roles, so a lane id doubles as a candidate group. */
+export interface LaneSpec {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A `bpmn:userTask`. `candidateGroups` is empty when anyone may take the task. */
 export interface UserTaskSpec {
   readonly id: string;
   readonly name: string;
@@ -10,24 +16,48 @@ export interface UserTaskSpec {
   readonly assignee?: string;
 }
 
-/** A send task: renders a message template when reached. */
+/** A `bpmn:sendTask`: renders message template `template` when reached. */
 export interface SendTaskSpec {
   readonly id: string;
   readonly name: string;
-  readonly template?: string;
+  readonly template: string;
+  /** Optional camunda property `to` (recipient hint for the outbox). */
   readonly to?: string;
 }
 
-/** What the runtime needs to know about a procedure beyond what the engine reads itself. */
+/** Which timer definition a timer event uses: timeDuration, timeDate or timeCycle. */
+export type TimerKind = 'duration' | 'date' | 'cycle';
+
+/** A timer event (boundary, intermediate catch or start). */
+export interface TimerSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly eventType: 'boundary' | 'intermediate' | 'start';
+  /** The activity a boundary timer is attached to. */
+  readonly attachedToRef?: string;
+  /** Whether firing cancels `attachedToRef` (BPMN default true); false for non-boundary timers. */
+  readonly cancelActivity: boolean;
+  readonly kind: TimerKind;
+  /** ISO 8601 duration / date / repeating interval, or a `${ ... }` expression. */
+  readonly value: string;
+}
+
+/**
+ * What the runtime reads from a procedure beyond what the engine runs. Plain JSON
+ * data (no moddle objects, no `undefined` values) so it can be stored in MongoDB.
+ */
 export interface ProcedureCatalog {
   readonly procedureId: string;
   readonly processId: string;
   readonly name: string;
   readonly ticketPrefix: string;
   readonly language: string;
+  /** `camunda:formKey` of the process's top-level start event. */
   readonly startFormKey?: string;
+  readonly lanes: readonly LaneSpec[];
   readonly userTasks: Readonly<Record<string, UserTaskSpec>>;
   readonly sendTasks: Readonly<Record<string, SendTaskSpec>>;
+  readonly timers: Readonly<Record<string, TimerSpec>>;
 }
 
 /** One immutable deployed version of a procedure. */

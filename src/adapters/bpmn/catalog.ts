@@ -1,65 +1,16 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
 
-/** A `bpmn:lane`; lanes are roles, so a lane id doubles as a candidate group. */
-export interface LaneSpec {
-  readonly id: string;
-  readonly name: string;
-}
+import type {
+  ProcedureCatalog,
+  SendTaskSpec,
+  TimerKind,
+  TimerSpec,
+  UserTaskSpec,
+  LaneSpec,
+} from '../../domain/procedure.js';
 
-/** A `bpmn:userTask`. `candidateGroups` is empty when anyone may take the task. */
-export interface UserTaskSpec {
-  readonly id: string;
-  readonly name: string;
-  readonly laneId?: string;
-  readonly formKey?: string;
-  readonly candidateGroups: readonly string[];
-  readonly assignee?: string;
-}
-
-/** A `bpmn:sendTask`: renders message template `template` when reached. */
-export interface SendTaskSpec {
-  readonly id: string;
-  readonly name: string;
-  readonly template: string;
-  /** Optional camunda property `to` (recipient hint for the outbox). */
-  readonly to?: string;
-}
-
-/** Which timer definition a timer event uses: timeDuration, timeDate or timeCycle. */
-export type TimerKind = 'duration' | 'date' | 'cycle';
-
-/** A timer event (boundary, intermediate catch or start). */
-export interface TimerSpec {
-  readonly id: string;
-  readonly name: string;
-  readonly eventType: 'boundary' | 'intermediate' | 'start';
-  /** The activity a boundary timer is attached to. */
-  readonly attachedToRef?: string;
-  /** Whether firing cancels `attachedToRef` (BPMN default true); false for non-boundary timers. */
-  readonly cancelActivity: boolean;
-  readonly kind: TimerKind;
-  /** ISO 8601 duration / date / repeating interval, or a `${ ... }` expression. */
-  readonly value: string;
-}
-
-/**
- * What the runtime reads from a procedure beyond what the engine runs. Plain JSON
- * data (no moddle objects, no `undefined` values) so it can be stored in MongoDB.
- */
-export interface ProcedureCatalog {
-  readonly procedureId: string;
-  readonly processId: string;
-  readonly name: string;
-  readonly ticketPrefix: string;
-  readonly language: string;
-  /** `camunda:formKey` of the process's top-level start event. */
-  readonly startFormKey?: string;
-  readonly lanes: readonly LaneSpec[];
-  readonly userTasks: Readonly<Record<string, UserTaskSpec>>;
-  readonly sendTasks: Readonly<Record<string, SendTaskSpec>>;
-  readonly timers: Readonly<Record<string, TimerSpec>>;
-}
+export type { ProcedureCatalog, SendTaskSpec, TimerKind, TimerSpec, UserTaskSpec, LaneSpec };
 
 const KEY = /^[a-z0-9][a-z0-9-]*$/;
 const TICKET_PREFIX = /^[A-Z]{2,8}$/;
