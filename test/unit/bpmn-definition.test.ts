@@ -8,7 +8,7 @@ import {
   parseDefinition,
   type ProcedureCatalog,
 } from '../../src/adapters/bpmn/index.js';
-import { AppError } from '../../src/domain/errors.js';
+import { thrown, rejection } from '../support/errors.js';
 
 const fixture = (name: string) => readFileSync(`test/fixtures/bpmn/${name}`, 'utf8');
 
@@ -22,25 +22,6 @@ function bpmn(body: string, { processAttributes = '', before = '', after = '' } 
   </bpmn:process>
   ${after}
 </bpmn:definitions>`;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
-
-function thrown(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 describe('guardXml', () => {

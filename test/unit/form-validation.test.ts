@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { AppError } from '../../src/domain/errors.js';
+import { thrown } from '../support/errors.js';
 import {
   parseFormFile,
   parseFormSchema,
@@ -12,16 +13,6 @@ const fixture = (name: string) => parseFormFile(readFileSync(`test/fixtures/form
 /** A schema around `components`, as the form editor would save it. */
 const inline = (...components: unknown[]) =>
   parseFormSchema({ type: 'default', id: 'inline', schemaVersion: 16, components }, 'inline.form');
-
-function thrown(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 const reasons = (error: AppError) => error.details.map((issue) => [issue.path, issue.reason]);
 

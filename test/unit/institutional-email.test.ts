@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AppError } from '../../src/domain/errors.js';
+import { thrown } from '../support/errors.js';
 import {
   parseFormFile,
   validateSubmission,
@@ -39,16 +39,6 @@ const shape: DataShape = new Map([
 const schema: FormSchema = { id: 'email-rule', components: [emailField, textField('ccEmails')], data: shape };
 
 const check = (values: Record<string, unknown>) => checkInstitutionalEmails(shape, values);
-
-function thrown(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('institutional email rule (seed 001, steps 4 and 7)', () => {
   test('given an institutional address, then it is accepted without any copy', () => {
