@@ -141,3 +141,15 @@ export async function ensureIndexes(models: Models): Promise<void> {
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
+
+/**
+ * Awaits a write whose duplicate-key failure means "already written": an idempotent
+ * re-apply, or a concurrent upsert of the same `_id` (FerretDB upserts are not atomic).
+ */
+export async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+}

@@ -1,7 +1,7 @@
 import { AppError } from '../../domain/errors.js';
 import type { InstanceEvent, InstanceRecord } from '../../domain/instance.js';
 import type { InstanceStore, Transition } from '../../app/ports.js';
-import { isDuplicateKey, type Models } from './models.js';
+import { ignoreDuplicate, isDuplicateKey, type Models } from './models.js';
 
 const eventId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
 
@@ -52,14 +52,10 @@ export class MongoInstanceStore implements InstanceStore {
     // Pure _id reads and writes: FerretDB scans the collection for any other filter.
     const current = await this.models.instances.findById(id, { seq: 1 }).lean();
     if (current && Number(current.seq) >= head.seq) return; // never move a head backwards
-    try {
-      const stored = { ...rest, engineState: JSON.stringify(rest.engineState) };
-      await this.models.instances.replaceOne({ _id: id }, stored, { upsert: true });
-    } catch (error) {
-      // Two writers upserting one head at once (FerretDB upserts are not atomic): one wins, and
-      // any head it leaves behind is rolled forward from the log on the next load.
-      if (!isDuplicateKey(error)) throw error;
-    }
+    const stored = { ...rest, engineState: JSON.stringify(rest.engineState) };
+    // Two writers upserting one head at once: one wins, and any head it leaves behind is
+    // rolled forward from the log on the next load.
+    await ignoreDuplicate(this.models.instances.replaceOne({ _id: id }, stored, { upsert: true }));
   }
 
   async listEvents(instanceId: string): Promise<InstanceEvent[]> {

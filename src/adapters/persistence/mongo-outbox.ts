@@ -1,6 +1,6 @@
 import type { OutboxMessage } from '../../domain/instance.js';
 import type { Outbox } from '../../app/ports.js';
-import { isDuplicateKey, type Models } from './models.js';
+import { ignoreDuplicate, type Models } from './models.js';
 import { fromDoc } from './mongo-instance-store.js';
 
 /** Messages waiting for delivery; ids are derived from the transition, so re-adding is a no-op. */
@@ -9,11 +9,7 @@ export class MongoOutbox implements Outbox {
 
   async add(messages: readonly OutboxMessage[]): Promise<void> {
     for (const { id, ...message } of messages) {
-      try {
-        await this.models.outbox.create({ _id: id, ...message });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
+      await ignoreDuplicate(this.models.outbox.create({ _id: id, ...message }));
     }
   }
 

@@ -1,6 +1,6 @@
 import type { TaskRecord } from '../../domain/instance.js';
 import type { TaskQuery, TaskRepository, TransitionEffects } from '../../app/ports.js';
-import { isDuplicateKey, type Models } from './models.js';
+import { ignoreDuplicate, type Models } from './models.js';
 import { fromDoc } from './mongo-instance-store.js';
 
 /**
@@ -59,14 +59,6 @@ export class MongoTaskRepository implements TaskRepository {
   private async isNewer(id: string, seq: number): Promise<boolean> {
     const current = await this.models.tasks.findById(id, { seq: 1 }).lean();
     return !current || current.seq === undefined || Number(current.seq) < seq;
-  }
-}
-
-async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
   }
 }
 
