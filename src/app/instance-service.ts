@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { hasRole, type Actor } from '../domain/actor.js';
+import type { Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { InstanceEvent, InstanceRecord, OutboxMessage, TaskRecord } from '../domain/instance.js';
+import { requireAnyRole, requireRole } from './authorization.js';
 import { buildTransition } from './build-transition.js';
+import { acceptFormData } from './form-data.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
 import type { FormValidator, InstanceStore, Outbox, TaskRepository, TicketNumbers } from './ports.js';
@@ -39,10 +41,8 @@ export class InstanceService {
     requireRole(actor, 'agent');
     const definition = await this.deps.definitions.current(procedureId);
     const { catalog } = definition;
-    const variables = catalog.startFormKey
-      ? await this.deps.forms.validate(catalog.startFormKey, input ?? {})
-      : {};
-    if (!catalog.startFormKey) assertEmpty(input, `procedure <${procedureId}> has no start form`);
+    const noForm = `procedure <${procedureId}> has no start form`;
+    const variables = await acceptFormData(this.deps.forms, catalog.startFormKey, input, noForm);
     const now = this.deps.clock.now();
     const businessKey = await this.deps.ticketNumbers.next(catalog.ticketPrefix, now.getUTCFullYear());
     const outcome = await this.deps.engine.start(definition, { ...variables, ticketNumber: businessKey });
@@ -123,23 +123,5 @@ export class InstanceService {
       await this.deps.log.commit(transition);
       return transition.head;
     });
-  }
-}
-
-/** FORBIDDEN unless the actor has the role (admins have every role). */
-export function requireRole(actor: Actor, role: Parameters<typeof hasRole>[1]): void {
-  if (!hasRole(actor, role)) throw new AppError('FORBIDDEN', `role <${role}> required`);
-}
-
-/** FORBIDDEN unless the actor has one of the roles. */
-export function requireAnyRole(actor: Actor, roles: readonly Parameters<typeof hasRole>[1][]): void {
-  if (!roles.some((role) => hasRole(actor, role))) {
-    throw new AppError('FORBIDDEN', `one of the roles <${roles.join(', ')}> required`);
-  }
-}
-
-function assertEmpty(input: unknown, message: string): void {
-  if (input && typeof input === 'object' && Object.keys(input).length > 0) {
-    throw new AppError('VALIDATION_FAILED', `${message}; no data is accepted`);
   }
 }

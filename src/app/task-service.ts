@@ -7,7 +7,8 @@ import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
 import type { FormValidator, TaskRepository } from './ports.js';
 import type { ProcedureEngine } from './procedure-engine.js';
-import { requireRole } from './instance-service.js';
+import { requireRole } from './authorization.js';
+import { acceptFormData } from './form-data.js';
 
 /** Filters an agent may use on the task list. */
 export interface TaskListFilter {
@@ -85,9 +86,8 @@ export class TaskService {
       const previous = await this.deps.log.load(initial.instanceId);
       const task = await this.openTask(taskId, previous);
       assertMayComplete(task, actor);
-      const data = task.formKey
-        ? await this.deps.forms.validate(task.formKey, input ?? {})
-        : emptyData(input, task);
+      const noForm = `task <${task.id}> has no form`;
+      const data = await acceptFormData(this.deps.forms, task.formKey, input, noForm);
       const definition = await this.deps.definitions.byId(previous.definitionId);
       const action = { kind: 'complete-task' as const, executionId: task.executionId, data };
       const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
@@ -172,11 +172,4 @@ function assertMayComplete(task: TaskRecord, actor: Actor): void {
     throw new AppError('TASK_NOT_ASSIGNED_TO_YOU', `task <${task.id}> is assigned to ${task.assignee}`);
   }
   if (!task.assignee) assertOffered(task, actor);
-}
-
-function emptyData(input: unknown, task: TaskRecord): Record<string, unknown> {
-  if (input && typeof input === 'object' && Object.keys(input).length > 0) {
-    throw new AppError('VALIDATION_FAILED', `task <${task.id}> has no form; no data is accepted`);
-  }
-  return {};
 }

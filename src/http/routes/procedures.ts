@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { DefinitionsService } from '../../app/definitions-service.js';
 import type { InstanceService } from '../../app/instance-service.js';
-import { requireAnyRole } from '../../app/instance-service.js';
+import { requireAnyRole } from '../../app/authorization.js';
 import { actorOf } from '../auth-middleware.js';
 
 const MAX_BPMN_BYTES = '5mb';

@@ -1,0 +1,20 @@
+import { AppError } from '../domain/errors.js';
+import type { FormValidator } from './ports.js';
+
+/**
+ * The submitted data validated by the form, or `{}` when there is no form; then any
+ * submitted data is refused (`noForm` says whose form is missing), so nothing
+ * unexpected is stored.
+ */
+export async function acceptFormData(
+  forms: FormValidator,
+  formKey: string | undefined,
+  input: unknown,
+  noForm: string,
+): Promise<Record<string, unknown>> {
+  if (formKey) return forms.validate(formKey, input ?? {});
+  if (input && typeof input === 'object' && Object.keys(input).length > 0) {
+    throw new AppError('VALIDATION_FAILED', `${noForm}; no data is accepted`);
+  }
+  return {};
+}
