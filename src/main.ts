@@ -19,7 +19,9 @@ import { MongoTicketNumbers } from './adapters/persistence/mongo-ticket-numbers.
 import { AgendaScheduler } from './adapters/scheduler/agenda-scheduler.js';
 import { DefinitionsService } from './app/definitions-service.js';
 import { InstanceLog } from './app/instance-log.js';
+import { InboxService } from './app/inbox-service.js';
 import { InstanceService } from './app/instance-service.js';
+import { MonitoringService } from './app/monitoring-service.js';
 import { TaskService } from './app/task-service.js';
 import { TimerService } from './app/timer-service.js';
 import type { Clock } from './domain/clock.js';
@@ -39,6 +41,8 @@ export interface RunningApp {
     instances: InstanceService;
     tasks: TaskService;
     timers: TimerService;
+    inbox: InboxService;
+    monitoring: MonitoringService;
   };
   readonly database: Database;
   stop(): Promise<void>;
@@ -87,6 +91,8 @@ export async function startApp(
   });
   const taskService = new TaskService({ definitions, engine, log, tasks, forms, clock });
   const timers = new TimerService({ definitions, engine, log, clock, store });
+  const inbox = new InboxService({ store, tasks, definitions, clock });
+  const monitoring = new MonitoringService({ store, tasks, definitions, clock });
 
   await deployDirectory(config.processesDir, definitions, logger);
   await scheduler.start(timers, logger);
@@ -131,7 +137,7 @@ export async function startApp(
     url,
     config,
     logger,
-    services: { definitions, instances, tasks: taskService, timers },
+    services: { definitions, instances, tasks: taskService, timers, inbox, monitoring },
     database,
     async stop() {
       clearInterval(sweep);

@@ -22,7 +22,16 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_REQUEST'
   | 'ENGINE_FAILURE'
-  | 'DATABASE_UNAVAILABLE';
+  | 'DATABASE_UNAVAILABLE'
+  | 'CALENDAR_NOT_FOUND'
+  | 'CALENDAR_INVALID'
+  | 'SLA_POLICY_INVALID'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'ACCOUNT_EXISTS'
+  | 'CSRF_INVALID'
+  | 'TOO_MANY_REQUESTS'
+  | 'TEMPLATE_NOT_FOUND'
+  | 'NOTIFICATION_FAILED';
 
 /** One problem with one input field (form field, XML element, request property). */
 export interface FieldIssue {

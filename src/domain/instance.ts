@@ -1,4 +1,5 @@
 /** Runtime records of procedure instances, tasks and their audit trail. */
+import type { SlaClock } from './sla.js';
 
 export type InstanceStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
@@ -26,6 +27,8 @@ export interface InstanceSnapshot {
   /** Ids of the tasks open after this state was reached. */
   readonly openTaskIds: readonly string[];
   readonly error?: string;
+  /** SLA clocks of this ticket (absent when its procedure has no SLA policy). */
+  readonly sla?: readonly SlaClock[];
 }
 
 /** The head (latest known state) of an instance. */

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { DefinitionsService } from '../../app/definitions-service.js';
+import type { InboxService } from '../../app/inbox-service.js';
+import type { InstanceService } from '../../app/instance-service.js';
+import type { MonitoringService } from '../../app/monitoring-service.js';
+import type { TaskService } from '../../app/task-service.js';
+import type { Clock } from '../../domain/clock.js';
+
+/**
+ * What the web pages need from the application. The web core (session, CSRF, layout)
+ * adds its own collaborators (accounts, sessions) in `WebCoreDeps`; page modules
+ * only see these.
+ */
+export interface WebPageDeps {
+  readonly definitions: DefinitionsService;
+  readonly instances: InstanceService;
+  readonly tasks: TaskService;
+  readonly inbox: InboxService;
+  readonly monitoring: MonitoringService;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
