@@ -1,0 +1,122 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { FileRecipientDirectory } from '../../../src/adapters/mail/file-directory.js';
+import { resolveRecipients } from '../../../src/app/recipient-resolver.js';
+import { rejection } from '../../support/errors.js';
+
+const MAIL = path.resolve('test/fixtures/mail');
+
+describe('resolving outbox recipients', () => {
+  let directory: FileRecipientDirectory;
+  beforeAll(async () => {
+    directory = await FileRecipientDirectory.load(path.join(MAIL, 'directory.json'));
+  });
+
+  test('given requester, then the requesterEmail variable is used, with the copies in ccEmails', async () => {
+    const variables = {
+      requesterEmail: ' ana@issste.gob.mx ',
+      ccEmails: 'jefe@issste.gob.mx; bad, ana@issste.gob.mx',
+    };
+
+    expect(await resolveRecipients('requester', variables, directory)).toEqual({
+      ok: true,
+      to: ['ana@issste.gob.mx'],
+      cc: ['jefe@issste.gob.mx'],
+    });
+  });
+
+  test.each([
+    [{ email: 'b@example.org', contactEmail: 'c@example.org' }, 'b@example.org'],
+    [{ requesterEmail: '', contactEmail: 'c@example.org' }, 'c@example.org'],
+  ])('given requester variables %j, then %s is used', async (variables, address) => {
+    expect(await resolveRecipients('requester', variables, directory)).toEqual({
+      ok: true,
+      to: [address],
+      cc: [],
+    });
+  });
+
+  test('given a group id, then the directory addresses are used', async () => {
+    expect(await resolveRecipients('first-level', {}, directory)).toEqual({
+      ok: true,
+      to: ['helpdesk.primo-livello@example.org', 'turno.notte@example.org'],
+      cc: [],
+    });
+  });
+
+  test('given an explicit address, then it is used as is', async () => {
+    expect(await resolveRecipients('desk@example.org', {}, directory)).toEqual({
+      ok: true,
+      to: ['desk@example.org'],
+      cc: [],
+    });
+  });
+
+  test.each([
+    [
+      'requester',
+      {},
+      'recipient <requester> has no email address (requesterEmail, email, contactEmail are empty)',
+    ],
+    [
+      'requester',
+      { requesterEmail: 'ana at issste' },
+      'recipient <requester> has an invalid email address in requesterEmail: "ana at issste"',
+    ],
+    [
+      'requester',
+      { requesterEmail: 42 },
+      'recipient <requester> has no email address (requesterEmail, email, contactEmail are empty)',
+    ],
+    ['unknown-desk', {}, 'recipient group <unknown-desk> is not in the directory'],
+    ['empty-group', {}, 'recipient group <empty-group> has no addresses'],
+    ['a@b@example.org', {}, 'recipient <a@b@example.org> is not a valid email address'],
+    [
+      'x@example.org\r\nBcc: y@example.org',
+      {},
+      'recipient <x@example.org\r\nBcc: y@example.org> is not a valid email address',
+    ],
+    [undefined, {}, 'the message names no recipient'],
+  ])('given %j with %j, then it is unresolvable: %s', async (hint, variables, reason) => {
+    expect(await resolveRecipients(hint, variables, directory)).toEqual({ ok: false, reason });
+  });
+});
+
+describe('the recipient directory file', () => {
+  test('given a missing file, then the directory is empty', async () => {
+    const empty = await FileRecipientDirectory.load(path.join(MAIL, 'no-such-directory.json'));
+
+    expect(await empty.addressesOf('first-level')).toBeUndefined();
+  });
+
+  test.each([
+    ['directory-bad-address.json', 'group <quality-admin> must be a list of email addresses'],
+    ['directory-not-json.json', 'not valid JSON'],
+  ])('given %s, then loading fails naming the problem', async (file, problem) => {
+    const error = await rejection(FileRecipientDirectory.load(path.join(MAIL, file)));
+
+    expect(error.message).toContain(problem);
+  });
+
+  test('given the shipped config/directory.json, then every lane, send-task recipient and SLA notify group is in it', async () => {
+    const directory = await FileRecipientDirectory.load(path.resolve('config/directory.json'));
+    const files = (await readdir('processes')).filter((f) => f.endsWith('.bpmn'));
+    const ids = new Set<string>();
+    for (const file of files) {
+      const xml = await readFile(path.join('processes', file), 'utf8');
+      for (const [, id] of xml.matchAll(/<bpmn:lane id="([^"]+)"/g)) ids.add(id as string);
+      for (const [, id] of xml.matchAll(/name="to" value="([^"]+)"/g)) ids.add(id as string);
+    }
+    for (const file of (await readdir('config/sla')).filter((f) => f.endsWith('.json'))) {
+      const policy = JSON.parse(await readFile(path.join('config/sla', file), 'utf8'));
+      for (const level of policy.escalation ?? [])
+        for (const to of level.notify ?? []) if (!to.includes('@')) ids.add(to);
+    }
+    ids.delete('requester'); // resolved from the instance variables, never from the directory
+
+    const missing = [];
+    for (const id of ids) if (!(await directory.addressesOf(id))?.length) missing.push(id);
+    expect(ids.size).toBeGreaterThan(5);
+    expect(missing).toEqual([]);
+  });
+});
