@@ -4,6 +4,11 @@ import type { ProcedureCatalog } from '../domain/procedure.js';
 import type { RunOutcome } from './procedure-engine.js';
 import type { Transition, TransitionEffects } from './ports.js';
 
+/** Ids of tasks opened by SLA escalations (`<instanceId>:esc:...`), which the engine does not know. */
+export function isEscalationTask(id: string): boolean {
+  return id.includes(':esc:');
+}
+
 /** What a use case knows about the step it is committing. */
 export interface StepContext {
   readonly previous: InstanceRecord;
@@ -22,7 +27,11 @@ export function buildTransition(step: StepContext, outcome: RunOutcome): Transit
   const seq = previous.seq + 1;
   const timers = nextTimers(previous.timers, outcome, now);
   const openTasks = newTasks(step, outcome, timers);
-  const openTaskIds = outcome.waitingTasks.map((task) => taskId(previous.id, task.executionId));
+  const openTaskIds = [
+    ...outcome.waitingTasks.map((task) => taskId(previous.id, task.executionId)),
+    // Escalation tasks are not the engine's: they stay open while the instance runs.
+    ...(outcome.status === 'running' ? previous.openTaskIds.filter(isEscalationTask) : []),
+  ];
   const head: InstanceRecord = {
     ...previous,
     seq,

@@ -20,6 +20,8 @@ export class DefinitionsService {
       readonly parser: DefinitionParser;
       readonly forms: FormValidator;
       readonly clock: Clock;
+      /** When given, timers naming an unknown business calendar are refused at deploy. */
+      readonly calendars?: { has(id: string): boolean };
     },
   ) {}
 
@@ -35,6 +37,7 @@ export class DefinitionsService {
     }
     const parsed = await this.deps.parser.parse(xml, procedureId, fileName);
     await this.checkForms(parsed.catalog, fileName);
+    this.checkCalendars(parsed.catalog, fileName);
     const latest = await this.deps.definitions.findLatest(procedureId);
     if (latest && latest.contentHash === parsed.contentHash) return { version: latest, created: false };
     const number = (latest?.version ?? 0) + 1;
@@ -73,6 +76,22 @@ export class DefinitionsService {
 
   versions(procedureId: string) {
     return this.deps.definitions.listVersions(procedureId);
+  }
+
+  private checkCalendars(catalog: ProcedureVersion['catalog'], fileName: string): void {
+    const { calendars } = this.deps;
+    if (!calendars) return;
+    const unknown: FieldIssue[] = Object.values(catalog.timers)
+      .filter((timer) => timer.calendar !== undefined && !calendars.has(timer.calendar))
+      .map((timer) => ({
+        path: timer.id,
+        reason: 'calendar-missing',
+        message: `timer <${timer.id}> uses calendar <${timer.calendar}>, which is not in config/calendars/`,
+      }));
+    if (unknown.length) {
+      const message = `${fileName}: ${unknown.map((issue) => issue.message).join('; ')}`;
+      throw new AppError('PROCEDURE_INVALID', message, unknown);
+    }
   }
 
   private async checkForms(catalog: ProcedureVersion['catalog'], fileName: string): Promise<void> {

@@ -9,6 +9,8 @@ export interface InstanceLogDeps {
   readonly tasks: TaskRepository;
   readonly outbox: Outbox;
   readonly scheduler: TimerScheduler;
+  /** Completes a transition before it is committed (business-time timers, SLA clocks). */
+  readonly annotate?: (transition: Transition) => Promise<Transition>;
 }
 
 /**
@@ -38,10 +40,15 @@ export class InstanceLog {
     return head;
   }
 
-  /** Commits the transition (CONFLICT if another writer took its seq), then applies it. */
-  async commit(transition: Transition): Promise<void> {
+  /**
+   * Completes the transition (see `annotate`), commits it (CONFLICT if another writer
+   * took its seq), applies its effects and returns what was committed.
+   */
+  async commit(proposed: Transition): Promise<Transition> {
+    const transition = this.deps.annotate ? await this.deps.annotate(proposed) : proposed;
     await this.deps.store.commit(transition);
     await this.applyEffects(transition);
+    return transition;
   }
 
   private async applyEffects(transition: Transition): Promise<void> {

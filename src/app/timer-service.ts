@@ -1,11 +1,14 @@
 import { SYSTEM_ACTOR } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
 import { isAppError } from '../domain/errors.js';
+import type { InstanceRecord } from '../domain/instance.js';
 import { buildTransition } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
 import type { ProcedureEngine } from './procedure-engine.js';
 import type { InstanceStore } from './ports.js';
+import type { SlaEscalations } from './sla-escalations.js';
+import { isSlaTimer } from '../domain/sla/sla-timers.js';
 
 /** What a scheduler job carries to identify one arming of one timer. */
 export interface TimerJob {
@@ -30,6 +33,7 @@ export class TimerService {
       readonly log: InstanceLog;
       readonly clock: Clock;
       readonly store: InstanceStore;
+      readonly escalations?: SlaEscalations;
     },
   ) {}
 
@@ -64,12 +68,21 @@ export class TimerService {
     const previous = await this.deps.log.load(job.instanceId);
     const armed = previous.timers.some((timer) => timer.executionId === job.executionId);
     if (previous.status !== 'running' || !armed) return 'stale';
+    if (isSlaTimer(job.executionId)) return this.escalate(previous, job);
     const definition = await this.deps.definitions.byId(previous.definitionId);
     const action = { kind: 'fire-timer' as const, activityId: job.activityId, executionId: job.executionId };
     const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
     const now = this.deps.clock.now();
     const step = { previous, catalog: definition.catalog, actor: SYSTEM_ACTOR, now, type: 'timer.fired' };
     await this.deps.log.commit(buildTransition({ ...step, data: { ...job } }, outcome));
+    return 'fired';
+  }
+
+  private async escalate(previous: InstanceRecord, job: TimerJob): Promise<FireResult> {
+    const now = this.deps.clock.now();
+    const transition = await this.deps.escalations?.transitionFor(previous, job.executionId, now);
+    if (!transition) return 'stale';
+    await this.deps.log.commit(transition);
     return 'fired';
   }
 }

@@ -40,6 +40,11 @@ export interface TimerSpec {
   readonly kind: TimerKind;
   /** ISO 8601 duration / date / repeating interval, or a `${ ... }` expression. */
   readonly value: string;
+  /**
+   * Business calendar a duration timer counts in (camunda property `calendar` on the
+   * timer event): `PT30M` then means 30 minutes of opening hours, not of wall clock.
+   */
+  readonly calendar?: string;
 }
 
 /**

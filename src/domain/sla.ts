@@ -1,6 +1,9 @@
 /** Service-level clocks of one ticket, as stored on the instance head (`InstanceRecord.sla`). */
 
-/** Where an SLA clock stands. `met`/`breached` are final and set when the clock stops. */
+/**
+ * Where an SLA clock stands. `pending` until its start trigger; `running`/`paused` while
+ * measured (a running clock past its target has `breachedAt`); `met`/`breached` are final.
+ */
 export type SlaStatus = 'pending' | 'running' | 'paused' | 'met' | 'breached';
 
 /** One SLA target being measured on one instance (e.g. first response, resolution). */
@@ -15,16 +18,26 @@ export interface SlaClock {
   readonly targetMs: number;
   /** Business milliseconds counted up to `since` (segments before the current one). */
   readonly elapsedMs: number;
-  /** Start of the current running segment (absent while pending or paused). */
+  /** Start of the current running segment (absent unless running). */
   readonly since?: Date;
-  /** Wall-clock instant the target is breached if the clock keeps running (absent unless running). */
+  /** Wall-clock instant the target is (or was) reached if the clock keeps running (absent unless running). */
   readonly dueAt?: Date;
-  /** Wall-clock instant of the warning threshold (absent unless running and not yet warned). */
+  /** Wall-clock instant of the warning threshold (absent unless running with a warning threshold). */
   readonly warnAt?: Date;
+  readonly warnedAt?: Date;
+  readonly breachedAt?: Date;
   /** Escalation levels already triggered (by level number). */
   readonly escalated: readonly number[];
   readonly startedAt?: Date;
   readonly stoppedAt?: Date;
-  /** Set when stopped: positive = breached by that many business ms, negative = met with that margin. */
+  /** Set when stopped: positive = breached by that many business ms, zero or negative = met with that margin. */
   readonly overByMs?: number;
+  /** How many times the start / stop activity had completed when the clock last started. */
+  readonly startMark: number;
+  readonly stopMark: number;
+}
+
+/** True for a clock that has stopped for good (until a restart trigger). */
+export function isFinal(clock: SlaClock): boolean {
+  return clock.status === 'met' || clock.status === 'breached';
 }

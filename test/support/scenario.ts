@@ -1,3 +1,4 @@
+import type { BusinessCalendar } from '../../src/domain/calendar/business-calendar.js';
 import type { TestApp, UserName } from './harness.js';
 
 /** An open or finished task as the API returns it. */
@@ -110,16 +111,26 @@ export class Scenario {
     return done.body;
   }
 
-  /** Pending timers of the instance. */
+  /** Pending BPMN timer events of the instance (the SLA clocks' own timers are left out). */
   async timers(): Promise<TimerView[]> {
-    return (await this.view()).instance.timers;
+    const { timers } = (await this.view()).instance;
+    return timers.filter((timer: TimerView) => !timer.activityId.startsWith('sla:'));
   }
 
-  /** Asserts a timer of `activityId` is armed, due `delayMs` after the open task `taskId` was created (±5 s). */
-  async expectTimer(activityId: string, taskId: string, delayMs: number): Promise<TimerView> {
+  /**
+   * Asserts a timer of `activityId` is armed, due `delayMs` after the open task `taskId` was
+   * created (±5 s); with a business calendar, `delayMs` of its opening hours.
+   */
+  async expectTimer(
+    activityId: string,
+    taskId: string,
+    delayMs: number,
+    calendar?: BusinessCalendar,
+  ): Promise<TimerView> {
     const timer = await this.pendingTimer(activityId);
-    const task = await this.task(taskId);
-    expect(Math.abs(Date.parse(timer.dueAt) - Date.parse(task.createdAt) - delayMs)).toBeLessThan(5_000);
+    const created = new Date((await this.task(taskId)).createdAt);
+    const expected = calendar ? calendar.addBusinessTime(created, delayMs) : new Date(created.getTime() + delayMs);
+    expect(Math.abs(Date.parse(timer.dueAt) - expected.getTime())).toBeLessThan(5_000);
     return timer;
   }
 

@@ -193,6 +193,12 @@ function timerOf(node: ModdleElement, issues: FieldIssue[]): TimerSpec | undefin
   } else if (!validTimerValue(kind, value)) {
     issues.push(issue(id, 'timer', `timer <${id}> has an invalid ${TIMER_PROPERTY[kind]} "${value}"`));
   }
+  const { calendar } = camundaProperties(node);
+  if (calendar !== undefined && (kind !== 'duration' || !KEY.test(calendar))) {
+    issues.push(
+      issue(id, 'calendar', `timer <${id}>: calendar "${calendar}" needs a calendar id and a timeDuration`),
+    );
+  }
   const boundary = node.$type === 'bpmn:BoundaryEvent';
   const attachedTo = boundary ? (node.attachedToRef as ModdleElement | undefined)?.id : undefined;
   return {
@@ -203,6 +209,7 @@ function timerOf(node: ModdleElement, issues: FieldIssue[]): TimerSpec | undefin
     cancelActivity: boundary && node.cancelActivity !== false,
     kind: kind ?? 'duration',
     value,
+    ...(calendar ? { calendar } : {}),
   };
 }
 

@@ -42,6 +42,7 @@ const instanceShape = {
   engineState: String,
   variables: Mixed,
   timers: Mixed,
+  sla: Mixed,
   activeActivities: [String],
   completedActivities: [String],
   openTaskIds: [String],

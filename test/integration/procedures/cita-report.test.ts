@@ -304,7 +304,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
 
       await s.expectTasks({ 'task-escalate-matrix': CENTRAL });
       const view = await s.view();
-      expect(view.instance.timers).toEqual([]);
+      expect(await s.timers()).toEqual([]);
       expect(view.tasks.find((t: any) => t.activityId === 'task-me-perform').status).toBe('cancelled');
 
       await s.complete('task-escalate-matrix', 'citaCentral', {

@@ -1,8 +1,11 @@
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { Scenario } from '../../support/scenario.js';
+import { FileCalendarRegistry } from '../../../src/adapters/calendar/file-calendar-registry.js';
 
 /** tuscan-gp-helpdesk (seed 003, Regione Toscana MMG/PLS): every path of docs/procedures.md (MMG-1…MMG-7). */
 const HOUR = 3_600_000;
+/** The restore-time timer counts the desk's opening hours (Mon-Fri 8-20, Italian holidays). */
+const tuscanyHours = async () => (await FileCalendarRegistry.load('config/calendars')).get('tuscany-gp');
 /** A path is 10-20 HTTP round trips through the engine and FerretDB: allow for a loaded machine. */
 const PATH_TIMEOUT = 120_000;
 const FIRST = ['first-level'];
@@ -64,7 +67,7 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
       escalationReason: 'Non risolto con la checklist concordata',
     });
     await s.expectTasks({ 'task-second-level': SECOND });
-    await s.expectTimer('timer-restore-time', 'task-second-level', 4 * HOUR);
+    await s.expectTimer('timer-restore-time', 'task-second-level', 4 * HOUR, await tuscanyHours());
   }
 
   async function secondLevel(s: Scenario) {
@@ -192,7 +195,7 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
       await registered(s, 'blocking');
       await checklist(s, false);
       await escalated(s, 'internal');
-      const restore = await s.expectTimer('timer-restore-time', 'task-second-level', 4 * HOUR);
+      const restore = await s.expectTimer('timer-restore-time', 'task-second-level', 4 * HOUR, await tuscanyHours());
       expect(restore.attachedTo).toBe('task-second-level');
       expect((await s.task('task-second-level')).dueAt).toBe(restore.dueAt);
     },

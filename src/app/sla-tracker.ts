@@ -1,0 +1,101 @@
+import type { InstanceRecord, PendingTimer, TaskRecord } from '../domain/instance.js';
+import type { ProcedureCatalog } from '../domain/procedure.js';
+import { isFinal, type SlaClock } from '../domain/sla.js';
+import { durationMs } from '../domain/sla/duration.js';
+import { trackClocks } from '../domain/sla/track-clocks.js';
+import { isSlaTimer, slaTimers } from '../domain/sla/sla-timers.js';
+import type { CalendarRegistry } from './calendar-registry.js';
+import type { DefinitionsService } from './definitions-service.js';
+import type { Transition } from './ports.js';
+import type { SlaPolicies } from './sla-ports.js';
+
+/** Collaborators of the SLA tracker. */
+export interface SlaTrackerDeps {
+  readonly definitions: DefinitionsService;
+  readonly policies: SlaPolicies;
+  readonly calendars: CalendarRegistry;
+}
+
+/**
+ * Completes every transition before it is committed with what calendars and SLA
+ * policies add: business-time due instants for BPMN timers that name a calendar, the
+ * ticket's SLA clocks advanced to this step, and the scheduler timers those clocks need.
+ * Running inside the commit keeps it atomic with the step, whichever use case made it.
+ */
+export class SlaTracker {
+  constructor(private readonly deps: SlaTrackerDeps) {}
+
+  async annotate(transition: Transition): Promise<Transition> {
+    const { head, effects } = transition;
+    const { catalog } = await this.deps.definitions.byId(head.definitionId);
+    const businessDue = this.businessDueTimes(effects.scheduleTimers, catalog, head.updatedAt);
+    const engineTimers = head.timers.filter((t) => !isSlaTimer(t.executionId)).map(businessDue);
+    const sla = this.clocks(head);
+    const wanted = slaTimers(sla);
+    const before = new Set(
+      [...effects.cancelTimers, ...head.timers.map((t) => t.executionId)].filter(isSlaTimer),
+    );
+    const wantedIds = new Set(wanted.map((t) => t.executionId));
+    const results = stoppedNow(head.sla, sla);
+    return {
+      event: results.length
+        ? { ...transition.event, data: { ...transition.event.data, slaResults: results } }
+        : transition.event,
+      head: { ...head, timers: [...engineTimers, ...wanted], ...(sla ? { sla } : {}) },
+      effects: {
+        ...effects,
+        openTasks: effects.openTasks.map((task) => withDueAt(task, engineTimers)),
+        scheduleTimers: [
+          ...effects.scheduleTimers.filter((t) => !isSlaTimer(t.executionId)).map(businessDue),
+          ...wanted.filter((t) => !before.has(t.executionId)),
+        ],
+        cancelTimers: [
+          ...effects.cancelTimers.filter((id) => !isSlaTimer(id)),
+          ...[...before].filter((id) => !wantedIds.has(id)),
+        ],
+      },
+    };
+  }
+
+  private clocks(head: InstanceRecord) {
+    const policy = this.deps.policies.forProcedure(head.procedureId);
+    if (!policy) return head.sla;
+    const calendar = this.deps.calendars.get(policy.calendar);
+    return trackClocks(head.sla, policy, calendar, {
+      now: head.updatedAt,
+      status: head.status,
+      activeActivities: head.activeActivities,
+      completedActivities: head.completedActivities,
+      variables: head.variables,
+    });
+  }
+
+  /** Maps a newly armed duration timer on a calendar to the instant its business duration ends. */
+  private businessDueTimes(armed: readonly PendingTimer[], catalog: ProcedureCatalog, armedAt: Date) {
+    const due = new Map<string, Date>();
+    for (const timer of armed) {
+      const spec = catalog.timers[timer.activityId];
+      if (!spec?.calendar || spec.kind !== 'duration') continue;
+      const calendar = this.deps.calendars.get(spec.calendar);
+      // The literal duration, not dueAt - armedAt: the engine's own instant may differ by a millisecond.
+      const ms = durationMs(spec.value) ?? new Date(timer.dueAt).getTime() - armedAt.getTime();
+      due.set(timer.executionId, calendar.addBusinessTime(armedAt, Math.max(0, ms)));
+    }
+    return (timer: PendingTimer): PendingTimer => {
+      const dueAt = due.get(timer.executionId);
+      return dueAt ? { ...timer, dueAt } : timer;
+    };
+  }
+}
+
+/** Clocks that reached a result in this step, for the audit trail. */
+function stoppedNow(before: readonly SlaClock[] | undefined, after: readonly SlaClock[] | undefined) {
+  return (after ?? [])
+    .filter((clock) => isFinal(clock) && !before?.some((b) => b.id === clock.id && isFinal(b)))
+    .map(({ id, status, overByMs, targetMs }) => ({ id, status, overByMs, targetMs }));
+}
+
+function withDueAt(task: TaskRecord, timers: readonly PendingTimer[]): TaskRecord {
+  const due = timers.filter((t) => t.attachedTo === task.activityId).map((t) => new Date(t.dueAt).getTime());
+  return due.length ? { ...task, dueAt: new Date(Math.min(...due)) } : task;
+}

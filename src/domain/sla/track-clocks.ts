@@ -1,0 +1,142 @@
+import type { BusinessCalendar } from '../calendar/business-calendar.js';
+import type { InstanceStatus } from '../instance.js';
+import { isFinal, type SlaClock } from '../sla.js';
+import { targetFor, type SlaPolicy, type SlaTargetSpec } from './policy.js';
+
+/** What the clocks look at after a step of the instance. */
+export interface SlaFacts {
+  readonly now: Date;
+  readonly status: InstanceStatus;
+  readonly activeActivities: readonly string[];
+  /** Every activity completion so far, in order (repeats count). */
+  readonly completedActivities: readonly string[];
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/** Advances every clock of the policy to `facts.now`: start, pause, resume, stop, restart. */
+export function trackClocks(
+  previous: readonly SlaClock[] | undefined,
+  policy: SlaPolicy,
+  calendar: BusinessCalendar,
+  facts: SlaFacts,
+): SlaClock[] {
+  const severity = policy.severityVariable ? facts.variables[policy.severityVariable] : undefined;
+  return policy.targets.map((spec) => {
+    const before = previous?.find((clock) => clock.id === spec.id) ?? pendingClock(spec, policy.calendar);
+    const clock = step(before, spec, calendar, facts, severity);
+    return schedule(clock, spec, calendar);
+  });
+}
+
+function pendingClock(spec: SlaTargetSpec, calendarId: string): SlaClock {
+  return {
+    id: spec.id,
+    name: spec.name,
+    status: 'pending',
+    calendarId,
+    targetMs: spec.targetMs.default,
+    elapsedMs: 0,
+    escalated: [],
+    startMark: -1,
+    stopMark: 0,
+  };
+}
+
+function step(
+  clock: SlaClock,
+  spec: SlaTargetSpec,
+  calendar: BusinessCalendar,
+  facts: SlaFacts,
+  severity: unknown,
+): SlaClock {
+  const targetMs = isFinal(clock) ? clock.targetMs : targetFor(spec, severity);
+  let next = settle({ ...clock, targetMs }, calendar, facts.now);
+  if (isMeasuring(next) && (stopReached(spec, next, facts) || facts.status !== 'running')) {
+    next = stopped(next, facts.now);
+  }
+  if (facts.status === 'running' && (next.status === 'pending' || isFinal(next))) {
+    const mark = startTriggered(spec, next, facts);
+    if (mark !== undefined) next = started(next, spec, facts, mark, targetFor(spec, severity));
+  }
+  if (isMeasuring(next)) {
+    const paused = spec.pauseWhile.some((id) => facts.activeActivities.includes(id));
+    const since = paused ? undefined : (next.since ?? facts.now);
+    next = withSegment({ ...next, status: paused ? 'paused' : 'running' }, since);
+  }
+  return next;
+}
+
+function isMeasuring(clock: SlaClock): boolean {
+  return clock.status === 'running' || clock.status === 'paused';
+}
+
+/** Folds the running segment up to `now` into `elapsedMs` and opens a new one at `now`. */
+function settle(clock: SlaClock, calendar: BusinessCalendar, now: Date): SlaClock {
+  if (clock.status !== 'running' || !clock.since) return clock;
+  const elapsedMs = clock.elapsedMs + calendar.businessTimeBetween(new Date(clock.since), now);
+  return { ...clock, elapsedMs, since: now };
+}
+
+function stopReached(spec: SlaTargetSpec, clock: SlaClock, facts: SlaFacts): boolean {
+  if (!('activityCompleted' in spec.stop)) return false;
+  return countOf(facts.completedActivities, spec.stop.activityCompleted) > clock.stopMark;
+}
+
+function stopped(clock: SlaClock, now: Date): SlaClock {
+  const overByMs = clock.elapsedMs - clock.targetMs;
+  const { since: _s, dueAt: _d, warnAt: _w, ...rest } = clock;
+  return { ...rest, status: overByMs > 0 ? 'breached' : 'met', stoppedAt: now, overByMs };
+}
+
+/** The start mark to record when the start trigger fired since the clock last started, else undefined. */
+function startTriggered(spec: SlaTargetSpec, clock: SlaClock, facts: SlaFacts): number | undefined {
+  if ('instanceStarted' in spec.start) return clock.status === 'pending' ? 0 : undefined;
+  const id = spec.start.activityActive;
+  const completions = countOf(facts.completedActivities, id);
+  const active = facts.activeActivities.includes(id);
+  return active && completions !== clock.startMark ? completions : undefined;
+}
+
+function started(
+  clock: SlaClock,
+  spec: SlaTargetSpec,
+  facts: SlaFacts,
+  startMark: number,
+  targetMs: number,
+): SlaClock {
+  const stopMark =
+    'activityCompleted' in spec.stop ? countOf(facts.completedActivities, spec.stop.activityCompleted) : 0;
+  const fresh = clock.status === 'pending' || spec.onRestart === 'reset';
+  const base = fresh ? pendingClock(spec, clock.calendarId) : clock;
+  const { stoppedAt: _s, overByMs: _o, ...kept } = base;
+  return {
+    ...kept,
+    status: 'running',
+    targetMs,
+    since: facts.now,
+    startedAt: fresh ? facts.now : (clock.startedAt ?? facts.now),
+    startMark,
+    stopMark,
+  };
+}
+
+function withSegment(clock: SlaClock, since: Date | undefined): SlaClock {
+  const { since: _s, ...rest } = clock;
+  return since ? { ...rest, since } : rest;
+}
+
+/** Sets `dueAt` / `warnAt` of a running clock; a paused or final one has neither. */
+function schedule(clock: SlaClock, spec: SlaTargetSpec, calendar: BusinessCalendar): SlaClock {
+  const { dueAt: _d, warnAt: _w, ...rest } = clock;
+  if (clock.status !== 'running' || !clock.since) return rest;
+  const since = new Date(clock.since);
+  const due = calendar.addBusinessTime(since, Math.max(0, clock.targetMs - clock.elapsedMs));
+  const warnMs = spec.warnAt === undefined ? undefined : clock.targetMs * spec.warnAt;
+  const warn =
+    warnMs === undefined ? undefined : calendar.addBusinessTime(since, Math.max(0, warnMs - clock.elapsedMs));
+  return { ...rest, dueAt: due, ...(warn ? { warnAt: warn } : {}) };
+}
+
+function countOf(list: readonly string[], id: string): number {
+  return list.reduce((n, item) => (item === id ? n + 1 : n), 0);
+}
