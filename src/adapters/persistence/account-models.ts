@@ -1,0 +1,46 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+const plain = { versionKey: false, strict: true, minimize: false } as const;
+
+/** Collections of the web app's accounts and sessions. */
+export interface AccountModels {
+  readonly accounts: Model<Record<string, unknown>>;
+  readonly sessions: Model<Record<string, unknown>>;
+}
+
+// `_id` is the lowercased username: the unique `_id` index makes "username taken" atomic.
+const accountSchema = new Schema(
+  {
+    _id: String,
+    username: { type: String, required: true },
+    displayName: String,
+    email: String,
+    roles: [String],
+    groups: [String],
+    language: String,
+    disabled: Boolean,
+    passwordHash: { type: String, required: true },
+    createdAt: Date,
+    updatedAt: Date,
+  },
+  { ...plain, collection: 'accounts' },
+);
+
+// `_id` is the SHA-256 of the session token; sessions are only ever read by `_id`.
+const sessionSchema = new Schema(
+  {
+    _id: String,
+    accountId: { type: String, required: true },
+    csrfToken: { type: String, required: true },
+    createdAt: Date,
+    lastSeenAt: Date,
+  },
+  { ...plain, collection: 'sessions' },
+);
+
+/** The account models bound to a connection (registered once per connection). */
+export function accountModels(connection: Connection): AccountModels {
+  const model = (name: string, schema: Schema) =>
+    (connection.models[name] ?? connection.model(name, schema)) as Model<Record<string, unknown>>;
+  return { accounts: model('Account', accountSchema), sessions: model('Session', sessionSchema) };
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import type { Actor } from '../domain/actor.js';
+import { isAppError } from '../domain/errors.js';
+import type { AccountService } from './account-service.js';
+
+const BOOTSTRAP: Actor = { id: 'system:bootstrap', roles: ['admin'], groups: [] };
+
+/**
+ * On first start (no accounts at all) creates `admin` with a random password and
+ * returns that password so it can be shown once. Two processes starting together
+ * race on the account's unique id: only the winner gets a password back.
+ */
+export async function bootstrapAdmin(accounts: AccountService): Promise<string | undefined> {
+  if (!(await accounts.isEmpty())) return undefined;
+  const password = randomBytes(15).toString('base64url');
+  try {
+    await accounts.create(
+      {
+        username: 'admin',
+        password,
+        roles: ['admin'],
+        groups: [],
+        language: 'en',
+        displayName: 'Administrator',
+      },
+      BOOTSTRAP,
+    );
+    return password;
+  } catch (error) {
+    if (isAppError(error) && error.code === 'ACCOUNT_EXISTS') return undefined;
+    throw error;
+  }
+}

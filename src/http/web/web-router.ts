@@ -1,0 +1,93 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express, { Router } from 'express';
+import type { Role } from '../../domain/actor.js';
+import type { AccountService } from '../../app/account-service.js';
+import type { SessionService } from '../../app/session-service.js';
+import { adminPages } from './admin/admin-pages.js';
+import { agentPages } from './agent/agent-pages.js';
+import { analystPages } from './analyst/analyst-pages.js';
+import { accountRoutes } from './core/account-routes.js';
+import { verifyCsrf } from './core/csrf.js';
+import { errorPages, notFoundPage } from './core/error-pages.js';
+import { Translations } from './core/i18n.js';
+import { loginRoutes } from './core/login-routes.js';
+import type { LoginLimit } from './core/login-rate-limit.js';
+import { Renderer } from './core/render.js';
+import { requirePageRole } from './core/role-guard.js';
+import { requireSession, sessionCsrfOf } from './core/session-middleware.js';
+import type { PageKit } from './page.js';
+import { supervisorPages } from './supervisor/supervisor-pages.js';
+import type { WebPageDeps } from './web-deps.js';
+
+/** The web core's own collaborators and settings, besides what the pages get. */
+export interface WebCoreDeps extends WebPageDeps {
+  readonly accounts: AccountService;
+  readonly sessions: SessionService;
+  /** Folder with `pages/`, `partials/` and `i18n/`. */
+  readonly templatesDir: string;
+  /** Folder with `css/` and `js/`, served under /assets. */
+  readonly publicDir: string;
+  readonly timeZone: string;
+  readonly secureCookies: boolean;
+  readonly loginLimit: LoginLimit;
+}
+
+/** Form posts can carry a whole BPMN diagram (analyst no-JS save), hence the large limit; only after login. */
+const FORM_LIMIT = '16mb';
+
+/**
+ * Areas whose whole URL space belongs to one role, guarded here as well as by their page
+ * modules (defence in depth). Agent paths are left to the agent module: supervisors share some.
+ */
+const AREAS: readonly [string, Role][] = [
+  ['/supervisor', 'supervisor'],
+  ['/analyst', 'analyst'],
+  ['/admin', 'admin'],
+];
+
+const BPMN_JS_DIST = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('bpmn-js/package.json')),
+  'dist',
+);
+
+/**
+ * The server-rendered web app at `/`: public assets and login, then (session
+ * required) body parsing, CSRF verification, the core's account and admin pages
+ * and the agent, supervisor and analyst page modules; unknown paths get the 404
+ * page and errors the HTML error page.
+ */
+export function webRouter(deps: WebCoreDeps): Router {
+  const translations = new Translations(path.join(deps.templatesDir, 'i18n'), deps.logger);
+  const renderer = new Renderer({
+    pagesDir: path.join(deps.templatesDir, 'pages'),
+    partialsDir: path.join(deps.templatesDir, 'partials'),
+    translations,
+    clock: deps.clock,
+    timeZone: deps.timeZone,
+  });
+  const kit: PageKit = { renderPage: renderer.renderPage, requirePageRole };
+  const router = Router();
+
+  const assets = { fallthrough: false, index: false, maxAge: '1h' } as const;
+  router.use('/assets/css', express.static(path.join(deps.publicDir, 'css'), assets));
+  router.use('/assets/js', express.static(path.join(deps.publicDir, 'js'), assets));
+  router.use('/assets/bpmn-js', express.static(BPMN_JS_DIST, assets));
+  router.use('/favicon.ico', (_req, res) => void res.status(204).end());
+
+  router.use(loginRoutes({ ...deps, renderer }));
+
+  router.use(requireSession(deps.sessions, deps.secureCookies));
+  router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 10_000 }));
+  router.use(verifyCsrf(sessionCsrfOf));
+  router.use(accountRoutes({ ...deps, renderPage: renderer.renderPage }));
+  for (const [prefix, role] of AREAS) router.use(prefix, requirePageRole(role));
+  router.use(adminPages(deps, kit));
+  router.use(agentPages(deps, kit));
+  router.use(supervisorPages(deps, kit));
+  router.use(analystPages(deps, kit));
+
+  router.use(notFoundPage(renderer));
+  router.use(errorPages(renderer, deps.logger));
+  return router;
+}

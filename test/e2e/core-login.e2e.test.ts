@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core';
+import { USERS, startTestApp, type TestApp } from '../support/harness.js';
+import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { seedWebAccounts } from '../support/web-accounts.js';
+
+/** Browser steps are slow on a shared two-core machine. */
+const SLOW = 60_000;
+
+describe('web core in a real browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const blocked: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await seedWebAccounts(app);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
+  }, SLOW);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  }, SLOW);
+
+  test(
+    'given an agent, when they log in, then the browser shows the inbox URL with their menu',
+    async () => {
+      await loginInBrowser(page, app.app.url, USERS.agentL1.user);
+
+      expect(new URL(page.url()).pathname).toBe('/inbox');
+      expect(await page.textContent('.user-name')).toBe('Luis');
+      expect(await page.getAttribute('a[data-nav="inbox"]', 'href')).toBe('/inbox');
+      expect(await page.locator('a[data-nav="users"]').count()).toBe(0);
+    },
+    SLOW,
+  );
+
+  test(
+    'given the agent, when they open a supervisor page, then the 403 page is shown in Spanish',
+    async () => {
+      const response = await page.goto(`${app.app.url}/supervisor/instances`);
+
+      expect(response?.status()).toBe(403);
+      expect(await page.getAttribute('.error-page', 'data-status')).toBe('403');
+      expect(await page.textContent('h1')).toBe('No permitido');
+    },
+    SLOW,
+  );
+
+  test(
+    'given the agent, when they press log out, then they are back at the login page',
+    async () => {
+      await Promise.all([page.waitForURL((url) => url.pathname === '/login'), page.click('#logout')]);
+
+      await page.goto(`${app.app.url}/inbox`);
+      expect(new URL(page.url()).pathname).toBe('/login');
+      expect(blocked).toEqual([]);
+    },
+    SLOW,
+  );
+});
