@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { USERS, startTestApp, type TestApp } from '../support/harness.js';
+import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { seedWebAccounts } from '../support/web-accounts.js';
+
+const PROCEDURE = 'complaints';
+const seed = readFileSync(path.resolve('processes', `${PROCEDURE}.bpmn`), 'utf8');
+/** The seed with its first user task turned into a script task (refused as unsafe). */
+const withScriptTask = seed.replace(
+  /<bpmn:userTask id="task-identify-problem"([\s\S]*?)<\/bpmn:userTask>/,
+  '<bpmn:scriptTask id="task-identify-problem"$1</bpmn:scriptTask>',
+);
+const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
+/** The procedure's extensions the runtime reads; a save from the modeler must keep every one. */
+const EXTENSIONS = [
+  /camunda:formKey="/g,
+  /<camunda:property /g,
+  /camunda:candidateGroups="/g,
+  /<bpmn:lane /g,
+];
+
+/** Browser steps are slower than HTTP ones, on a shared two-core machine even more. */
+const SLOW = 60_000;
+
+describe('analyst modeler in a real browser (seed procedures)', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await startTestApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
+    await seedWebAccounts(app);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    await loginInBrowser(page, app.app.url, USERS.analyst.user);
+  }, SLOW);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  }, SLOW);
+
+  const openModeler = async () => {
+    await page.goto(`${app.app.url}/analyst/procedures/${PROCEDURE}/modeler`);
+    await page.waitForSelector('#modeler-canvas[data-state="ready"]');
+  };
+  const save = async () => {
+    await page.click('#modeler-save');
+    await page.waitForFunction(() => {
+      const { document } = globalThis as any;
+      const button = document.querySelector('#modeler-save');
+      const status = document.querySelector('#modeler-status');
+      return button && !button.disabled && status?.textContent?.trim();
+    });
+  };
+  const savedVersion = () => page.getAttribute('#modeler-status [data-version]', 'data-version');
+
+  test(
+    'given the seed procedure, when it is opened in the modeler, then its export keeps the camunda extensions',
+    async () => {
+      await openModeler();
+
+      const exported = await page.evaluate(async () => {
+        const modeler = (globalThis as any).hdModeler;
+        return (await modeler.saveXML({ format: true })).xml as string;
+      });
+
+      for (const pattern of EXTENSIONS) expect(count(exported, pattern)).toBe(count(seed, pattern));
+    },
+    SLOW,
+  );
+
+  test(
+    'given no edits, when the analyst saves, then the page says no changes (version 1)',
+    async () => {
+      await openModeler();
+
+      await save();
+
+      expect(await savedVersion()).toBe('1');
+      expect(await app.app.services.definitions.versions(PROCEDURE)).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  test(
+    'given a renamed task, when the analyst saves, then version 2 is deployed by the analyst with the extensions intact',
+    async () => {
+      await openModeler();
+      await page.evaluate(() => {
+        const modeler = (globalThis as any).hdModeler;
+        const task = modeler.get('elementRegistry').get('task-identify-problem');
+        modeler.get('modeling').updateLabel(task, 'Identify the problem (renamed)');
+      });
+
+      await save();
+
+      expect(await savedVersion()).toBe('2');
+      const current = await app.app.services.definitions.current(PROCEDURE);
+      expect(current).toMatchObject({ version: 2, deployedBy: USERS.analyst.user });
+      expect(current.xml).toContain('Identify the problem (renamed)');
+      for (const pattern of EXTENSIONS) expect(count(current.xml, pattern)).toBe(count(seed, pattern));
+
+      await save();
+      expect(await savedVersion()).toBe('2'); // saving again without edits adds nothing
+    },
+    SLOW,
+  );
+
+  test(
+    'given a script task, when the analyst saves, then the issue names the element and clicking it selects it',
+    async () => {
+      await openModeler();
+      await page.evaluate(() => {
+        const modeler = (globalThis as any).hdModeler;
+        const task = modeler.get('elementRegistry').get('task-identify-problem');
+        modeler.get('bpmnReplace').replaceElement(task, { type: 'bpmn:ScriptTask' });
+      });
+
+      await save();
+
+      const issue = page.locator('#modeler-issues li[data-element-id="task-identify-problem"] button');
+      await issue.click();
+      const selected = await page.evaluate(() =>
+        (globalThis as any).hdModeler
+          .get('selection')
+          .get()
+          .map((element: { id: string }) => element.id),
+      );
+      expect(selected).toEqual(['task-identify-problem']);
+      expect(await app.app.services.definitions.versions(PROCEDURE)).toHaveLength(2);
+    },
+    SLOW,
+  );
+
+  test(
+    'given the JSON save endpoint, when XML with a script task is posted, then 422 with the element id',
+    async () => {
+      const answer = await page.evaluate(async (xml) => {
+        const { document, location } = globalThis as any;
+        const csrf = document.querySelector('input[name="_csrf"]').value as string;
+        const response = await fetch(location.pathname.replace(/modeler$/, 'versions'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/xml', 'x-csrf-token': csrf },
+          body: xml,
+        });
+        return { status: response.status, body: (await response.json()) as any };
+      }, withScriptTask);
+
+      expect(answer.status).toBe(422);
+      expect(answer.body.error.code).toBe('PROCEDURE_UNSAFE');
+      expect(answer.body.error.details.map((d: { path: string }) => d.path)).toContain(
+        'task-identify-problem',
+      );
+    },
+    SLOW,
+  );
+
+  test(
+    'given the new version, then the versions page lists it by the analyst, and it downloads and displays',
+    async () => {
+      await page.goto(`${app.app.url}/analyst/procedures/${PROCEDURE}/versions`);
+
+      const row = page.locator('#versions tr[data-version="2"]');
+      expect(await row.locator('[data-field="deployed-by"]').textContent()).toBe(USERS.analyst.user);
+      const download = await page.request.get(
+        `${app.app.url}/analyst/procedures/${PROCEDURE}/versions/2.bpmn`,
+      );
+      expect(download.headers()['content-disposition']).toMatch(
+        /^attachment; filename="?complaints-v2\.bpmn/,
+      );
+      expect(download.headers()['content-type']).toMatch(/^application\/xml/);
+      expect(await download.text()).toBe((await app.app.services.definitions.current(PROCEDURE)).xml);
+
+      await row.locator('a[href$="/versions/2"]').click();
+      await page.waitForSelector('#viewer-canvas[data-state="ready"]');
+    },
+    SLOW,
+  );
+});
