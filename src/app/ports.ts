@@ -41,6 +41,22 @@ export interface Transition {
   readonly effects: TransitionEffects;
 }
 
+/** Which instance heads `listInstances` returns; every criterion given must hold. Newest first. */
+export interface InstanceListFilter {
+  readonly procedureId?: string;
+  readonly status?: string;
+  /** Started at or after this instant. */
+  readonly startedFrom?: Date;
+  /** Started strictly before this instant. */
+  readonly startedBefore?: Date;
+  /** Only running instances with a pending timer, or a running SLA clock, due before this instant. */
+  readonly overdueAt?: Date;
+  /** Case-insensitive substring of the ticket number (business key). */
+  readonly businessKeyContains?: string;
+  readonly limit: number;
+  readonly skip?: number;
+}
+
 /** The instance log. `commit` is the only atomic step: one writer per (instanceId, seq). */
 export interface InstanceStore {
   loadHead(instanceId: string): Promise<InstanceRecord | null>;
@@ -49,7 +65,8 @@ export interface InstanceStore {
   findTransition(instanceId: string, seq: number): Promise<Transition | null>;
   saveHead(head: InstanceRecord): Promise<void>;
   listEvents(instanceId: string): Promise<InstanceEvent[]>;
-  listInstances(filter: { procedureId?: string; status?: string; limit: number }): Promise<InstanceRecord[]>;
+  /** Heads without engine state, newest first (by `startedAt`). */
+  listInstances(filter: InstanceListFilter): Promise<InstanceRecord[]>;
   /** Running instances with a pending timer due before `cutoff` (heads only, no engine state). */
   listWithTimersDueBefore(cutoff: Date, limit: number): Promise<InstanceRecord[]>;
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../domain/errors.js';
 import type { InstanceEvent, InstanceRecord } from '../../domain/instance.js';
-import type { InstanceStore, Transition } from '../../app/ports.js';
+import type { InstanceListFilter, InstanceStore, Transition } from '../../app/ports.js';
 import { ignoreDuplicate, isDuplicateKey, type Models } from './models.js';
 
 const eventId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
@@ -74,21 +74,43 @@ export class MongoInstanceStore implements InstanceStore {
     return docs.map((doc) => fromDoc<InstanceRecord>(doc));
   }
 
-  async listInstances(filter: {
-    procedureId?: string;
-    status?: string;
-    limit: number;
-  }): Promise<InstanceRecord[]> {
-    const query: Record<string, unknown> = {};
-    if (filter.procedureId) query.procedureId = filter.procedureId;
-    if (filter.status) query.status = filter.status;
+  async listInstances(filter: InstanceListFilter): Promise<InstanceRecord[]> {
+    if (filter.overdueAt && filter.status && filter.status !== 'running') return []; // overdue implies running
     const docs = await this.models.instances
-      .find(query, { engineState: 0 })
-      .sort({ startedAt: -1 })
+      .find(instanceQuery(filter), HEAD_ONLY)
+      .sort({ startedAt: -1, _id: 1 })
+      .skip(filter.skip ?? 0)
       .limit(filter.limit)
       .lean();
     return docs.map((doc) => fromDoc<InstanceRecord>(doc));
   }
+}
+
+/** The MongoDB query of an instance list filter (operators FerretDB v1 supports). */
+function instanceQuery(filter: InstanceListFilter): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  if (filter.procedureId) query.procedureId = filter.procedureId;
+  if (filter.status) query.status = filter.status;
+  if (filter.startedFrom || filter.startedBefore) {
+    query.startedAt = {
+      ...(filter.startedFrom ? { $gte: filter.startedFrom } : {}),
+      ...(filter.startedBefore ? { $lt: filter.startedBefore } : {}),
+    };
+  }
+  if (filter.businessKeyContains) {
+    query.businessKey = { $regex: escapeRegExp(filter.businessKeyContains), $options: 'i' };
+  }
+  if (filter.overdueAt) {
+    query.status = 'running';
+    // Only a running SLA clock has `dueAt` (see SlaClock), so no `$elemMatch` on the status
+    // is needed; FerretDB v1's `$elemMatch` does not take field conditions anyway.
+    query.$or = [{ 'timers.dueAt': { $lt: filter.overdueAt } }, { 'sla.dueAt': { $lt: filter.overdueAt } }];
+  }
+  return query;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Maps a stored document's `_id` to the domain's `id`. */

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { USERS, startTestApp, type TestApp } from '../support/harness.js';
+import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { Scenario } from '../support/scenario.js';
+import { seedWebAccounts } from '../support/web-accounts.js';
+
+/** Browser steps are slower than HTTP ones, on a shared two-core machine even more. */
+const SLOW = 60_000;
+
+describe('supervisor instance diagram in a real browser (radiology-support seed)', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let ticket: Scenario;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
+    await seedWebAccounts(app);
+    ticket = await Scenario.start(app, 'radiology-support', 'radL1', {
+      channel: 'phone',
+      requesterName: 'TM Carolina Soto',
+      description: 'No carga el visor de imágenes en el PACS',
+    });
+    await ticket.complete('task-identify-requester', 'radL1', {
+      requesterName: 'TM Carolina Soto',
+      registeredUser: true,
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await loginInBrowser(page, app.app.url, USERS.supervisor.user);
+  }, SLOW);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  }, SLOW);
+
+  test(
+    'given a ticket past its first step, when the supervisor opens it, then the diagram marks the active and completed elements',
+    async () => {
+      await page.goto(`${app.app.url}/supervisor/instances/${ticket.instanceId}`);
+      await page.waitForSelector('#sv-diagram[data-state="ready"]', { timeout: SLOW });
+
+      const marked = async (marker: string) =>
+        page.$$eval(`#sv-diagram .${marker}[data-element-id]`, (elements) =>
+          elements.map((element) => element.getAttribute('data-element-id')).sort(),
+        );
+      expect(await marked('hd-active')).toEqual(['task-confirm-user-data']);
+      const completed = await marked('hd-completed');
+      expect(completed).toEqual(
+        expect.arrayContaining(['start-request-received', 'task-identify-requester']),
+      );
+      expect(completed).not.toContain('task-confirm-user-data');
+      expect(await page.$$('#sv-diagram svg [data-element-id="task-attend-request"]')).toHaveLength(1);
+      expect(consoleErrors).toEqual([]);
+    },
+    SLOW,
+  );
+
+  test(
+    'given the page without the drawing, then the tables still show the ticket (no script needed)',
+    async () => {
+      const text = await page.textContent('#audit ~ table.sv-audit');
+
+      expect(text).toContain('instance.started');
+      expect(text).toContain('task.completed');
+      expect(await page.textContent('.sv-header')).toContain('radiology-support@1');
+    },
+    SLOW,
+  );
+});
