@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../domain/actor.js';
+import { hasRole, type Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { InstanceEvent, InstanceRecord, OutboxMessage, TaskRecord } from '../domain/instance.js';
@@ -69,11 +69,14 @@ export class InstanceService {
       { previous, catalog, actor, now, type: 'instance.started', data },
       outcome,
     );
-    await this.deps.log.commit(transition);
-    return transition.head;
+    return (await this.deps.log.commit(transition)).head;
   }
 
-  /** The instance with its audit trail, tasks and messages. */
+  /**
+   * The instance with its audit trail, tasks and messages. Supervisors see every
+   * instance; an agent only one they started or with a task offered to one of their
+   * groups or assigned to (or completed by) them.
+   */
   async get(instanceId: string, actor: Actor): Promise<InstanceView> {
     requireAnyRole(actor, ['supervisor', 'agent']);
     const head = await this.deps.log.load(instanceId);
@@ -83,6 +86,9 @@ export class InstanceService {
       this.deps.tasks.list({ instanceId, limit: 500 }),
       this.deps.outbox.listForInstance(instanceId),
     ]);
+    if (!hasRole(actor, 'supervisor') && !isInvolved(head, tasks, actor)) {
+      throw new AppError('FORBIDDEN', `instance <${instanceId}> is not visible to you`);
+    }
     return { instance, events, tasks, messages };
   }
 
@@ -120,8 +126,19 @@ export class InstanceService {
         type: 'instance.cancelled',
       };
       const transition = buildTransition({ ...step, data: { reason } }, outcome);
-      await this.deps.log.commit(transition);
-      return transition.head;
+      return (await this.deps.log.commit(transition)).head;
     });
   }
+}
+
+function isInvolved(head: InstanceRecord, tasks: readonly TaskRecord[], actor: Actor): boolean {
+  return (
+    head.startedBy === actor.id ||
+    tasks.some(
+      (task) =>
+        task.assignee === actor.id ||
+        task.completedBy === actor.id ||
+        task.candidateGroups.some((group) => actor.groups.includes(group)),
+    )
+  );
 }

@@ -2,7 +2,7 @@ import { hasRole, type Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { InstanceRecord, TaskRecord, TaskStatus } from '../domain/instance.js';
-import { bookkeepingTransition, buildTransition } from './build-transition.js';
+import { bookkeepingTransition, buildTransition, isEscalationTask } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
 import type { FormValidator, TaskRepository } from './ports.js';
@@ -18,6 +18,9 @@ export interface TaskListFilter {
   readonly procedureId?: string;
   readonly limit?: number;
 }
+
+/** User names an assignment may name (the same characters as account user names and API users). */
+const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
 
 /** Claiming and completing human tasks. */
 export class TaskService {
@@ -58,6 +61,7 @@ export class TaskService {
 
   /** Assigns an open task to the actor. Idempotent for the current assignee. */
   async claim(taskId: string, actor: Actor): Promise<TaskRecord> {
+    requireRole(actor, 'agent');
     return this.bookkeeping(taskId, actor, 'task.claimed', (task) => {
       if (task.assignee === actor.id) return null;
       if (task.assignee)
@@ -69,6 +73,7 @@ export class TaskService {
 
   /** Gives an assigned task back to its groups. */
   async unclaim(taskId: string, actor: Actor): Promise<TaskRecord> {
+    if (!hasRole(actor, 'supervisor')) requireRole(actor, 'agent');
     return this.bookkeeping(taskId, actor, 'task.unclaimed', (task) => {
       if (!task.assignee) return null;
       if (task.assignee !== actor.id && !hasRole(actor, 'supervisor')) {
@@ -76,6 +81,18 @@ export class TaskService {
       }
       return '';
     });
+  }
+
+  /** A supervisor gives an open task to a user (agents only claim and unclaim). Idempotent. */
+  async assign(taskId: string, assignee: string, actor: Actor): Promise<TaskRecord> {
+    requireRole(actor, 'supervisor');
+    const user = assignee.trim();
+    if (!USER_ID.test(user)) {
+      throw new AppError('BAD_REQUEST', `assignee <${assignee}> is not a valid user name`, [
+        { path: 'assignee', reason: 'format', message: 'the assignee must be a user name' },
+      ]);
+    }
+    return this.bookkeeping(taskId, actor, 'task.assigned', (task) => (task.assignee === user ? null : user));
   }
 
   /** Validates the form data, completes the task and runs the instance to its next wait. */
@@ -88,6 +105,7 @@ export class TaskService {
       assertMayComplete(task, actor);
       const noForm = `task <${task.id}> has no form`;
       const data = await acceptFormData(this.deps.forms, task.formKey, input, noForm);
+      if (isEscalationTask(task.id)) return this.acknowledgeEscalation(previous, task, data, actor);
       const definition = await this.deps.definitions.byId(previous.definitionId);
       const action = { kind: 'complete-task' as const, executionId: task.executionId, data };
       const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
@@ -98,9 +116,27 @@ export class TaskService {
         { ...step, data: eventData, completedTask: { id: taskId, data } },
         outcome,
       );
-      await this.deps.log.commit(transition);
-      return transition.head;
+      return (await this.deps.log.commit(transition)).head;
     });
+  }
+
+  /** Escalation tasks are the SLA's, not the engine's: completing one records the action taken. */
+  private async acknowledgeEscalation(
+    previous: InstanceRecord,
+    task: TaskRecord,
+    data: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<InstanceRecord> {
+    const definition = await this.deps.definitions.byId(previous.definitionId);
+    const now = this.deps.clock.now();
+    const step = { previous, catalog: definition.catalog, actor, now, type: 'escalation.acknowledged' };
+    const closed = { id: task.id, status: 'completed' as const, at: now, by: actor.id, data };
+    const transition = bookkeepingTransition(
+      { ...step, data: { taskId: task.id, activityId: task.activityId, data } },
+      { closeTasks: [closed] },
+    );
+    const head = { ...transition.head, openTaskIds: previous.openTaskIds.filter((id) => id !== task.id) };
+    return (await this.deps.log.commit({ ...transition, head })).head;
   }
 
   private async bookkeeping(
@@ -109,7 +145,6 @@ export class TaskService {
     type: string,
     decide: (task: TaskRecord) => string | null,
   ): Promise<TaskRecord> {
-    requireRole(actor, 'agent');
     const initial = await this.find(taskId);
     return this.deps.log.exclusive(initial.instanceId, async () => {
       const previous = await this.deps.log.load(initial.instanceId);

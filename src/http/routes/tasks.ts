@@ -7,7 +7,7 @@ import { optionalString } from '../query.js';
 
 const STATUSES: readonly TaskStatus[] = ['open', 'completed', 'cancelled'];
 
-/** Tasks: list (by group, assignee, status, procedure), inspect, claim, unclaim, complete. */
+/** Tasks: list (by group, assignee, status, procedure), inspect, claim, unclaim, assign, complete. */
 export function tasksRouter(tasks: TaskService): Router {
   const router = Router();
 
@@ -39,6 +39,13 @@ export function tasksRouter(tasks: TaskService): Router {
 
   router.post('/:taskId/unclaim', async (req, res) => {
     res.json(await tasks.unclaim(req.params.taskId, actorOf(req)));
+  });
+
+  router.post('/:taskId/assign', async (req, res) => {
+    const assignee = (req.body as { assignee?: unknown } | undefined)?.assignee;
+    if (typeof assignee !== 'string')
+      throw new AppError('BAD_REQUEST', 'body must be { "assignee": "<user>" }');
+    res.json(await tasks.assign(req.params.taskId, assignee, actorOf(req)));
   });
 
   router.post('/:taskId/complete', async (req, res) => {

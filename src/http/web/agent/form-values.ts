@@ -1,0 +1,97 @@
+import type { DataShape, FormField, FormSchema } from '../../../domain/forms/index.js';
+
+/** Field values as an HTML form holds them: text per field path, a list for checklists. */
+export type RawValues = Readonly<Record<string, string | readonly string[]>>;
+
+/** A field with the data path it is submitted under (`key`, or `group.key` inside a group with a path). */
+export interface FieldEntry {
+  readonly path: string;
+  readonly field: FormField;
+}
+
+const MULTI: ReadonlySet<string> = new Set(['checklist', 'taglist']);
+
+/** Every field of a form with its data path, in form order (dynamic lists are not rendered). */
+export function fieldEntries(shape: DataShape, prefix = ''): FieldEntry[] {
+  return [...shape].flatMap(([name, node]) => {
+    if (node.kind === 'field') return [{ path: `${prefix}${name}`, field: node.field }];
+    if (node.kind === 'object') return fieldEntries(node.children, `${prefix}${name}.`);
+    return [];
+  });
+}
+
+/** What the agent typed, kept as text so the page can show it again (editable fields only). */
+export function submittedValues(schema: FormSchema, body: unknown): RawValues {
+  const input = isRecord(body) ? body : {};
+  const values: Record<string, string | readonly string[]> = {};
+  for (const { path, field } of fieldEntries(schema.data)) {
+    if (!isEditable(field) || !Object.hasOwn(input, path)) continue;
+    const value = input[path];
+    const texts = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    values[path] = MULTI.has(field.type) ? texts : (texts[0] ?? '');
+  }
+  return values;
+}
+
+/**
+ * The submission the validator expects from the raw values: nested objects for group
+ * paths, `true`/`false` for checkboxes (unchecked boxes are not posted by browsers),
+ * lists for checklists, text for everything else (the validator converts numbers).
+ */
+export function toSubmission(schema: FormSchema, values: RawValues): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const { path, field } of fieldEntries(schema.data)) {
+    if (!isEditable(field)) continue;
+    const value = Object.hasOwn(values, path) ? values[path] : undefined;
+    if (field.type === 'checkbox') setPath(data, path, isChecked(value));
+    else if (MULTI.has(field.type)) setPath(data, path, value === undefined ? [] : [value].flat());
+    else if (value !== undefined) setPath(data, path, typeof value === 'string' ? value : (value[0] ?? ''));
+  }
+  return data;
+}
+
+/** The values a form opens with: the instance's data where it has the field, else the field's default. */
+export function initialValues(schema: FormSchema, variables: Readonly<Record<string, unknown>>): RawValues {
+  const values: Record<string, string | readonly string[]> = {};
+  for (const { path, field } of fieldEntries(schema.data)) {
+    const known = getPath(variables, path);
+    const value = known === undefined || known === null ? field.defaultValue : known;
+    if (value === undefined || value === null) continue;
+    values[path] = Array.isArray(value) ? value.map((item) => String(item)) : String(value);
+  }
+  return values;
+}
+
+/** True when a checkbox value means checked. */
+export function isChecked(value: string | readonly string[] | undefined): boolean {
+  const text = typeof value === 'string' ? value : value?.[0];
+  return text === 'true' || text === 'on';
+}
+
+function isEditable(field: FormField): boolean {
+  return !field.readonly && !field.disabled;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  const last = parts.pop() as string;
+  let node = target;
+  for (const part of parts) {
+    if (!isRecord(node[part])) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[last] = value;
+}
+
+function getPath(source: Readonly<Record<string, unknown>>, path: string): unknown {
+  let node: unknown = source;
+  for (const part of path.split('.')) {
+    if (!isRecord(node) || !Object.hasOwn(node, part)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

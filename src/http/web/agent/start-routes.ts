@@ -1,0 +1,95 @@
+import { Router, type Request, type Response } from 'express';
+import type { Actor } from '../../../domain/actor.js';
+import { isAppError, type FieldIssue } from '../../../domain/errors.js';
+import type { InstanceRecord } from '../../../domain/instance.js';
+import { webUser, type PageKit } from '../page.js';
+import type { WebPageDeps } from '../web-deps.js';
+import { flashQuery } from './flash.js';
+import { renderForm } from './form-renderer.js';
+import { initialValues, submittedValues, toSubmission, type RawValues } from './form-values.js';
+
+/** `/start` (procedures an agent may open a ticket of) and `/start/:procedureId` (its start form). */
+export function startRoutes(deps: WebPageDeps, kit: PageKit): Router {
+  const router = Router();
+  const guard = kit.requirePageRole('agent');
+
+  router.get('/start', guard, async (_req, res) => {
+    const procedures = (await deps.definitions.list())
+      .map((version) => ({
+        id: version.procedureId,
+        href: `/start/${encodeURIComponent(version.procedureId)}`,
+        name: version.catalog.name || version.procedureId,
+        prefix: version.catalog.ticketPrefix,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    kit.renderPage(res, 'agent/start-list', { title: 'agent.start.title', nav: 'start' }, { procedures });
+  });
+
+  router.get('/start/:procedureId', guard, async (req, res) => {
+    await showStartForm(deps, kit, req, res, { issues: [] });
+  });
+
+  router.post('/start/:procedureId', guard, async (req, res) => {
+    const user = webUser(req);
+    const procedureId = req.params.procedureId as string;
+    const { catalog } = await deps.definitions.current(procedureId);
+    const form = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey) : undefined;
+    const values = form ? submittedValues(form.schema, req.body) : {};
+    let instance: InstanceRecord;
+    try {
+      instance = await deps.instances.start(procedureId, form ? toSubmission(form.schema, values) : {}, user);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
+      const issues =
+        error.details.length > 0 ? error.details : [{ path: '', reason: 'invalid', message: error.message }];
+      return showStartForm(deps, kit, req, res, { issues, values }, 422);
+    }
+    const taskId = await firstTaskFor(deps, instance, user);
+    res.redirect(
+      303,
+      taskId
+        ? `/tasks/${encodeURIComponent(taskId)}?${flashQuery('started', instance.businessKey)}`
+        : `/inbox?${flashQuery('started-elsewhere', instance.businessKey)}`,
+    );
+  });
+
+  return router;
+}
+
+async function showStartForm(
+  deps: WebPageDeps,
+  kit: PageKit,
+  req: Request,
+  res: Response,
+  submitted: { readonly issues: readonly FieldIssue[]; readonly values?: RawValues },
+  status = 200,
+): Promise<void> {
+  const { catalog } = await deps.definitions.current(req.params.procedureId as string);
+  const source = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey) : undefined;
+  const values = submitted.values ?? (source ? initialValues(source.schema, {}) : {});
+  kit.renderPage(
+    res,
+    'agent/start-form',
+    { title: catalog.name || catalog.procedureId, nav: 'start' },
+    {
+      procedure: { id: catalog.procedureId, name: catalog.name || catalog.procedureId },
+      action: `/start/${encodeURIComponent(catalog.procedureId)}`,
+      form: source ? renderForm(source, values, submitted.issues) : undefined,
+      hasErrors: submitted.issues.length > 0,
+    },
+    status,
+  );
+}
+
+/** The new ticket's first open task the agent may work on, if any. */
+async function firstTaskFor(
+  deps: WebPageDeps,
+  instance: InstanceRecord,
+  user: Actor,
+): Promise<string | undefined> {
+  for (const taskId of instance.openTaskIds) {
+    const task = await deps.tasks.get(taskId, user).catch(() => undefined);
+    if (task) return task.id;
+  }
+  return undefined;
+}
