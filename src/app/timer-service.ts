@@ -6,7 +6,7 @@ import { buildTransition } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
 import type { ProcedureEngine } from './procedure-engine.js';
-import type { InstanceStore } from './ports.js';
+import type { InstanceStore, TimerScheduler } from './ports.js';
 import type { SlaEscalations } from './sla-escalations.js';
 import { isSlaTimer } from '../domain/sla/sla-timers.js';
 
@@ -34,6 +34,8 @@ export class TimerService {
       readonly clock: Clock;
       readonly store: InstanceStore;
       readonly escalations?: SlaEscalations;
+      /** Needed by `promote` only. */
+      readonly scheduler?: TimerScheduler;
     },
   ) {}
 
@@ -52,6 +54,22 @@ export class TimerService {
       }
     }
     return fired;
+  }
+
+  /**
+   * Hands the scheduler every pending timer due within `horizonMs`. A scheduler that keeps
+   * only near timers (a small job table is what keeps the embedded database's polling
+   * cheap) gets the rest this way as their time approaches; re-handing a timer is harmless.
+   * Returns how many instances had timers in the window.
+   */
+  async promote(horizonMs: number, limit = 2000): Promise<number> {
+    const cutoff = new Date(this.deps.clock.now().getTime() + horizonMs);
+    const instances = await this.deps.store.listWithTimersDueBefore(cutoff, limit);
+    for (const instance of instances) {
+      const due = instance.timers.filter((timer) => new Date(timer.dueAt) <= cutoff);
+      await this.deps.scheduler?.schedule(instance.id, due);
+    }
+    return instances.length;
   }
 
   async fire(job: TimerJob): Promise<FireResult> {

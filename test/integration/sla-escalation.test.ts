@@ -1,19 +1,8 @@
 import path from 'node:path';
-import type { Clock } from '../../src/domain/clock.js';
 import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
-
-/** A clock the test moves by hand: time-skipping without sleeping. */
-class ManualClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-}
 
 const SLA_APP = path.join(FIXTURES, 'sla-app');
 const events = async (app: TestApp, id: string) =>

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { waitFor } from '../support/wait.js';
 
 const firedEvents = (view: any) => view.body.events.filter((e: any) => e.type === 'timer.fired');
@@ -67,6 +68,33 @@ describe('SLA timers through Agenda', () => {
       expect(await timers.fire({ ...job, instanceId: 'no-such-instance' })).toBe('stale');
       const view = await app.call('supervisor', 'GET', `/api/instances/${started.body.id}`);
       expect(firedEvents(view)).toHaveLength(1);
+    } finally {
+      await app.stop();
+    }
+  });
+  test('given timers beyond the horizon, then only near ones become jobs until promotion hands over the rest', async () => {
+    const clock = new ManualClock(new Date());
+    const app = await startTestApp({
+      clock,
+      env: { HELPDESK_TIMER_HORIZON_MS: '10000' },
+      timerPollMs: 60_000,
+    });
+    try {
+      const jobs = app.app.database.connection.db!.collection('agendaJobs');
+      const jobTimers = async () =>
+        (await jobs.find({}).toArray()).map((job) => (job.data as { activityId: string }).activityId).sort();
+      await app.call('agentL1', 'POST', '/api/procedures/sla-escalation/instances', {});
+
+      expect(await jobTimers()).toEqual(['warn']);
+
+      expect(await app.app.services.timers.promote(10_000)).toBe(1);
+      expect(await jobTimers()).toEqual(['warn']);
+
+      clock.advance(30 * 60_000 - 5_000);
+      expect(await app.app.services.timers.promote(10_000)).toBe(1);
+      expect(await jobTimers()).toEqual(['breach', 'warn']);
+      await app.app.services.timers.promote(10_000);
+      expect(await jobTimers()).toEqual(['breach', 'warn']);
     } finally {
       await app.stop();
     }

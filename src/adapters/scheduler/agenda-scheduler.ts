@@ -2,6 +2,7 @@ import { Agenda, backoffStrategies, type Job } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import type { Clock } from '../../domain/clock.js';
 import type { PendingTimer } from '../../domain/instance.js';
 import type { TimerScheduler } from '../../app/ports.js';
 import type { TimerJob, TimerService } from '../../app/timer-service.js';
@@ -14,6 +15,11 @@ export interface AgendaTuning {
   readonly processEveryMs: number;
   /** After this long a locked job of a crashed instance is taken over by another. */
   readonly lockLifetimeMs: number;
+  /**
+   * Only timers due within this horizon become jobs; later ones wait on the instance heads
+   * until `TimerService.promote` hands them over (see ADR 0004). Unset: every timer at once.
+   */
+  readonly horizonMs?: number;
 }
 
 export const DEFAULT_TUNING: AgendaTuning = { processEveryMs: 500, lockLifetimeMs: 30_000 };
@@ -26,7 +32,11 @@ export class AgendaScheduler implements TimerScheduler {
   private readonly agenda: Agenda;
   private running = false;
 
-  constructor(db: Db, tuning: AgendaTuning = DEFAULT_TUNING) {
+  constructor(
+    db: Db,
+    private readonly tuning: AgendaTuning,
+    private readonly clock: Clock,
+  ) {
     this.agenda = new Agenda({
       backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
       processEvery: tuning.processEveryMs,
@@ -66,7 +76,9 @@ export class AgendaScheduler implements TimerScheduler {
   }
 
   async schedule(instanceId: string, timers: readonly PendingTimer[]): Promise<void> {
-    for (const timer of timers) {
+    const { horizonMs } = this.tuning;
+    const cutoff = horizonMs === undefined ? Infinity : this.clock.now().getTime() + horizonMs;
+    for (const timer of timers.filter((t) => new Date(t.dueAt).getTime() <= cutoff)) {
       const data: TimerJob = { instanceId, activityId: timer.activityId, executionId: timer.executionId };
       const job = this.agenda.create(JOB_NAME, data);
       job.unique({ 'data.instanceId': instanceId, 'data.executionId': timer.executionId });
