@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../app/authenticator.js';
 import type { DefinitionsService } from '../app/definitions-service.js';
@@ -9,6 +9,8 @@ import { errorHandler } from './error-handler.js';
 import { instancesRouter } from './routes/instances.js';
 import { proceduresRouter } from './routes/procedures.js';
 import { tasksRouter } from './routes/tasks.js';
+import { securityHeaders } from './web/core/security-headers.js';
+import { webRouter, type WebCoreDeps } from './web/web-router.js';
 
 /** Reports whether the database and the scheduler work. */
 export interface HealthProbe {
@@ -23,13 +25,16 @@ export interface HttpDeps {
   readonly authenticator: Authenticator;
   readonly health: HealthProbe;
   readonly logger: Logger;
+  /** The web app's collaborators (accounts, sessions, read services, templates). */
+  readonly web: WebCoreDeps;
 }
 
-/** Builds the Express app: JSON API under /api, health at /health. */
+/** Builds the Express app: JSON API under /api, health at /health, the web app at /. */
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders(deps.web.secureCookies));
   app.use(express.json({ limit: '1mb' }));
 
   app.get('/health', async (_req, res) => {
@@ -44,12 +49,23 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use('/instances', instancesRouter(deps.instances));
   api.use('/tasks', tasksRouter(deps.tasks));
   app.use('/api', api);
+  app.use('/api', jsonNotFound);
+  app.use('/api', errorHandler(deps.logger));
 
-  app.use((req, res) => {
-    res
-      .status(404)
-      .json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}`, details: [] } });
-  });
+  app.use(webRouter(deps.web));
+  app.use(jsonNotFound);
   app.use(errorHandler(deps.logger));
   return app;
 }
+
+const jsonNotFound: RequestHandler = (req, res) => {
+  res
+    .status(404)
+    .json({
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route for ${req.method} ${req.baseUrl}${req.path}`,
+        details: [],
+      },
+    });
+};

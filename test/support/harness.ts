@@ -111,8 +111,12 @@ export interface TestAppOptions {
   readonly dbName?: string;
   readonly processesDir?: string;
   readonly formsDir?: string;
+  /** Folder with `calendars/` and `sla/` (default: the repository's `config/`). */
+  readonly configDir?: string;
   readonly clock?: Clock;
   readonly timerPollMs?: number;
+  /** Further environment variables (e.g. an SMTP sink's URL). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts the real app (real HTTP, real database) on a random port with its own database. */
@@ -122,10 +126,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     HELPDESK_DB_NAME: options.dbName ?? `t_${randomUUID().slice(0, 8)}`,
     HELPDESK_PROCESSES_DIR: options.processesDir ?? path.join(FIXTURES, 'processes'),
     HELPDESK_FORMS_DIR: options.formsDir ?? path.join(FIXTURES, 'forms'),
+    ...(options.configDir ? { HELPDESK_CONFIG_DIR: options.configDir } : {}),
     HELPDESK_API_TOKENS: JSON.stringify(Object.values(USERS)),
     HELPDESK_TIMER_POLL_MS: String(options.timerPollMs ?? 200),
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Fast hashes and no printed first-admin password; the tests that need either set them.
+    HELPDESK_BCRYPT_COST: '4',
+    HELPDESK_BOOTSTRAP_ADMIN: 'false',
+    ...options.env,
   };
   const app = await startApp(loadConfig(env), options.clock);
   return new TestApp(app);
