@@ -138,6 +138,8 @@ function isInvolved(head: InstanceRecord, tasks: readonly TaskRecord[], actor: A
       (task) =>
         task.assignee === actor.id ||
         task.completedBy === actor.id ||
+        // A task without candidate groups is offered to every agent (as TaskService has it).
+        task.candidateGroups.length === 0 ||
         task.candidateGroups.some((group) => actor.groups.includes(group)),
     )
   );

@@ -1,8 +1,8 @@
 import type { InstanceRecord, PendingTimer, TaskRecord } from '../domain/instance.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';
-import { isFinal, type SlaClock } from '../domain/sla.js';
+import type { SlaClock } from '../domain/sla.js';
 import { durationMs } from '../domain/sla/duration.js';
-import { trackClocks } from '../domain/sla/track-clocks.js';
+import { trackClocks, type SlaResult } from '../domain/sla/track-clocks.js';
 import { isSlaTimer, slaTimers } from '../domain/sla/sla-timers.js';
 import type { CalendarRegistry } from './calendar-registry.js';
 import type { DefinitionsService } from './definitions-service.js';
@@ -25,18 +25,18 @@ export interface SlaTrackerDeps {
 export class SlaTracker {
   constructor(private readonly deps: SlaTrackerDeps) {}
 
+  /** The transition with SLA clocks, their timers and business-time due instants filled in. */
   async annotate(transition: Transition): Promise<Transition> {
     const { head, effects } = transition;
     const { catalog } = await this.deps.definitions.byId(head.definitionId);
     const businessDue = this.businessDueTimes(effects.scheduleTimers, catalog, head.updatedAt);
     const engineTimers = head.timers.filter((t) => !isSlaTimer(t.executionId)).map(businessDue);
-    const sla = this.clocks(head);
+    const { clocks: sla, results } = this.clocks(head);
     const wanted = slaTimers(sla);
     const before = new Set(
       [...effects.cancelTimers, ...head.timers.map((t) => t.executionId)].filter(isSlaTimer),
     );
     const wantedIds = new Set(wanted.map((t) => t.executionId));
-    const results = stoppedNow(head.sla, sla);
     return {
       event: results.length
         ? { ...transition.event, data: { ...transition.event.data, slaResults: results } }
@@ -57,9 +57,10 @@ export class SlaTracker {
     };
   }
 
-  private clocks(head: InstanceRecord) {
+  private clocks(head: InstanceRecord): { clocks?: SlaClock[]; results: SlaResult[] } {
     const policy = this.deps.policies.forProcedure(head.procedureId);
-    if (!policy) return head.sla;
+    // Without a policy (any more) there is nothing to measure: keep the record, arm nothing.
+    if (!policy) return { ...(head.sla ? { clocks: head.sla.map(disarmed) } : {}), results: [] };
     const calendar = this.deps.calendars.get(policy.calendar);
     return trackClocks(head.sla, policy, calendar, {
       now: head.updatedAt,
@@ -88,11 +89,10 @@ export class SlaTracker {
   }
 }
 
-/** Clocks that reached a result in this step, for the audit trail. */
-function stoppedNow(before: readonly SlaClock[] | undefined, after: readonly SlaClock[] | undefined) {
-  return (after ?? [])
-    .filter((clock) => isFinal(clock) && !before?.some((b) => b.id === clock.id && isFinal(b)))
-    .map(({ id, status, overByMs, targetMs }) => ({ id, status, overByMs, targetMs }));
+/** A clock kept without a policy: no due instants, so no timers. */
+function disarmed(clock: SlaClock): SlaClock {
+  const { dueAt: _d, warnAt: _w, ...rest } = clock;
+  return rest;
 }
 
 function withDueAt(task: TaskRecord, timers: readonly PendingTimer[]): TaskRecord {

@@ -43,7 +43,8 @@ export class TaskService {
     if (!seesAll && filter.candidateGroup && !actor.groups.includes(filter.candidateGroup)) {
       throw new AppError('FORBIDDEN', `you are not a member of group <${filter.candidateGroup}>`);
     }
-    const assignee = filter.assignee ?? (seesAll ? undefined : actor.id);
+    // An agent sees their own assignments, never a colleague's outside their groups.
+    const assignee = seesAll ? filter.assignee : actor.id;
     return this.deps.tasks.list({
       ...(groups ? { candidateGroups: groups } : {}),
       ...(assignee ? { assignee } : {}),

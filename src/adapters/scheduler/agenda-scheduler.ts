@@ -75,18 +75,25 @@ export class AgendaScheduler implements TimerScheduler {
     return this.running;
   }
 
+  /** Makes a job of each timer due within the horizon; a timer that already is one is left as it is. */
   async schedule(instanceId: string, timers: readonly PendingTimer[]): Promise<void> {
     const { horizonMs } = this.tuning;
     const cutoff = horizonMs === undefined ? Infinity : this.clock.now().getTime() + horizonMs;
     for (const timer of timers.filter((t) => new Date(t.dueAt).getTime() <= cutoff)) {
       const data: TimerJob = { instanceId, activityId: timer.activityId, executionId: timer.executionId };
       const job = this.agenda.create(JOB_NAME, data);
-      job.unique({ 'data.instanceId': instanceId, 'data.executionId': timer.executionId });
+      // insertOnly: handing over a timer that is already a job (promotion) must not reset its
+      // lock, retries or backoff.
+      job.unique(
+        { 'data.instanceId': instanceId, 'data.executionId': timer.executionId },
+        { insertOnly: true },
+      );
       job.schedule(new Date(timer.dueAt));
       await job.save();
     }
   }
 
+  /** Removes the jobs of disarmed timers (a missing job is fine). */
   async cancel(instanceId: string, executionIds: readonly string[]): Promise<void> {
     for (const executionId of executionIds) {
       await this.agenda.cancel({ name: JOB_NAME, data: { instanceId, executionId } });

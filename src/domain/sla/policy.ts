@@ -53,7 +53,8 @@ export interface SlaPolicy {
 /** The target for the ticket's severity. */
 export function targetFor(spec: SlaTargetSpec, severity: unknown): number {
   const key = typeof severity === 'string' ? severity : undefined;
-  return (key !== undefined && key !== 'default' ? spec.targetMs[key] : undefined) ?? spec.targetMs.default;
+  const own = key !== undefined && key !== 'default' && Object.hasOwn(spec.targetMs, key);
+  return (own ? spec.targetMs[key] : undefined) ?? spec.targetMs.default;
 }
 
 /** Escalation levels triggered by a target's warning or breach, for a severity. */

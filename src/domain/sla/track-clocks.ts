@@ -13,19 +13,35 @@ export interface SlaFacts {
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
+/** A clock's result, recorded when it stops (even if it restarts in the same step). */
+export interface SlaResult {
+  readonly id: string;
+  readonly status: 'met' | 'breached';
+  readonly overByMs: number;
+  readonly targetMs: number;
+}
+
+/** The clocks after a step, and the results of those that stopped in it. */
+export interface TrackedClocks {
+  readonly clocks: SlaClock[];
+  readonly results: SlaResult[];
+}
+
 /** Advances every clock of the policy to `facts.now`: start, pause, resume, stop, restart. */
 export function trackClocks(
   previous: readonly SlaClock[] | undefined,
   policy: SlaPolicy,
   calendar: BusinessCalendar,
   facts: SlaFacts,
-): SlaClock[] {
+): TrackedClocks {
   const severity = policy.severityVariable ? facts.variables[policy.severityVariable] : undefined;
-  return policy.targets.map((spec) => {
+  const results: SlaResult[] = [];
+  const clocks = policy.targets.map((spec) => {
     const before = previous?.find((clock) => clock.id === spec.id) ?? pendingClock(spec, policy.calendar);
-    const clock = step(before, spec, calendar, facts, severity);
+    const clock = step(before, spec, calendar, facts, severity, (result) => results.push(result));
     return schedule(clock, spec, calendar);
   });
+  return { clocks, results };
 }
 
 function pendingClock(spec: SlaTargetSpec, calendarId: string): SlaClock {
@@ -48,11 +64,14 @@ function step(
   calendar: BusinessCalendar,
   facts: SlaFacts,
   severity: unknown,
+  record: (result: SlaResult) => void,
 ): SlaClock {
   const targetMs = isFinal(clock) ? clock.targetMs : targetFor(spec, severity);
   let next = settle({ ...clock, targetMs }, calendar, facts.now);
   if (isMeasuring(next) && (stopReached(spec, next, facts) || facts.status !== 'running')) {
     next = stopped(next, facts.now);
+    const status = next.status === 'breached' ? 'breached' : 'met';
+    record({ id: next.id, status, overByMs: next.overByMs ?? 0, targetMs: next.targetMs });
   }
   if (facts.status === 'running' && (next.status === 'pending' || isFinal(next))) {
     const mark = startTriggered(spec, next, facts);

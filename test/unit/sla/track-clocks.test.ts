@@ -48,6 +48,9 @@ const policy = parseSlaPolicy(
   'inline',
 );
 
+/** The clocks only; the results are checked where they matter. */
+const track = (...args: Parameters<typeof trackClocks>) => trackClocks(...args).clocks;
+
 const T0 = Date.parse('2030-03-04T09:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 const facts = (minutes: number, over: Partial<SlaFacts> = {}): SlaFacts => ({
@@ -62,7 +65,7 @@ const clock = (clocks: readonly SlaClock[], id: string) => clocks.find((c) => c.
 
 describe('SLA clocks follow the ticket', () => {
   test('given a new ticket, then the resolution clock runs from the start and the desk clock waits for its trigger', () => {
-    const clocks = trackClocks(undefined, policy, allHours, facts(0, { activeActivities: ['register'] }));
+    const clocks = track(undefined, policy, allHours, facts(0, { activeActivities: ['register'] }));
 
     expect(clock(clocks, 'resolution')).toMatchObject({ status: 'running', targetMs: 4 * 3_600_000 });
     expect(clock(clocks, 'resolution').dueAt).toEqual(at(240));
@@ -73,17 +76,17 @@ describe('SLA clocks follow the ticket', () => {
   });
 
   test('given the severity is classified later, then the running target follows it', () => {
-    const first = trackClocks(undefined, policy, allHours, facts(0));
-    const classified = trackClocks(first, policy, allHours, facts(10, { variables: { severity: 'high' } }));
+    const first = track(undefined, policy, allHours, facts(0));
+    const classified = track(first, policy, allHours, facts(10, { variables: { severity: 'high' } }));
 
     expect(clock(classified, 'resolution')).toMatchObject({ targetMs: 3_600_000, elapsedMs: 10 * 60_000 });
     expect(clock(classified, 'resolution').dueAt).toEqual(at(60));
   });
 
   test('given the ticket waits for the requester, then the clock pauses and keeps its elapsed time', () => {
-    const first = trackClocks(undefined, policy, allHours, facts(0));
-    const waiting = trackClocks(first, policy, allHours, facts(20, { activeActivities: ['wait-requester'] }));
-    const back = trackClocks(waiting, policy, allHours, facts(80, { activeActivities: ['work'] }));
+    const first = track(undefined, policy, allHours, facts(0));
+    const waiting = track(first, policy, allHours, facts(20, { activeActivities: ['wait-requester'] }));
+    const back = track(waiting, policy, allHours, facts(80, { activeActivities: ['work'] }));
 
     expect(clock(waiting, 'resolution')).toMatchObject({ status: 'paused', elapsedMs: 20 * 60_000 });
     expect(clock(waiting, 'resolution').dueAt).toBeUndefined();
@@ -93,8 +96,8 @@ describe('SLA clocks follow the ticket', () => {
   });
 
   test('given the stop activity completes in time, then the clock is met with its margin', () => {
-    const assigned = trackClocks(undefined, policy, allHours, facts(0, { activeActivities: ['receive'] }));
-    const done = trackClocks(
+    const assigned = track(undefined, policy, allHours, facts(0, { activeActivities: ['receive'] }));
+    const done = track(
       assigned,
       policy,
       allHours,
@@ -106,14 +109,14 @@ describe('SLA clocks follow the ticket', () => {
   });
 
   test('given a re-assignment after a late delivery, then a reset policy starts a fresh clock', () => {
-    const assigned = trackClocks(undefined, policy, allHours, facts(0, { activeActivities: ['receive'] }));
-    const late = trackClocks(
+    const assigned = track(undefined, policy, allHours, facts(0, { activeActivities: ['receive'] }));
+    const late = track(
       assigned,
       policy,
       allHours,
       facts(45, { activeActivities: ['validate'], completedActivities: ['receive', 'perform'] }),
     );
-    const reassigned = trackClocks(
+    const reassigned = track(
       late,
       policy,
       allHours,
@@ -128,9 +131,36 @@ describe('SLA clocks follow the ticket', () => {
     expect(clock(reassigned, 'desk').dueAt).toEqual(at(90));
   });
 
+  test('given the delivery is late and the request is re-assigned in the same step, then the breach is still recorded', () => {
+    const assigned = track(undefined, policy, allHours, facts(0, { activeActivities: ['receive'] }));
+    const working = track(
+      assigned,
+      policy,
+      allHours,
+      facts(10, { activeActivities: ['perform'], completedActivities: ['receive'] }),
+    );
+    const { clocks, results } = trackClocks(
+      working,
+      policy,
+      allHours,
+      facts(50, { activeActivities: ['receive'], completedActivities: ['receive', 'perform'] }),
+    );
+
+    expect(results).toEqual([
+      { id: 'desk', status: 'breached', overByMs: 20 * 60_000, targetMs: 30 * 60_000 },
+    ]);
+    expect(clock(clocks, 'desk')).toMatchObject({ status: 'running', elapsedMs: 0, startedAt: at(50) });
+  });
+
+  test('given a severity named like an Object method, then the default target applies', () => {
+    const clocks = track(undefined, policy, allHours, facts(0, { variables: { severity: 'constructor' } }));
+
+    expect(clock(clocks, 'resolution').targetMs).toBe(4 * 3_600_000);
+  });
+
   test('given the instance ends, then running clocks stop with their result and pending ones stay pending', () => {
-    const first = trackClocks(undefined, policy, allHours, facts(0));
-    const ended = trackClocks(first, policy, allHours, facts(300, { status: 'completed' }));
+    const first = track(undefined, policy, allHours, facts(0));
+    const ended = track(first, policy, allHours, facts(300, { status: 'completed' }));
 
     expect(clock(ended, 'resolution')).toMatchObject({ status: 'breached', overByMs: 60 * 60_000 });
     expect(clock(ended, 'desk').status).toBe('pending');
@@ -139,7 +169,7 @@ describe('SLA clocks follow the ticket', () => {
 });
 
 describe('escalation when a threshold is crossed', () => {
-  const assigned = trackClocks(undefined, policy, allHours, facts(0, { activeActivities: ['receive'] }));
+  const assigned = track(undefined, policy, allHours, facts(0, { activeActivities: ['receive'] }));
 
   test('given the warning timer, then level 1 is escalated once and the warning timer is gone', () => {
     const warned = escalate(assigned, 'desk', 'warning', policy, {}, at(24))!;
@@ -158,12 +188,7 @@ describe('escalation when a threshold is crossed', () => {
   });
 
   test('given a paused or unknown clock, then nothing is escalated', () => {
-    const paused = trackClocks(
-      assigned,
-      policy,
-      allHours,
-      facts(5, { activeActivities: ['wait-requester'] }),
-    );
+    const paused = track(assigned, policy, allHours, facts(5, { activeActivities: ['wait-requester'] }));
 
     expect(escalate(paused, 'resolution', 'breach', policy, {}, at(6))).toBeUndefined();
     expect(escalate(paused, 'nope', 'breach', policy, {}, at(6))).toBeUndefined();

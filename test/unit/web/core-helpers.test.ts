@@ -30,6 +30,11 @@ describe('web core helpers', () => {
     ['https://evil.example/', undefined],
     ['javascript:alert(1)', undefined],
     ['/login', undefined],
+    ['/.//evil.example', undefined],
+    ['/..//evil.example', undefined],
+    ['/a/..//evil.example', undefined],
+    ['/%2e//evil.example', undefined],
+    ['/a/../inbox', '/inbox'],
     ['/ok\r\nSet-Cookie: x=1', undefined],
     [42, undefined],
   ])('given next=%j, then the safe path is %j', (next, expected) => {

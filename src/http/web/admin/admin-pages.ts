@@ -3,6 +3,7 @@ import type { AccountService } from '../../../app/account-service.js';
 import type { SessionService } from '../../../app/session-service.js';
 import { ERROR_STATUS } from '../../error-status.js';
 import { isAppError } from '../../../domain/errors.js';
+import { accountId } from '../../../domain/account.js';
 import { webUser, type PageKit } from '../page.js';
 import {
   emptyState,
@@ -105,7 +106,7 @@ export function adminPages(deps: AdminPageDeps, kit: PageKit): Router {
       const reason = isAppError(error) ? (error.details[0]?.reason ?? 'minLength') : 'minLength';
       return showUser(req, res, undefined, statusOf(error), `admin.issues.password.${reason}`);
     }
-    await deps.sessions.endAllFor(id);
+    await deps.sessions.endAllFor(accountId(id));
     res.redirect(303, `${userUrl(req)}?saved=password`);
   });
 
@@ -116,7 +117,7 @@ export function adminPages(deps: AdminPageDeps, kit: PageKit): Router {
     admin.post(`/users/:id/${action}`, async (req, res) => {
       const id = String(req.params.id);
       await deps.accounts.setDisabled(id, disabled, webUser(req));
-      if (disabled) await deps.sessions.endAllFor(id);
+      if (disabled) await deps.sessions.endAllFor(accountId(id));
       res.redirect(303, `${userUrl(req)}?saved=${action}d`);
     });
   }

@@ -83,12 +83,16 @@ export function modelerRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const current = await deps.definitions.current(req.params.procedureId);
     res
       .type('application/xml')
+      .set('Content-Security-Policy', "sandbox; default-src 'none'")
       .set({ 'Cache-Control': 'no-store', 'X-Procedure-Version': String(current.version) })
       .send(current.xml);
   });
 
   router.get('/procedures/:procedureId/starter.bpmn', (req, res) => {
-    res.type('application/xml').send(starterDiagram(req.params.procedureId, webUser(req).language));
+    res
+      .type('application/xml')
+      .set('Content-Security-Policy', "sandbox; default-src 'none'")
+      .send(starterDiagram(req.params.procedureId, webUser(req).language));
   });
 
   router.get('/assets/camunda-moddle.json', (_req, res) => {

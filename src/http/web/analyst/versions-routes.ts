@@ -48,6 +48,7 @@ export function versionsRoutes(deps: WebPageDeps, kit: PageKit): Router {
       // attachment() sets the type from the file name (.bpmn → octet-stream), so type() comes after.
       .attachment(`${version.procedureId}-v${version.version}.bpmn`)
       .type('application/xml')
+      .set('Content-Security-Policy', "sandbox; default-src 'none'")
       .set('Cache-Control', 'private, no-cache')
       .send(version.xml);
   });

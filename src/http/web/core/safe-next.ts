@@ -1,6 +1,7 @@
 /**
  * The `next` path to go to after login, when it is a same-origin path (not the
- * login page itself); otherwise undefined. Blocks `//host`, `/\host` and absolute URLs.
+ * login page itself); otherwise undefined. Blocks `//host`, `/\host`, absolute URLs and
+ * dot segments that normalise into `//host`.
  */
 export function safeNextPath(next: unknown): string | undefined {
   if (typeof next !== 'string' || !next.startsWith('/') || next.length > 2000) return undefined;
@@ -15,5 +16,7 @@ export function safeNextPath(next: unknown): string | undefined {
   }
   if (url.origin !== 'http://same.invalid') return undefined;
   if (url.pathname === '/login' || url.pathname === '/logout') return undefined;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can normalise into `//host` (e.g. `/.//evil`), which browsers read as another origin.
+  return path.startsWith('//') || path.startsWith('/\\') ? undefined : path;
 }

@@ -42,7 +42,11 @@ export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
 
   router.get('/instances/:instanceId/diagram.bpmn', async (req, res) => {
     const xml = await deps.monitoring.diagramXml(req.params.instanceId, webUser(req));
-    res.type('application/xml').set('Cache-Control', 'private, no-cache').send(xml);
+    res
+      .type('application/xml')
+      .set('Content-Security-Policy', "sandbox; default-src 'none'")
+      .set('Cache-Control', 'private, no-cache')
+      .send(xml);
   });
 
   router.post('/instances/:instanceId/cancel', async (req, res) => {
