@@ -4,7 +4,7 @@
  * first with an empty scheduler, then with N other SLA timers pending in it.
  * The N pending timers belong to synthetic open tickets due in a day (see loadPendingTimers).
  * Run with HELPDESK_TIMER_HORIZON_MS=0 to put every timer into Agenda at once instead.
- * Usage: npm run bench:sla [-- <pending timers> <escalated tickets>]
+ * Usage: npm run bench:sla [-- <pending timers> <escalated tickets> <ms between tickets>]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,8 @@ import { freePort, percentile } from './bench-support.js';
 
 const PENDING = Number(process.argv[2] ?? 10_000);
 const TICKETS = Number(process.argv[3] ?? 100);
+/** One ticket opened (and so one escalation due) every ARRIVAL_MS. */
+const ARRIVAL_MS = Number(process.argv[4] ?? 500);
 const FIXTURE = path.resolve('bench/fixtures/sla-bench');
 const agent: Actor = { id: 'luis', roles: ['agent'], groups: ['l1'] };
 const supervisor: Actor = { id: 'sofia', roles: ['supervisor'], groups: [] };
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
       `${name} (${values.length}/${TICKETS} escalated) p50 ${ms(percentile(values, 50))}  p99 ${ms(percentile(values, 99))}`;
     const horizon = process.env.HELPDESK_TIMER_HORIZON_MS ?? '600000';
     console.log(
-      `bench:sla ${TICKETS} tickets, FerretDB (SQLite), poll 500 ms, timer horizon ${horizon} ms, ${new Date().toISOString()}`,
+      `bench:sla ${TICKETS} tickets, one every ${ARRIVAL_MS} ms, FerretDB (SQLite), poll 500 ms, timer horizon ${horizon} ms, ${new Date().toISOString()}`,
     );
     console.log(line('escalation lateness, 0 pending      ', baseline));
     console.log(line(`escalation lateness, ${PENDING} pending`, loaded));
@@ -65,8 +67,13 @@ async function escalationLateness(app: TestApp): Promise<number[]> {
   const { instances } = app.app.services;
   const due = new Map<string, number>();
   for (let i = 0; i < TICKETS; i++) {
+    const opened = performance.now();
     const started = await instances.start('bench-desk', {}, agent);
     due.set(started.id, new Date(started.sla![0]!.dueAt!).getTime());
+    // A steady arrival rate, so lateness measures timing rather than a burst queueing on the database.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, ARRIVAL_MS - (performance.now() - opened))),
+    );
   }
   const lateness = new Map<string, number>();
   const deadline = Date.now() + 180_000;
