@@ -1,4 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,7 +30,6 @@ import { FileCalendarRegistry } from './adapters/calendar/file-calendar-registry
 import { FileSlaPolicies } from './adapters/sla/file-sla-policies.js';
 import { SlaEscalations } from './app/sla-escalations.js';
 import { SlaTracker } from './app/sla-tracker.js';
-import { policyIssues } from './domain/sla/check-policy.js';
 import { AccountService } from './app/account-service.js';
 import { bootstrapAdmin } from './app/bootstrap-admin.js';
 import { DefinitionsService } from './app/definitions-service.js';
@@ -43,11 +41,10 @@ import { SessionService } from './app/session-service.js';
 import { TaskService } from './app/task-service.js';
 import { TimerService } from './app/timer-service.js';
 import type { Clock } from './domain/clock.js';
-import type { Actor } from './domain/actor.js';
+import { startBackgroundJobs } from './background-jobs.js';
 import { loadConfig, type Config } from './config.js';
+import { deployDirectory, reportPolicyIssues } from './load-procedures.js';
 import { createHttpApp } from './http/create-app.js';
-
-const LOADER: Actor = { id: 'system:loader', roles: ['admin'], groups: [] };
 
 /** A running app: its address, services (for tests and scripts) and a clean shutdown. */
 export interface RunningApp {
@@ -170,27 +167,7 @@ export async function startApp(
     logger.warn(
       'no SMTP server configured (HELPDESK_SMTP_URL or HELPDESK_SMTP_HOST): notifications stay in the outbox',
     );
-  const sweep = setInterval(() => {
-    timers.fireOverdue(config.timerSweepGraceMs).then(
-      (fired) => fired && logger.warn({ fired }, 'timer sweep fired overdue timers the scheduler had not'),
-      (error: unknown) => logger.error({ err: error }, 'timer sweep failed'),
-    );
-  }, config.timerSweepEveryMs);
-  sweep.unref();
-  const promote = () =>
-    timers
-      .promote(config.timerHorizonMs)
-      .catch((error: unknown) => logger.error({ err: error }, 'timer promotion failed'));
-  // Timers beyond the horizon wait on the heads; promote them well before they are due.
-  if (config.timerHorizonMs) await promote();
-  const promotion = config.timerHorizonMs
-    ? setInterval(() => void promote(), Math.max(1000, config.timerHorizonMs / 4))
-    : undefined;
-  promotion?.unref();
-  const sessionCleanup = setInterval(() => {
-    sessions.cleanup().catch((error: unknown) => logger.error({ err: error }, 'session cleanup failed'));
-  }, config.sessionCleanupEveryMs);
-  sessionCleanup.unref();
+  const background = await startBackgroundJobs({ timers, sessions, logger, config });
 
   const app = createHttpApp({
     definitions,
@@ -251,9 +228,7 @@ export async function startApp(
     services: { definitions, instances, tasks: taskService, timers, inbox, monitoring, accounts, sessions },
     database,
     async stop() {
-      clearInterval(sweep);
-      clearInterval(promotion);
-      clearInterval(sessionCleanup);
+      background.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
@@ -264,37 +239,6 @@ export async function startApp(
       await embedded?.stop();
     },
   };
-}
-
-/** Deploys every `*.bpmn` in the folder; a broken file is reported and skipped, never half-stored. */
-async function deployDirectory(dir: string, definitions: DefinitionsService, logger: Logger): Promise<void> {
-  const files = (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.bpmn')).sort();
-  for (const file of files) {
-    const procedureId = file.replace(/\.bpmn$/, '');
-    try {
-      const xml = await readFile(path.join(dir, file), 'utf8');
-      const { version, created } = await definitions.deploy(procedureId, xml, LOADER, file);
-      logger.info(
-        { procedure: procedureId, version: version.version, created, warnings: version.warnings.length },
-        'procedure loaded',
-      );
-    } catch (error) {
-      logger.error({ err: error, file }, `procedure file ${file} was not deployed`);
-    }
-  }
-}
-
-/** Logs SLA policies naming activities their procedure's current version does not have. */
-async function reportPolicyIssues(
-  policies: FileSlaPolicies,
-  definitions: DefinitionsService,
-  logger: Logger,
-): Promise<void> {
-  for (const policy of policies.list()) {
-    const current = await definitions.current(policy.procedureId).catch(() => undefined);
-    if (!current) continue;
-    for (const issue of policyIssues(policy, current.catalog)) logger.error({ issue }, issue.message);
-  }
 }
 
 function listen(app: ReturnType<typeof createHttpApp>, port: number, host: string): Promise<Server> {
