@@ -2,9 +2,10 @@
 
 /**
  * Where an SLA clock stands. `pending` until its start trigger; `running`/`paused` while
- * measured (a running clock past its target has `breachedAt`); `met`/`breached` are final.
+ * measured (a running clock past its target has `breachedAt`); `met`/`breached` are final, and
+ * `cancelled` (the ticket was cancelled or failed while measured) has no result.
  */
-export type SlaStatus = 'pending' | 'running' | 'paused' | 'met' | 'breached';
+export type SlaStatus = 'pending' | 'running' | 'paused' | 'met' | 'breached' | 'cancelled';
 
 /** One SLA target being measured on one instance (e.g. first response, resolution). */
 export interface SlaClock {
@@ -39,5 +40,5 @@ export interface SlaClock {
 
 /** True for a clock that has stopped for good (until a restart trigger). */
 export function isFinal(clock: SlaClock): boolean {
-  return clock.status === 'met' || clock.status === 'breached';
+  return clock.status === 'met' || clock.status === 'breached' || clock.status === 'cancelled';
 }

@@ -68,6 +68,9 @@ function step(
 ): SlaClock {
   const targetMs = isFinal(clock) ? clock.targetMs : targetFor(spec, severity);
   let next = settle({ ...clock, targetMs }, calendar, facts.now);
+  if (isMeasuring(next) && (facts.status === 'cancelled' || facts.status === 'failed')) {
+    return withoutResult(next, facts.now);
+  }
   if (isMeasuring(next) && (stopReached(spec, next, facts) || facts.status !== 'running')) {
     next = stopped(next, facts.now);
     const status = next.status === 'breached' ? 'breached' : 'met';
@@ -105,6 +108,12 @@ function stopped(clock: SlaClock, now: Date): SlaClock {
   const overByMs = clock.elapsedMs - clock.targetMs;
   const { since: _s, dueAt: _d, warnAt: _w, ...rest } = clock;
   return { ...rest, status: overByMs > 0 ? 'breached' : 'met', stoppedAt: now, overByMs };
+}
+
+/** A ticket cancelled (or failed) while measured: the service level was neither met nor breached. */
+function withoutResult(clock: SlaClock, now: Date): SlaClock {
+  const { since: _s, dueAt: _d, warnAt: _w, ...rest } = clock;
+  return { ...rest, status: 'cancelled', stoppedAt: now };
 }
 
 /** The start mark to record when the start trigger fired since the clock last started, else undefined. */

@@ -158,6 +158,15 @@ describe('SLA clocks follow the ticket', () => {
     expect(clock(clocks, 'resolution').targetMs).toBe(4 * 3_600_000);
   });
 
+  test('given the ticket is cancelled, then its running clocks stop without a result', () => {
+    const first = track(undefined, policy, allHours, facts(0));
+    const { clocks, results } = trackClocks(first, policy, allHours, facts(300, { status: 'cancelled' }));
+
+    expect(clock(clocks, 'resolution')).toMatchObject({ status: 'cancelled', stoppedAt: at(300) });
+    expect(clock(clocks, 'resolution').overByMs).toBeUndefined();
+    expect(results).toEqual([]);
+  });
+
   test('given the instance ends, then running clocks stop with their result and pending ones stay pending', () => {
     const first = track(undefined, policy, allHours, facts(0));
     const ended = track(first, policy, allHours, facts(300, { status: 'completed' }));
