@@ -35,7 +35,6 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(securityHeaders(deps.web.secureCookies));
-  app.use(express.json({ limit: '1mb' }));
 
   app.get('/health', async (_req, res) => {
     const health = await deps.health.check();
@@ -44,6 +43,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
 
   const api = express.Router();
+  // JSON bodies only for the API: web forms get strings from urlencoded bodies, never objects.
+  api.use(express.json({ limit: '1mb' }));
   api.use(requireActor(deps.authenticator));
   api.use('/procedures', proceduresRouter(deps.definitions, deps.instances));
   api.use('/instances', instancesRouter(deps.instances));
