@@ -10,6 +10,8 @@ export interface Models {
   readonly events: Model<Record<string, unknown>>;
   readonly tasks: Model<Record<string, unknown>>;
   readonly outbox: Model<Record<string, unknown>>;
+  /** Outbox messages not yet delivered nor given up (`_id` = outbox id), so delivery never scans the whole outbox. */
+  readonly outboxPending: Model<Record<string, unknown>>;
   readonly counters: Model<Record<string, unknown>>;
   readonly ticketKeys: Model<Record<string, unknown>>;
 }
@@ -114,6 +116,10 @@ const outboxSchema = new Schema(
   { ...plain, collection: 'outbox' },
 );
 outboxSchema.index({ instanceId: 1 });
+const outboxPendingSchema = new Schema(
+  { _id: String, createdAt: Date },
+  { ...plain, collection: 'outbox_pending' },
+);
 
 const counterSchema = new Schema({ _id: String, value: Number }, { ...plain, collection: 'counters' });
 const ticketKeySchema = new Schema({ _id: String, at: Date }, { ...plain, collection: 'ticket_keys' });
@@ -128,6 +134,7 @@ export function bindModels(connection: Connection): Models {
     events: model('InstanceEvent', eventSchema),
     tasks: model('Task', taskSchema),
     outbox: model('Outbox', outboxSchema),
+    outboxPending: model('OutboxPending', outboxPendingSchema),
     counters: model('Counter', counterSchema),
     ticketKeys: model('TicketKey', ticketKeySchema),
   };

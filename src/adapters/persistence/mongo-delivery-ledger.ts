@@ -23,25 +23,38 @@ const MAX_ATTEMPTS_READ = 1000;
 /**
  * Delivery bookkeeping on MongoDB / FerretDB v1. Filtered updates are not atomic on FerretDB, so
  * the claim is an insert with a deterministic `_id`; every other read and write is by `_id` too,
- * except `listPending`, which scans the (small) outbox and outcome ids.
+ * except `listPending`, which scans the queue of pending messages (`outbox_pending`, written
+ * with each outbox message and emptied as messages finish), not the whole outbox.
  */
 export class MongoDeliveryLedger implements DeliveryLedger {
+  private backfilled = false;
+
   constructor(
     private readonly models: Models,
     private readonly delivery: DeliveryModels,
   ) {}
 
   async listPending(limit: number): Promise<string[]> {
-    const finished = await this.delivery.outcomes.find({}, { _id: 1 }).lean();
-    const done = new Set(finished.map((doc) => String(doc._id)));
-    const messages = await this.models.outbox
-      .find({}, { _id: 1, createdAt: 1 })
+    if (!this.backfilled) await this.backfillPending();
+    const pending = await this.models.outboxPending
+      .find({}, { _id: 1 })
       .sort({ createdAt: 1, _id: 1 })
       .lean();
-    return messages
-      .map((doc) => String(doc._id))
-      .filter((id) => !done.has(id))
-      .slice(0, limit);
+    return pending.map((doc) => String(doc._id)).slice(0, limit);
+  }
+
+  /**
+   * Once per process: queues outbox messages written before the pending queue existed.
+   * The only full scan of the outbox; afterwards delivery reads just the pending queue.
+   */
+  private async backfillPending(): Promise<void> {
+    const finished = await this.delivery.outcomes.find({}, { _id: 1 }).lean();
+    const done = new Set(finished.map((doc) => String(doc._id)));
+    const messages = await this.models.outbox.find({}, { _id: 1, createdAt: 1 }).lean();
+    for (const doc of messages.filter((m) => !done.has(String(m._id)))) {
+      await ignoreDuplicate(this.models.outboxPending.create({ _id: doc._id, createdAt: doc.createdAt }));
+    }
+    this.backfilled = true;
   }
 
   async loadMessage(messageId: string): Promise<OutboxMessage | null> {
@@ -81,6 +94,7 @@ export class MongoDeliveryLedger implements DeliveryLedger {
 
   async finish(messageId: string, outcome: FinalOutcome): Promise<void> {
     await ignoreDuplicate(this.delivery.outcomes.create({ _id: messageId, ...outcome }));
+    await this.models.outboxPending.deleteOne({ _id: messageId });
   }
 
   /** The message's state: its final outcome if recorded, else pending with the attempts so far. */

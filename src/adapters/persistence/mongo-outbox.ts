@@ -10,6 +10,8 @@ export class MongoOutbox implements Outbox {
   async add(messages: readonly OutboxMessage[]): Promise<void> {
     for (const { id, ...message } of messages) {
       await ignoreDuplicate(this.models.outbox.create({ _id: id, ...message }));
+      // After the message itself: a crash in between is repaired by the roll-forward re-adding both.
+      await ignoreDuplicate(this.models.outboxPending.create({ _id: id, createdAt: message.createdAt }));
     }
   }
 
