@@ -94,6 +94,21 @@ export function bookkeepingTransition(step: StepContext, effects: Partial<Transi
   };
 }
 
+/** A task's due instant: the earliest timer attached to its activity, if any. */
+export function attachedDueAt(activityId: string, timers: readonly PendingTimer[]): Date | undefined {
+  const due = timers.filter((t) => t.attachedTo === activityId).map((t) => new Date(t.dueAt).getTime());
+  return due.length ? new Date(Math.min(...due)) : undefined;
+}
+
+/** The variables a message template sees: the instance's, plus the ticket number and procedure name. */
+export function messageVariables(
+  variables: Record<string, unknown>,
+  businessKey: string,
+  catalog: ProcedureCatalog,
+): Record<string, unknown> {
+  return { ...variables, ticketNumber: businessKey, procedureName: catalog.name };
+}
+
 /** Task ids are derived from the engine execution, so re-applying a step creates nothing twice. */
 export function taskId(instanceId: string, executionId: string): string {
   return `${instanceId}:${executionId}`;
@@ -115,9 +130,7 @@ function newTasks(step: StepContext, outcome: RunOutcome, timers: readonly Pendi
     .filter((task) => !previous.openTaskIds.includes(taskId(previous.id, task.executionId)))
     .map((task) => {
       const spec = catalog.userTasks[task.activityId];
-      const due = timers
-        .filter((t) => t.attachedTo === task.activityId)
-        .map((t) => new Date(t.dueAt).getTime());
+      const due = attachedDueAt(task.activityId, timers);
       return {
         id: taskId(previous.id, task.executionId),
         instanceId: previous.id,
@@ -132,7 +145,7 @@ function newTasks(step: StepContext, outcome: RunOutcome, timers: readonly Pendi
         ...(spec?.laneId ? { laneId: spec.laneId } : {}),
         ...(spec?.formKey ? { formKey: spec.formKey } : {}),
         ...(spec?.assignee ? { assignee: spec.assignee } : {}),
-        ...(due.length ? { dueAt: new Date(Math.min(...due)) } : {}),
+        ...(due ? { dueAt: due } : {}),
       };
     });
 }
@@ -157,7 +170,7 @@ function outboxMessages(step: StepContext, outcome: RunOutcome, seq: number): Ou
       activityId: sent.activityId,
       template: spec?.template ?? sent.activityId,
       language: catalog.language,
-      variables: { ...outcome.variables, ticketNumber: previous.businessKey, procedureName: catalog.name },
+      variables: messageVariables(outcome.variables, previous.businessKey, catalog),
       createdAt: now,
       ...(spec?.to ? { to: spec.to } : {}),
     };

@@ -4,7 +4,7 @@ import type { ProcedureCatalog } from '../domain/procedure.js';
 import { escalate, type Escalation } from '../domain/sla/escalate.js';
 import type { EscalationLevel } from '../domain/sla/policy.js';
 import { parseSlaTimer, type SlaThreshold } from '../domain/sla/sla-timers.js';
-import { bookkeepingTransition } from './build-transition.js';
+import { bookkeepingTransition, messageVariables, taskId } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { Transition } from './ports.js';
 import type { SlaPolicies } from './sla-ports.js';
@@ -70,7 +70,7 @@ function task(
   const executionId = `esc:${crossed.clock.id}:${level.level}:${seq}`;
   return [
     {
-      id: `${instance.id}:${executionId}`,
+      id: taskId(instance.id, executionId),
       instanceId: instance.id,
       procedureId: instance.procedureId,
       businessKey: instance.businessKey,
@@ -102,9 +102,7 @@ function messages(
     to,
     language: catalog.language,
     variables: {
-      ...instance.variables,
-      ticketNumber: instance.businessKey,
-      procedureName: catalog.name,
+      ...messageVariables(instance.variables, instance.businessKey, catalog),
       taskName: crossed.clock.name,
       threshold,
       level: level.level,

@@ -4,6 +4,7 @@ import type { SlaClock } from '../domain/sla.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { trackClocks, type SlaResult } from '../domain/sla/track-clocks.js';
 import { isSlaTimer, slaTimers } from '../domain/sla/sla-timers.js';
+import { attachedDueAt } from './build-transition.js';
 import type { CalendarRegistry } from './calendar-registry.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { Transition } from './ports.js';
@@ -96,6 +97,6 @@ function disarmed(clock: SlaClock): SlaClock {
 }
 
 function withDueAt(task: TaskRecord, timers: readonly PendingTimer[]): TaskRecord {
-  const due = timers.filter((t) => t.attachedTo === task.activityId).map((t) => new Date(t.dueAt).getTime());
-  return due.length ? { ...task, dueAt: new Date(Math.min(...due)) } : task;
+  const dueAt = attachedDueAt(task.activityId, timers);
+  return dueAt ? { ...task, dueAt } : task;
 }
