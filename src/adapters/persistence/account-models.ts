@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './models.js';
 
 const plain = { versionKey: false, strict: true, minimize: false } as const;
 
@@ -40,7 +41,6 @@ const sessionSchema = new Schema(
 
 /** The account models bound to a connection (registered once per connection). */
 export function accountModels(connection: Connection): AccountModels {
-  const model = (name: string, schema: Schema) =>
-    (connection.models[name] ?? connection.model(name, schema)) as Model<Record<string, unknown>>;
+  const model = (name: string, schema: Schema) => modelOn(connection, name, schema);
   return { accounts: model('Account', accountSchema), sessions: model('Session', sessionSchema) };
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './models.js';
 
 const plain = { versionKey: false, strict: true, minimize: false } as const;
 
@@ -30,8 +31,7 @@ const outcomeSchema = new Schema(
 
 /** Registers the delivery models on a connection (they need no index besides `_id`). */
 export function bindDeliveryModels(connection: Connection): DeliveryModels {
-  const model = (name: string, schema: Schema) =>
-    (connection.models[name] ?? connection.model(name, schema)) as Model<Record<string, unknown>>;
+  const model = (name: string, schema: Schema) => modelOn(connection, name, schema);
   return {
     attempts: model('DeliveryAttempt', attemptSchema),
     outcomes: model('DeliveryOutcome', outcomeSchema),

@@ -124,10 +124,18 @@ const outboxPendingSchema = new Schema(
 const counterSchema = new Schema({ _id: String, value: Number }, { ...plain, collection: 'counters' });
 const ticketKeySchema = new Schema({ _id: String, at: Date }, { ...plain, collection: 'ticket_keys' });
 
+/** The connection's model of that name, registered on first use (several modules bind their own). */
+export function modelOn(
+  connection: Connection,
+  name: string,
+  schema: Schema,
+): Model<Record<string, unknown>> {
+  return (connection.models[name] ?? connection.model(name, schema)) as Model<Record<string, unknown>>;
+}
+
 /** Registers the models on a connection. */
 export function bindModels(connection: Connection): Models {
-  const model = (name: string, schema: Schema) =>
-    (connection.models[name] ?? connection.model(name, schema)) as Model<Record<string, unknown>>;
+  const model = (name: string, schema: Schema) => modelOn(connection, name, schema);
   return {
     definitions: model('Definition', definitionSchema),
     instances: model('Instance', instanceSchema),
