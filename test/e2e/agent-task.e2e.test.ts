@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { USERS, startTestApp, type TestApp } from '../support/harness.js';
+import { USERS, type TestApp } from '../support/harness.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
-import { seedWebAccounts } from '../support/web-accounts.js';
+import { startWebApp } from '../support/web-accounts.js';
 
 const PROCEDURE = 'review-request';
 const START = {
@@ -20,8 +20,7 @@ describe('agent works a task in a real browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
     browser = await launchBrowser();
     page = await browser.newPage();
     await loginInBrowser(page, app.app.url, USERS.agentL1.user);

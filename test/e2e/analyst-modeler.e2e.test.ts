@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { USERS, startTestApp, type TestApp } from '../support/harness.js';
+import { USERS, type TestApp } from '../support/harness.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
-import { seedWebAccounts } from '../support/web-accounts.js';
+import { startWebApp } from '../support/web-accounts.js';
 
 const PROCEDURE = 'complaints';
 const seed = readFileSync(path.resolve('processes', `${PROCEDURE}.bpmn`), 'utf8');
@@ -30,8 +30,7 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    app = await startTestApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
-    await seedWebAccounts(app);
+    app = await startWebApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
     browser = await launchBrowser();
     page = await browser.newPage();
     await loginInBrowser(page, app.app.url, USERS.analyst.user);

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { USERS, startTestApp, type TestApp } from '../support/harness.js';
+import { USERS, type TestApp } from '../support/harness.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
-import { seedWebAccounts } from '../support/web-accounts.js';
+import { startWebApp } from '../support/web-accounts.js';
 
 /** Browser steps are slow on a shared two-core machine. */
 const SLOW = 60_000;
@@ -13,8 +13,7 @@ describe('web core in a real browser', () => {
   const blocked: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
     browser = await launchBrowser();
     page = await browser.newPage();
     page.on('console', (message) => {

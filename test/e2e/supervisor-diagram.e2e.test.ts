@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { USERS, startTestApp, type TestApp } from '../support/harness.js';
+import { USERS, type TestApp } from '../support/harness.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
 import { Scenario } from '../support/scenario.js';
-import { seedWebAccounts } from '../support/web-accounts.js';
+import { startWebApp } from '../support/web-accounts.js';
 
 /** Browser steps are slower than HTTP ones, on a shared two-core machine even more. */
 const SLOW = 60_000;
@@ -16,8 +16,7 @@ describe('supervisor instance diagram in a real browser (radiology-support seed)
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
-    await seedWebAccounts(app);
+    app = await startWebApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
     ticket = await Scenario.start(app, 'radiology-support', 'radL1', {
       channel: 'phone',
       requesterName: 'TM Carolina Soto',

@@ -8,22 +8,11 @@ import { bindDeliveryModels } from '../../src/adapters/persistence/delivery-mode
 import { MongoDeliveryLedger } from '../../src/adapters/persistence/mongo-delivery-ledger.js';
 import { MongoOutbox } from '../../src/adapters/persistence/mongo-outbox.js';
 import { NotificationDispatcher } from '../../src/app/notification-dispatcher.js';
-import type { Clock } from '../../src/domain/clock.js';
 import type { OutboxMessage } from '../../src/domain/instance.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
 import { startTestApp } from '../support/harness.js';
-
-/** A clock the test moves by hand, to skip backoffs and leases without sleeping. */
-class ManualClock implements Clock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+import { ManualClock } from '../support/manual-clock.js';
 
 const renderer = new HandlebarsMessageRenderer({
   dir: path.resolve('templates/messages'),

@@ -3,7 +3,8 @@ import { MongoAccountRepository } from '../../src/adapters/persistence/mongo-acc
 import { AccountService } from '../../src/app/account-service.js';
 import type { Language } from '../../src/domain/account.js';
 import type { Role } from '../../src/domain/actor.js';
-import { USERS, type TestApp } from './harness.js';
+import { systemClock } from '../../src/adapters/clock/system-clock.js';
+import { USERS, startTestApp, type TestApp, type TestAppOptions } from './harness.js';
 
 const SEEDER = { id: 'test:seeder', roles: ['admin' as const], groups: [] };
 /** Users who read the UI in another language than Spanish. */
@@ -24,7 +25,7 @@ export async function seedWebAccounts(app: TestApp): Promise<void> {
   const accounts = new AccountService({
     repository: new MongoAccountRepository(app.app.database.connection),
     hasher: new BcryptHasher(4),
-    clock: { now: () => new Date() },
+    clock: systemClock,
   });
   await Promise.all(
     Object.values(USERS).map((user) =>
@@ -42,4 +43,11 @@ export async function seedWebAccounts(app: TestApp): Promise<void> {
       ),
     ),
   );
+}
+
+/** A test app (see `startTestApp`) with the web accounts of `seedWebAccounts`. */
+export async function startWebApp(options?: TestAppOptions): Promise<TestApp> {
+  const app = await startTestApp(options);
+  await seedWebAccounts(app);
+  return app;
 }

@@ -1,5 +1,5 @@
-import { USERS, startTestApp, type TestApp } from '../../support/harness.js';
-import { seedWebAccounts } from '../../support/web-accounts.js';
+import { USERS, type TestApp } from '../../support/harness.js';
+import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
 
 const PROCEDURE = 'review-request';
@@ -25,8 +25,7 @@ describe('assigning tasks (supervisors) and which instances an agent may view', 
   let luis: WebClient;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
     [calidad, luis] = await Promise.all([
       webLogin(app, USERS.radQuality.user),
       webLogin(app, USERS.agentL1.user),

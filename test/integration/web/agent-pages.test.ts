@@ -1,5 +1,5 @@
-import { USERS, startTestApp, type TestApp } from '../../support/harness.js';
-import { seedWebAccounts } from '../../support/web-accounts.js';
+import { USERS, type TestApp } from '../../support/harness.js';
+import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
 
 const PROCEDURE = 'review-request';
@@ -40,8 +40,7 @@ describe('agent pages: inbox, task page with its form, opening tickets', () => {
   let marta: WebClient;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
     [luis, lucia, marta] = await Promise.all([
       webLogin(app, USERS.agentL1.user),
       webLogin(app, USERS.agentL1b.user),

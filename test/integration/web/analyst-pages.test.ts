@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, USERS, startTestApp, type TestApp } from '../../support/harness.js';
-import { seedWebAccounts } from '../../support/web-accounts.js';
+import { FIXTURES, USERS, type TestApp } from '../../support/harness.js';
+import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
 
 const PROCEDURE = 'review-request';
@@ -26,8 +26,7 @@ describe('analyst pages: procedures, versions, saving diagrams without JavaScrip
   let analyst: WebClient;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
     analyst = await webLogin(app, USERS.analyst.user);
   });
   afterAll(async () => {

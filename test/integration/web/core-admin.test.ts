@@ -1,5 +1,5 @@
-import { startTestApp, type TestApp } from '../../support/harness.js';
-import { seedWebAccounts } from '../../support/web-accounts.js';
+import type { TestApp } from '../../support/harness.js';
+import { startWebApp } from '../../support/web-accounts.js';
 import { webClient, webLogin, type WebClient } from '../../support/web-client.js';
 
 /** Logs in with a password through the form; returns the answer and the client. */
@@ -25,8 +25,7 @@ describe('web core: admin user pages', () => {
   let admin: WebClient;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
     admin = await webLogin(app, 'root');
   });
   afterAll(async () => {

@@ -1,13 +1,12 @@
-import { USERS, startTestApp, type TestApp } from '../../support/harness.js';
-import { seedWebAccounts, webPassword } from '../../support/web-accounts.js';
+import { USERS, type TestApp } from '../../support/harness.js';
+import { startWebApp, webPassword } from '../../support/web-accounts.js';
 import { webClient, webLogin } from '../../support/web-client.js';
 
 describe('web core: logging in and out', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
   });
   afterAll(async () => {
     await app.stop();

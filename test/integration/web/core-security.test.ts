@@ -1,13 +1,12 @@
-import { startTestApp, type TestApp } from '../../support/harness.js';
-import { seedWebAccounts, webPassword } from '../../support/web-accounts.js';
+import type { TestApp } from '../../support/harness.js';
+import { startWebApp, webPassword } from '../../support/web-accounts.js';
 import { webClient, webLogin } from '../../support/web-client.js';
 
 describe('web core: CSRF, login rate limiting, security headers, error pages', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await seedWebAccounts(app);
+    app = await startWebApp();
   });
   afterAll(async () => {
     await app.stop();

@@ -1,5 +1,5 @@
-import { startTestApp, type TestApp } from '../../support/harness.js';
-import { seedWebAccounts } from '../../support/web-accounts.js';
+import type { TestApp } from '../../support/harness.js';
+import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin } from '../../support/web-client.js';
 
 const MINUTE = 60_000;
@@ -20,8 +20,7 @@ describe('web core: session lifetimes (30 min idle, 12 h absolute)', () => {
   const clock = new ManualClock();
 
   beforeAll(async () => {
-    app = await startTestApp({ clock });
-    await seedWebAccounts(app);
+    app = await startWebApp({ clock });
   });
   afterAll(async () => {
     await app.stop();

@@ -1,20 +1,9 @@
 import path from 'node:path';
-import type { Clock } from '../../../src/domain/clock.js';
-import { FIXTURES, USERS, startTestApp, type TestApp } from '../../support/harness.js';
+import { FIXTURES, USERS, type TestApp } from '../../support/harness.js';
 import { Scenario } from '../../support/scenario.js';
-import { seedWebAccounts } from '../../support/web-accounts.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
-
-/** A clock the test sets by hand. */
-class ManualClock implements Clock {
-  private current = new Date(0);
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-}
 
 const MINUTE = 60_000;
 const SLA_APP = path.join(FIXTURES, 'sla-app');
@@ -28,7 +17,7 @@ const kpiValue = (html: string, name: string) =>
   /class="sv-kpi-value">([^<]*)</.exec(kpi(html, name))?.[1]?.trim();
 
 describe('supervisor dashboard: figures for a known set of tickets (office-desk, 30-minute SLA)', () => {
-  const clock = new ManualClock();
+  const clock = new ManualClock(new Date(0));
   let app: TestApp;
   let sofia: WebClient;
   let overdue: Scenario;
@@ -45,13 +34,12 @@ describe('supervisor dashboard: figures for a known set of tickets (office-desk,
   }
 
   beforeAll(async () => {
-    app = await startTestApp({
+    app = await startWebApp({
       clock,
       processesDir: path.join(SLA_APP, 'processes'),
       configDir: path.join(SLA_APP, 'config'),
       timerPollMs: 60_000,
     });
-    await seedWebAccounts(app);
     await ticket('2030-02-26T09:00:00Z', '2030-02-26T09:15:00Z'); // last week: 15 min
     await ticket('2030-03-04T09:00:00Z', '2030-03-04T09:10:00Z'); // this week: 10 min
     await ticket('2030-03-05T09:00:00Z', '2030-03-05T09:20:00Z'); // this week: 20 min

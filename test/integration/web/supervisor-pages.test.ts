@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, USERS, startTestApp, type TestApp } from '../../support/harness.js';
+import { FIXTURES, USERS, type TestApp } from '../../support/harness.js';
 import { Scenario } from '../../support/scenario.js';
-import { seedWebAccounts } from '../../support/web-accounts.js';
+import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
 
 const PROCEDURE = 'review-request';
@@ -36,8 +36,7 @@ describe('supervisor pages: instance list, instance page, diagram XML, access', 
   let overdue: Scenario; // sla-escalation with a 1 s timer nobody fires (scheduler polls once a minute)
 
   beforeAll(async () => {
-    app = await startTestApp({ timerPollMs: 60_000 });
-    await seedWebAccounts(app);
+    app = await startWebApp({ timerPollMs: 60_000 });
     [sofia, luis] = await Promise.all([
       webLogin(app, USERS.supervisor.user),
       webLogin(app, USERS.agentL1.user),
