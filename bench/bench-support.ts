@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { EmbeddedFerretDb } from '../src/adapters/db/embedded-ferretdb.js';
 
 /** The p-th percentile (nearest rank) of the values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -26,4 +30,15 @@ export function sendTaskStub(activity: { type: string; behaviour: Record<string,
   activity.behaviour.Service = function Stub() {
     return { execute: (_message: unknown, callback: (err: null) => void) => callback(null) };
   };
+}
+
+/** Starts a throw-away embedded FerretDB and points the test harness (`TEST_MONGODB_URI`) at it. */
+export async function startBenchDatabase(name: string): Promise<EmbeddedFerretDb> {
+  const db = new EmbeddedFerretDb({
+    dataDir: mkdtempSync(path.join(tmpdir(), `helpdesk-${name}-`)),
+    port: await freePort(),
+  });
+  await db.start();
+  process.env.TEST_MONGODB_URI = db.uri;
+  return db;
 }

@@ -6,13 +6,10 @@
  * Run with HELPDESK_TIMER_HORIZON_MS=0 to put every timer into Agenda at once instead.
  * Usage: npm run bench:sla [-- <pending timers> <escalated tickets> <ms between tickets>]
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EmbeddedFerretDb } from '../src/adapters/db/embedded-ferretdb.js';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp, type TestApp } from '../test/support/harness.js';
-import { freePort, percentile } from './bench-support.js';
+import { startBenchDatabase, percentile } from './bench-support.js';
 
 const PENDING = Number(process.argv[2] ?? 10_000);
 const TICKETS = Number(process.argv[3] ?? 100);
@@ -24,12 +21,7 @@ const supervisor: Actor = { id: 'sofia', roles: ['supervisor'], groups: [] };
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function main(): Promise<void> {
-  const db = new EmbeddedFerretDb({
-    dataDir: mkdtempSync(path.join(tmpdir(), 'helpdesk-bench-sla-')),
-    port: await freePort(),
-  });
-  await db.start();
-  process.env.TEST_MONGODB_URI = db.uri;
+  const db = await startBenchDatabase('bench-sla');
   const app = await startTestApp({
     processesDir: path.join(FIXTURE, 'processes'),
     configDir: path.join(FIXTURE, 'config'),

@@ -7,16 +7,12 @@
  * Usage: npm run bench [-- <instances> <timers>]
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import BpmnModdle from 'bpmn-moddle';
-import { EmbeddedFerretDb } from '../src/adapters/db/embedded-ferretdb.js';
 import { safeExpressions } from '../src/adapters/engine/safe-expressions.js';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp } from '../test/support/harness.js';
-import { freePort, percentile, sendTaskStub } from './bench-support.js';
+import { startBenchDatabase, percentile, sendTaskStub } from './bench-support.js';
 
 const INSTANCES = Number(process.argv[2] ?? 200);
 const TIMERS = Number(process.argv[3] ?? 200);
@@ -55,12 +51,7 @@ async function rawEngine(cached: boolean): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const db = new EmbeddedFerretDb({
-    dataDir: mkdtempSync(path.join(tmpdir(), 'helpdesk-bench-')),
-    port: await freePort(),
-  });
-  await db.start();
-  process.env.TEST_MONGODB_URI = db.uri;
+  const db = await startBenchDatabase('bench');
   const app = await startTestApp({ timerPollMs: 500 });
   const { instances, tasks } = app.app.services;
   try {
