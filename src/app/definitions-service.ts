@@ -5,6 +5,8 @@ import type { ProcedureVersion } from '../domain/procedure.js';
 import type { DefinitionParser, DefinitionRepository, FormValidator } from './ports.js';
 
 const PROCEDURE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** Versions kept in memory; far more than a desk runs at once, and cleared wholesale when full. */
+const VERSION_CACHE_SIZE = 500;
 
 /** Result of a deploy: the version now current and whether it is new. */
 export interface DeployResult {
@@ -14,6 +16,8 @@ export interface DeployResult {
 
 /** Deploys procedure definitions as immutable, content-addressed versions. */
 export class DefinitionsService {
+  private readonly versionCache = new Map<string, ProcedureVersion>();
+
   constructor(
     private readonly deps: {
       readonly definitions: DefinitionRepository;
@@ -64,9 +68,17 @@ export class DefinitionsService {
   }
 
   /** A specific version by id (`<procedureId>@<n>`), or PROCEDURE_NOT_FOUND. */
+  /**
+   * A stored version by id. Versions never change once stored, so they are kept in memory:
+   * every step of an instance (and the SLA tracker in its commit) reads its version.
+   */
   async byId(definitionId: string): Promise<ProcedureVersion> {
+    const cached = this.versionCache.get(definitionId);
+    if (cached) return cached;
     const version = await this.deps.definitions.findById(definitionId);
     if (!version) throw new AppError('PROCEDURE_NOT_FOUND', `procedure version <${definitionId}> not found`);
+    if (this.versionCache.size >= VERSION_CACHE_SIZE) this.versionCache.clear();
+    this.versionCache.set(definitionId, version);
     return version;
   }
 
