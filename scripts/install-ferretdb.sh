@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Builds the embedded database (FerretDB v1, SQLite backend) from the Go module proxy.
-# Idempotent: does nothing when the binary is already built. See docs/adr/0002-embedded-ferretdb.md.
+# Builds the embedded database (FerretDB v1, SQLite backend) from the Go module proxy, with one
+# patch: queries on _id use the _id index (see docs/adr/0002-embedded-ferretdb.md).
+# Idempotent: does nothing when the patched binary is already built.
 set -euo pipefail
 
+# Skip entirely when a real MongoDB is configured: the embedded database is then never started.
+if [ -n "${MONGODB_URI:-}" ]; then
+  echo "install-ferretdb: MONGODB_URI is set, the embedded database is not needed" >&2
+  exit 0
+fi
+
 BIN_DIR="${HELPDESK_TOOLS_DIR:-$HOME/.cache/helpdesk-runner}"
-# v1.24.1 is the target; the proxy refuses it here, so the first version that downloads wins.
 VERSIONS="${FERRETDB_VERSIONS:-v1.24.1 v1.24.2 v1.24.0}"
 MODULE="github.com/FerretDB/FerretDB"
+# Bump when the patch changes, so binaries built before it are rebuilt.
+PATCH_LEVEL="idindex1"
 
 for version in $VERSIONS; do
-  if [ -x "$BIN_DIR/ferretdb-$version/ferretdb" ]; then
-    ln -sfn "ferretdb-$version/ferretdb" "$BIN_DIR/ferretdb"
+  if [ -x "$BIN_DIR/ferretdb-$version-$PATCH_LEVEL/ferretdb" ]; then
+    ln -sfn "ferretdb-$version-$PATCH_LEVEL/ferretdb" "$BIN_DIR/ferretdb"
     exit 0
   fi
 done
@@ -19,6 +27,19 @@ if ! command -v go >/dev/null 2>&1; then
   echo "install-ferretdb: Go is required to build the embedded database (FerretDB); install Go >= 1.22 or set MONGODB_URI" >&2
   exit 1
 fi
+
+# FerretDB v1 creates the _id index on `_ferretdb_sjson->"_id"` but filters on
+# `_ferretdb_sjson->'$._id'`; SQLite uses an expression index only for the same expression,
+# so every _id lookup was a table scan. Filtering on ->'_id' matches the index; data files
+# need no migration. https://github.com/FerretDB/FerretDB (internal/backends/sqlite/metadata).
+patch_id_column() {
+  local file="$1/internal/backends/sqlite/metadata/metadata.go"
+  grep -q "IDColumn = DefaultColumn + \"->'\$._id'\"" "$file" || {
+    echo "install-ferretdb: the _id column expression was not found in $file; refusing to build unpatched" >&2
+    return 1
+  }
+  sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" "$file"
+}
 
 mkdir -p "$BIN_DIR"
 for version in $VERSIONS; do
@@ -33,10 +54,12 @@ for version in $VERSIONS; do
   chmod -R u+w "$work"
   # The module zip lacks the version file FerretDB normally generates from git.
   echo "$version" > "$work/build/version/version.txt"
-  echo "install-ferretdb: building FerretDB $version (about 2 minutes on 2 cores)" >&2
-  (cd "$work" && go build -trimpath -o "$BIN_DIR/ferretdb-$version/ferretdb" ./cmd/ferretdb)
-  ln -sfn "ferretdb-$version/ferretdb" "$BIN_DIR/ferretdb"
-  echo "install-ferretdb: installed $BIN_DIR/ferretdb ($version)" >&2
+  patch_id_column "$work"
+  target="ferretdb-$version-$PATCH_LEVEL"
+  echo "install-ferretdb: building FerretDB $version with the _id index patch (about 2 minutes on 2 cores)" >&2
+  (cd "$work" && go build -trimpath -o "$BIN_DIR/$target/ferretdb" ./cmd/ferretdb)
+  ln -sfn "$target/ferretdb" "$BIN_DIR/ferretdb"
+  echo "install-ferretdb: installed $BIN_DIR/ferretdb ($version, $PATCH_LEVEL)" >&2
   exit 0
 done
 
