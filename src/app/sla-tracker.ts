@@ -5,6 +5,7 @@ import { durationMs } from '../domain/sla/duration.js';
 import { trackClocks, type SlaResult } from '../domain/sla/track-clocks.js';
 import { isSlaTimer, slaTimers } from '../domain/sla/sla-timers.js';
 import { attachedDueAt } from './build-transition.js';
+import { catchUpEscalations } from './sla-catch-up.js';
 import type { CalendarRegistry } from './calendar-registry.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { Transition } from './ports.js';
@@ -32,20 +33,32 @@ export class SlaTracker {
     const { catalog } = await this.deps.definitions.byId(head.definitionId);
     const businessDue = this.businessDueTimes(effects.scheduleTimers, catalog, head.updatedAt);
     const engineTimers = head.timers.filter((t) => !isSlaTimer(t.executionId)).map(businessDue);
-    const { clocks: sla, results } = this.clocks(head);
+    const tracked = this.clocks(head);
+    const caughtUp = this.catchUp(head, tracked.clocks, catalog);
+    const sla = caughtUp?.clocks ?? tracked.clocks;
+    const results = tracked.results;
     const wanted = slaTimers(sla);
     const before = new Set(
       [...effects.cancelTimers, ...head.timers.map((t) => t.executionId)].filter(isSlaTimer),
     );
     const wantedIds = new Set(wanted.map((t) => t.executionId));
+    const late = caughtUp?.audit.length ? caughtUp : undefined;
+    const eventData = {
+      ...transition.event.data,
+      ...(results.length ? { slaResults: results } : {}),
+      ...(late ? { slaEscalations: late.audit } : {}),
+    };
+    const openTaskIds = [...head.openTaskIds, ...(late?.tasks.map((task) => task.id) ?? [])];
     return {
-      event: results.length
-        ? { ...transition.event, data: { ...transition.event.data, slaResults: results } }
-        : transition.event,
-      head: { ...head, timers: [...engineTimers, ...wanted], ...(sla ? { sla } : {}) },
+      event: results.length || late ? { ...transition.event, data: eventData } : transition.event,
+      head: { ...head, openTaskIds, timers: [...engineTimers, ...wanted], ...(sla ? { sla } : {}) },
       effects: {
         ...effects,
-        openTasks: effects.openTasks.map((task) => withDueAt(task, engineTimers)),
+        openTasks: [
+          ...effects.openTasks.map((task) => withDueAt(task, engineTimers)),
+          ...(late?.tasks ?? []),
+        ],
+        outbox: [...effects.outbox, ...(late?.outbox ?? [])],
         scheduleTimers: [
           ...effects.scheduleTimers.filter((t) => !isSlaTimer(t.executionId)).map(businessDue),
           ...wanted.filter((t) => !before.has(t.executionId)),
@@ -56,6 +69,12 @@ export class SlaTracker {
         ],
       },
     };
+  }
+
+  /** Escalations whose thresholds the clocks reached without their timer having fired. */
+  private catchUp(head: InstanceRecord, clocks: SlaClock[] | undefined, catalog: ProcedureCatalog) {
+    const policy = this.deps.policies.forProcedure(head.procedureId);
+    return policy && clocks ? catchUpEscalations(head, clocks, policy, catalog) : undefined;
   }
 
   private clocks(head: InstanceRecord): { clocks?: SlaClock[]; results: SlaResult[] } {

@@ -25,7 +25,13 @@ export interface SlaClock {
   readonly dueAt?: Date;
   /** Wall-clock instant of the warning threshold (absent unless running with a warning threshold). */
   readonly warnAt?: Date;
+  /** When the warning threshold was actually reached (a fact, whether or not anyone was told). */
+  readonly warningReachedAt?: Date;
+  /** When the target was actually reached, i.e. the real breach instant. */
+  readonly breachReachedAt?: Date;
+  /** When the warning escalation was carried out (by its timer, or caught up by a later step). */
   readonly warnedAt?: Date;
+  /** When the breach escalation was carried out (by its timer, or caught up by a later step). */
   readonly breachedAt?: Date;
   /** Escalation levels already triggered (by level number). */
   readonly escalated: readonly number[];

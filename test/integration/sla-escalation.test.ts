@@ -134,6 +134,91 @@ describe('SLA clocks on a business calendar (Rome office, Mon-Fri 08:00-20:00)',
     }
   });
 
+  test('given no SLA timer ever fires (the process holding it died), when the ticket is resolved after the breach, then it is breached at the real instant and the contacts are still told', async () => {
+    const clock = new ManualClock(new Date('2030-03-05T08:00:00Z'));
+    const app = await startOfficeApp(clock);
+    try {
+      const { body: started } = await app.call(
+        'agentL1',
+        'POST',
+        '/api/procedures/office-desk/instances',
+        {},
+      );
+      clock.set('2030-03-05T08:05:00Z');
+      await complete(app, started.id, 'register');
+      clock.set('2030-03-05T08:06:00Z');
+      await complete(app, started.id, 'wait-requester');
+
+      clock.set('2030-03-05T08:45:00Z');
+      await complete(app, started.id, 'resolve');
+
+      const done = await events(app, started.id);
+      const last = done.events.at(-1);
+      expect(done.instance.status).toBe('completed');
+      expect(last.data.slaResults).toEqual([
+        {
+          id: 'resolution',
+          status: 'breached',
+          overByMs: 14 * 60_000,
+          targetMs: 1_800_000,
+          breachedAt: '2030-03-05T08:31:00.000Z',
+        },
+      ]);
+      expect(last.data.slaEscalations).toEqual([
+        expect.objectContaining({
+          threshold: 'warning',
+          reachedAt: '2030-03-05T08:25:00.000Z',
+          levels: [expect.objectContaining({ level: 1, action: 'notified' })],
+        }),
+        expect.objectContaining({
+          threshold: 'breach',
+          reachedAt: '2030-03-05T08:31:00.000Z',
+          levels: [expect.objectContaining({ level: 2, group: 'l2', action: 'notified' })],
+        }),
+      ]);
+      expect(done.messages.map((m: any) => m.to).sort()).toEqual(['desk@example.org', 'l2']);
+      expect(done.tasks.filter((t: any) => t.status === 'open')).toEqual([]);
+      expect(await app.app.services.timers.fireOverdue(0)).toBe(0);
+      expect((await events(app, started.id)).messages).toHaveLength(2);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('given the breach timer was lost while the ticket stays open, then the next step escalates once, opening the L2 task', async () => {
+    const clock = new ManualClock(new Date('2030-03-05T08:00:00Z'));
+    const app = await startOfficeApp(clock);
+    try {
+      const { body: started } = await app.call(
+        'agentL1',
+        'POST',
+        '/api/procedures/office-desk/instances',
+        {},
+      );
+
+      clock.set('2030-03-05T08:40:00Z');
+      await complete(app, started.id, 'register');
+
+      const view = await events(app, started.id);
+      const step = view.events.at(-1);
+      expect(step.type).toBe('task.completed');
+      expect(step.data.slaEscalations.map((e: any) => [e.threshold, e.levels[0].action])).toEqual([
+        ['warning', 'escalated'],
+        ['breach', 'escalated'],
+      ]);
+      expect(openTask(view, 'escalation:resolution')).toMatchObject({ candidateGroups: ['l2'] });
+      expect(view.instance.sla[0]).toMatchObject({ escalated: [1, 2] });
+      expect(await app.app.services.timers.fireOverdue(0)).toBe(0);
+      clock.set('2030-03-05T08:50:00Z');
+      await complete(app, started.id, 'wait-requester');
+      const after = await events(app, started.id);
+      expect(after.events.filter((e: any) => e.data?.slaEscalations)).toHaveLength(1);
+      expect(after.messages).toHaveLength(2);
+    } finally {
+      await app.stop();
+    }
+  });
+
   test('given a BPMN timer names a calendar that does not exist, then the deploy is refused naming the timer', async () => {
     const clock = new ManualClock(new Date('2030-03-05T08:00:00Z'));
     const app = await startOfficeApp(clock);

@@ -100,6 +100,9 @@ function escalationLevel(value: unknown, path: string, targets: string[], proble
   const group = optionalString(e.group, `${path}.group`, problem);
   const notify = stringList(e.notify ?? [], `${path}.notify`, problem);
   if (!group && !notify.length) problem(path, 'needs a "group" to give a task to, or contacts to "notify"');
+  const whenClosed = e.whenClosed;
+  if (whenClosed !== undefined && whenClosed !== 'notify' && whenClosed !== 'skip')
+    problem(`${path}.whenClosed`, 'must be "notify" or "skip"');
   return {
     level: typeof level === 'number' ? level : 0,
     target: targetId,
@@ -110,6 +113,7 @@ function escalationLevel(value: unknown, path: string, targets: string[], proble
     ...(group ? { group } : {}),
     notify,
     template: typeof e.template === 'string' && ID.test(e.template) ? e.template : 'escalation-notice',
+    ...(whenClosed === 'skip' || whenClosed === 'notify' ? { whenClosed } : {}),
   };
 }
 

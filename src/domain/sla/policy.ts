@@ -38,6 +38,11 @@ export interface EscalationLevel {
   /** Email addresses or group ids notified, rendered from `template`. */
   readonly notify: readonly string[];
   readonly template: string;
+  /**
+   * A threshold found reached only when the ticket is already closed (its timer was late or lost):
+   * `notify` its contacts anyway (the default) or `skip`; either way the audit trail records it.
+   */
+  readonly whenClosed?: 'notify' | 'skip';
 }
 
 /** The SLA policy of one procedure. */

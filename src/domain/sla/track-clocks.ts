@@ -19,6 +19,8 @@ export interface SlaResult {
   readonly status: 'met' | 'breached';
   readonly overByMs: number;
   readonly targetMs: number;
+  /** The real breach instant, when breached. */
+  readonly breachedAt?: Date;
 }
 
 /** The clocks after a step, and the results of those that stopped in it. */
@@ -67,14 +69,21 @@ function step(
   record: (result: SlaResult) => void,
 ): SlaClock {
   const targetMs = isFinal(clock) ? clock.targetMs : targetFor(spec, severity);
-  let next = settle({ ...clock, targetMs }, calendar, facts.now);
+  let next = settle(withThresholdsReached({ ...clock, targetMs }, facts.now), calendar, facts.now);
   if (isMeasuring(next) && (facts.status === 'cancelled' || facts.status === 'failed')) {
     return withoutResult(next, facts.now);
   }
   if (isMeasuring(next) && (stopReached(spec, next, facts) || facts.status !== 'running')) {
     next = stopped(next, facts.now);
     const status = next.status === 'breached' ? 'breached' : 'met';
-    record({ id: next.id, status, overByMs: next.overByMs ?? 0, targetMs: next.targetMs });
+    const breachedAt = status === 'breached' ? next.breachReachedAt : undefined;
+    record({
+      id: next.id,
+      status,
+      overByMs: next.overByMs ?? 0,
+      targetMs: next.targetMs,
+      ...(breachedAt ? { breachedAt: new Date(breachedAt) } : {}),
+    });
   }
   if (facts.status === 'running' && (next.status === 'pending' || isFinal(next))) {
     const mark = startTriggered(spec, next, facts);
@@ -104,10 +113,36 @@ function stopReached(spec: SlaTargetSpec, clock: SlaClock, facts: SlaFacts): boo
   return countOf(facts.completedActivities, spec.stop.activityCompleted) > clock.stopMark;
 }
 
+/**
+ * Records the thresholds a running clock reached since the last step, at the instants they were
+ * due (`warnAt` / `dueAt` were computed for the segment now ending), so a breach is a fact of the
+ * record even when no timer fired in time.
+ */
+function withThresholdsReached(clock: SlaClock, now: Date): SlaClock {
+  if (clock.status !== 'running') return clock;
+  const reached = (at: Date | undefined) => (at && new Date(at) <= now ? new Date(at) : undefined);
+  const warning = clock.warningReachedAt ? undefined : reached(clock.warnAt);
+  const breach = clock.breachReachedAt ? undefined : reached(clock.dueAt);
+  return {
+    ...clock,
+    ...(warning ? { warningReachedAt: warning } : {}),
+    ...(breach ? { breachReachedAt: breach } : {}),
+  };
+}
+
 function stopped(clock: SlaClock, now: Date): SlaClock {
   const overByMs = clock.elapsedMs - clock.targetMs;
   const { since: _s, dueAt: _d, warnAt: _w, ...rest } = clock;
-  return { ...rest, status: overByMs > 0 ? 'breached' : 'met', stoppedAt: now, overByMs };
+  const breached = overByMs > 0;
+  // A target changed mid-segment leaves no due instant behind: the stop is the latest it can be.
+  const breachReachedAt = breached ? (clock.breachReachedAt ?? clock.dueAt ?? now) : undefined;
+  return {
+    ...rest,
+    status: breached ? 'breached' : 'met',
+    stoppedAt: now,
+    overByMs,
+    ...(breachReachedAt ? { breachReachedAt: new Date(breachReachedAt) } : {}),
+  };
 }
 
 /** A ticket cancelled (or failed) while measured: the service level was neither met nor breached. */

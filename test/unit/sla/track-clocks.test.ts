@@ -147,7 +147,7 @@ describe('SLA clocks follow the ticket', () => {
     );
 
     expect(results).toEqual([
-      { id: 'desk', status: 'breached', overByMs: 20 * 60_000, targetMs: 30 * 60_000 },
+      { id: 'desk', status: 'breached', overByMs: 20 * 60_000, targetMs: 30 * 60_000, breachedAt: at(30) },
     ]);
     expect(clock(clocks, 'desk')).toMatchObject({ status: 'running', elapsedMs: 0, startedAt: at(50) });
   });
