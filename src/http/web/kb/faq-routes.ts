@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { KnowledgeBaseService } from '../../../app/knowledge-base.js';
+import type { DefinitionsService } from '../../../app/definitions-service.js';
+import type { RenderPage } from '../page.js';
+import { articleDetail, param } from './kb-views.js';
+import { languageOf } from './kb-pages.js';
+
+/**
+ * The public FAQ page of a procedure, `/faq/:procedureId?lang=es|it|en` (no login): the
+ * published articles marked public, linked to the procedure, in the requester's language
+ * (default: the procedure's language). Mounted before the session check.
+ */
+export function faqRoutes(
+  deps: { knowledgeBase: KnowledgeBaseService; definitions: DefinitionsService },
+  renderPage: RenderPage,
+): Router {
+  const router = Router();
+  router.get('/faq/:procedureId', async (req, res) => {
+    const procedure = await deps.definitions.current(String(req.params.procedureId).slice(0, 100));
+    const lang = languageOf(param(req.query, 'lang', 2)) ?? languageOf(procedure.catalog.language) ?? 'es';
+    const articles = await deps.knowledgeBase.publicFaq(procedure.catalog.procedureId, lang);
+    res.locals.lang = lang;
+    res.set('Cache-Control', 'public, max-age=300');
+    renderPage(
+      res,
+      'kb/faq',
+      { title: 'kb.faq.title' },
+      {
+        procedureName: procedure.catalog.name || procedure.catalog.procedureId,
+        procedureId: procedure.catalog.procedureId,
+        articles: articles.map(articleDetail).map(({ author: _a, sourceTaskId: _s, ...shown }) => shown),
+        faqLang: lang,
+        otherLanguages: (['es', 'it', 'en'] as const).filter((code) => code !== lang),
+      },
+    );
+  });
+  return router;
+}
