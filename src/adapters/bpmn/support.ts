@@ -1,0 +1,253 @@
+import type { ModdleElement } from 'bpmn-moddle';
+import type { FieldIssue } from '../../domain/errors.js';
+import { list } from './flow-graph.js';
+
+/**
+ * Flow elements the runner drives (bpmn-elements 17 types plus the runner's own
+ * behaviours). Anything else in an executable process is refused: bpmn-elements'
+ * serializer throws on unknown types (a 500 at start) or the element would never
+ * let its token go.
+ */
+const SUPPORTED_TYPES = new Set([
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:Task',
+  'bpmn:UserTask',
+  'bpmn:ManualTask',
+  'bpmn:SendTask',
+  'bpmn:ReceiveTask',
+  'bpmn:CallActivity',
+  'bpmn:SubProcess',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:EventBasedGateway',
+  'bpmn:SequenceFlow',
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+  // Refused as code elsewhere (parse-definition): listed so that they get one finding only.
+  'bpmn:ScriptTask',
+  'bpmn:ServiceTask',
+  'bpmn:BusinessRuleTask',
+]);
+
+/** Why an element type is refused, for the types worth a specific explanation. */
+const REFUSED_TYPES: Readonly<Record<string, string>> = {
+  'bpmn:ComplexGateway':
+    'complex gateways are not supported by the engine (bpmn-elements 17); use exclusive, inclusive or parallel gateways',
+  'bpmn:Transaction':
+    'transactions (cancel and compensate on rollback) are not run by this runner; use a sub-process',
+  'bpmn:AdHocSubProcess':
+    'the engine runs an ad-hoc sub-process as a plain one (every activity starts at once, none is optional); use a sub-process with gateways',
+};
+
+/** Event definitions and why each is refused. */
+const REFUSED_DEFINITIONS: Readonly<Record<string, string>> = {
+  'bpmn:ConditionalEventDefinition':
+    'conditional events wait for a condition to become true, and nothing re-evaluates it here (the ticket would wait forever); use an exclusive gateway after a user task',
+  'bpmn:CancelEventDefinition': 'cancel events belong to transactions, which are not supported',
+};
+
+/** Events that wait for their definition to happen: without one they would wait forever. */
+const CATCHING = new Set(['bpmn:IntermediateCatchEvent', 'bpmn:BoundaryEvent']);
+const ERROR = 'bpmn:ErrorEventDefinition';
+
+/**
+ * Deploy-time checks that the runner can drive every element of the executable
+ * `process` to its end (issue 16, "no silent hang"); each finding names the element:
+ * - `unsupported-element`: a flow element type the engine cannot run (complex gateway,
+ *   transaction, ad-hoc sub-process, anything unknown);
+ * - `unsupported-event`: conditional and cancel event definitions;
+ * - `catch-without-definition`: a catching event with no event definition;
+ * - `missing-id`: a flow element without an id (bpmn-elements keys its queues and
+ *   consumers by id; two flows without ids collide at start);
+ * - `performer-without-expression`: a performer / potential owner with no
+ *   resourceAssignmentExpression (crashes the engine's serializer);
+ * - `inclusive-mixed`: an inclusive gateway that both joins and splits;
+ * - `standard-loop`: a standard loop with a loopCondition (bpmn-elements inverts it);
+ * - `error-uncaught`: an error end/throw event no error boundary event or error
+ *   event sub-process around it catches (the ticket would stop in error);
+ * - `camunda-input-output`: `camunda:inputOutput` mappings, which the engine ignores;
+ * - `camunda-form-data`: generated forms (`camunda:formData`), which nothing would show.
+ */
+export function supportIssues(process: ModdleElement): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const pending: ModdleElement[] = [process];
+  let unnamed = 0;
+  while (pending.length) {
+    const container = pending.shift() as ModdleElement;
+    for (const element of list(container, 'flowElements')) {
+      if (!(typeof element.id === 'string' && element.id.trim())) {
+        unnamed++;
+        issues.push(missingId(element, container, unnamed));
+      }
+      issues.push(...elementIssues(element, container));
+      if (Array.isArray(element.flowElements)) pending.push(element);
+    }
+  }
+  return issues;
+}
+
+function elementIssues(element: ModdleElement, container: ModdleElement): FieldIssue[] {
+  const id = idOf(element, container);
+  const issues: FieldIssue[] = [];
+  const refused = REFUSED_TYPES[element.$type];
+  if (refused || !SUPPORTED_TYPES.has(element.$type)) {
+    const type = element.$type.replace(/^bpmn:/, '');
+    const why = refused ?? `the engine cannot run a ${type}`;
+    issues.push(issue(id, 'unsupported-element', `${type} <${id}> is not supported: ${why}`));
+  }
+  const definitions = list(element, 'eventDefinitions');
+  for (const definition of definitions) {
+    const why = REFUSED_DEFINITIONS[definition.$type];
+    if (why) issues.push(issue(id, 'unsupported-event', `event <${id}> is not supported: ${why}`));
+  }
+  if (CATCHING.has(element.$type) && !definitions.length) {
+    issues.push(
+      issue(
+        id,
+        'catch-without-definition',
+        `catch event <${id}> has no event definition, so nothing can ever trigger it (the ticket would wait forever); give it a timer, message or signal, or remove it`,
+      ),
+    );
+  }
+  issues.push(...resourceIssues(element, id), ...inclusiveIssues(element, container, id));
+  const loop = element.loopCharacteristics as ModdleElement | undefined;
+  if (loop?.$type === 'bpmn:StandardLoopCharacteristics' && loop.loopCondition) {
+    issues.push(
+      issue(
+        id,
+        'standard-loop',
+        `<${id}> a standard loop's loopCondition is not supported: the engine reads it as "stop when true", the opposite of BPMN's "repeat while true"; loop back with an exclusive gateway, or keep only loopMaximum`,
+      ),
+    );
+  }
+  if (definitions.some((d) => d.$type === ERROR) && element.$type !== 'bpmn:BoundaryEvent') {
+    if (element.$type !== 'bpmn:StartEvent' && !errorCaught(element, container)) {
+      issues.push(
+        issue(
+          id,
+          'error-uncaught',
+          `error event <${id}> is not caught by an error boundary event on an enclosing sub-process or an error event sub-process: the ticket would stop in error; catch it or use a plain end event`,
+        ),
+      );
+    }
+  }
+  if (hasExtension(element, 'camunda:FormData')) {
+    issues.push(
+      issue(
+        id,
+        'camunda-form-data',
+        `<${id}> camunda:formData (a form generated from form fields) is not supported: the fields would never be asked; save a form with the bpmn.io form editor as forms/<name>.form and set camunda:formKey="<name>"`,
+      ),
+    );
+  }
+  if (hasExtension(element, 'camunda:InputOutput')) {
+    issues.push(
+      issue(
+        id,
+        'camunda-input-output',
+        `<${id}> camunda:inputOutput is not supported: the engine ignores these mappings, so the variables they set would never exist; collect values with the task's form instead`,
+      ),
+    );
+  }
+  return issues;
+}
+
+function missingId(element: ModdleElement, container: ModdleElement, count: number): FieldIssue {
+  const type = element.$type.replace(/^bpmn:/, '');
+  const where = idOf(container, container);
+  const source = (element.sourceRef as ModdleElement | undefined)?.id;
+  const target = (element.targetRef as ModdleElement | undefined)?.id;
+  const between = source || target ? ` from <${source ?? '?'}> to <${target ?? '?'}>` : '';
+  return issue(
+    where,
+    'missing-id',
+    `${type} #${count}${between} in <${where}> has no id; the engine needs an id on every flow element`,
+  );
+}
+
+function resourceIssues(element: ModdleElement, id: string): FieldIssue[] {
+  return list(element, 'resources')
+    .filter((resource) => !(resource.resourceAssignmentExpression as ModdleElement | undefined)?.expression)
+    .map((resource) =>
+      issue(
+        id,
+        'performer-without-expression',
+        `<${id}> ${resource.$type.replace(/^bpmn:/, '')} has no resourceAssignmentExpression; give it a formalExpression or use camunda:candidateGroups`,
+      ),
+    );
+}
+
+/** A converging inclusive gateway runs as a join and a diverging one as a split; not both at once. */
+function inclusiveIssues(element: ModdleElement, container: ModdleElement, id: string): FieldIssue[] {
+  if (element.$type !== 'bpmn:InclusiveGateway') return [];
+  const flows = list(container, 'flowElements').filter((f) => f.$type === 'bpmn:SequenceFlow');
+  const incoming = flows.filter((flow) => flow.targetRef === element).length;
+  const outgoing = flows.filter((flow) => flow.sourceRef === element).length;
+  if (incoming < 2 || outgoing < 2) return [];
+  return [
+    issue(
+      id,
+      'inclusive-mixed',
+      `inclusive gateway <${id}> both joins (${incoming} incoming flows) and splits (${outgoing} outgoing); use one gateway to join and another to split`,
+    ),
+  ];
+}
+
+/** True when an error boundary event on an enclosing sub-process, or an error event sub-process, catches the error. */
+function errorCaught(thrower: ModdleElement, container: ModdleElement): boolean {
+  const error = errorOf(thrower);
+  let scope: ModdleElement | undefined = container;
+  while (scope && scope.$type !== 'bpmn:Process') {
+    const parent = scope.$parent as ModdleElement | undefined;
+    const siblings = list(parent, 'flowElements');
+    const boundaries = siblings.filter(
+      (node) => node.$type === 'bpmn:BoundaryEvent' && node.attachedToRef === scope,
+    );
+    if (boundaries.some((boundary) => catchesError(boundary, error))) return true;
+    if (eventSubProcessCatches(scope, error)) return true;
+    scope = parent;
+  }
+  return scope ? eventSubProcessCatches(scope, error) : false;
+}
+
+function eventSubProcessCatches(scope: ModdleElement, error: ModdleElement | undefined): boolean {
+  return list(scope, 'flowElements')
+    .filter((node) => node.$type === 'bpmn:SubProcess' && node.triggeredByEvent === true)
+    .some((sub) =>
+      list(sub, 'flowElements').some((node) => node.$type === 'bpmn:StartEvent' && catchesError(node, error)),
+    );
+}
+
+function catchesError(event: ModdleElement, thrown: ModdleElement | undefined): boolean {
+  const definition = list(event, 'eventDefinitions').find((d) => d.$type === ERROR);
+  if (!definition) return false;
+  const caught = definition.errorRef as ModdleElement | undefined;
+  if (!caught || !thrown) return true;
+  return caught === thrown || (caught.errorCode !== undefined && caught.errorCode === thrown.errorCode);
+}
+
+function errorOf(event: ModdleElement): ModdleElement | undefined {
+  const definition = list(event, 'eventDefinitions').find((d) => d.$type === ERROR);
+  return definition?.errorRef as ModdleElement | undefined;
+}
+
+function hasExtension(element: ModdleElement, type: string): boolean {
+  return list(element.extensionElements, 'values').some((value) => value.$type === type);
+}
+
+/** The element's id, else its container's (for elements without an id). */
+export function idOf(element: ModdleElement, container: ModdleElement): string {
+  if (typeof element.id === 'string' && element.id.trim()) return element.id;
+  return typeof container.id === 'string' ? container.id : element.$type;
+}
+
+/** A finding. */
+export function issue(path: string, reason: string, message: string): FieldIssue {
+  return { path, reason, message };
+}
