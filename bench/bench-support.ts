@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,13 +32,46 @@ export function sendTaskStub(activity: { type: string; behaviour: Record<string,
   };
 }
 
-/** Starts a throw-away embedded FerretDB and points the test harness (`TEST_MONGODB_URI`) at it. */
+/**
+ * Starts a throw-away embedded FerretDB and points the test harness (`TEST_MONGODB_URI`) at it.
+ * Its data folder is removed when the bench process exits.
+ */
 export async function startBenchDatabase(name: string): Promise<EmbeddedFerretDb> {
-  const db = new EmbeddedFerretDb({
-    dataDir: mkdtempSync(path.join(tmpdir(), `helpdesk-${name}-`)),
-    port: await freePort(),
-  });
+  const dataDir = mkdtempSync(path.join(tmpdir(), `helpdesk-${name}-`));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  const db = new EmbeddedFerretDb({ dataDir, port: await freePort() });
   await db.start();
   process.env.TEST_MONGODB_URI = db.uri;
   return db;
+}
+
+/** The actor benches open tickets as. */
+const BENCH_AGENT = { id: 'luis', roles: ['agent' as const], groups: ['l1'] };
+
+/**
+ * Opens `count` tickets of the procedure through the runner, four at a time (what the embedded
+ * database sustains without queueing), reporting progress every 500.
+ */
+export async function openTickets(
+  app: {
+    app: {
+      services: {
+        instances: { start(p: string, input: unknown, actor: typeof BENCH_AGENT): Promise<{ id: string }> };
+      };
+    };
+  },
+  procedureId: string,
+  count: number,
+  progress: (done: number) => void = () => undefined,
+  input: unknown = {},
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 4) {
+    const batch = Array.from({ length: Math.min(4, count - i) }, () =>
+      app.app.services.instances.start(procedureId, input, BENCH_AGENT),
+    );
+    ids.push(...(await Promise.all(batch)).map((started) => started.id));
+    if (ids.length % 500 < 4) progress(ids.length);
+  }
+  return ids;
 }

@@ -2,14 +2,14 @@
  * Benchmark (a script, not a timed test): SLA escalation lateness, i.e. when the `sla.breach`
  * step commits minus the clock's due instant, for real tickets escalated through Agenda,
  * first with an empty scheduler, then with N other SLA timers pending in it.
- * The N pending timers belong to synthetic open tickets due in a day (see loadPendingTimers).
+ * The N pending timers belong to open tickets due in a day, opened through the runner (loadPendingTimers).
  * Run with HELPDESK_TIMER_HORIZON_MS=0 to put every timer into Agenda at once instead.
  * Usage: npm run bench:sla [-- <pending timers> <escalated tickets> <ms between tickets>]
  */
 import path from 'node:path';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp, type TestApp } from '../test/support/harness.js';
-import { startBenchDatabase, percentile } from './bench-support.js';
+import { openTickets, startBenchDatabase, percentile } from './bench-support.js';
 
 const PENDING = Number(process.argv[2] ?? 10_000);
 const TICKETS = Number(process.argv[3] ?? 100);
@@ -83,27 +83,12 @@ async function escalationLateness(app: TestApp): Promise<number[]> {
 }
 
 /**
- * Gives the app N more open tickets whose SLA breach timers are due in a day: copies of a
- * real ticket's head inserted in bulk (opening them one by one would take most of an hour
- * on the embedded database). Like real far-away timers, they wait on the heads, beyond
- * the scheduler's horizon, and weigh on every sweep and promotion scan.
+ * Gives the app N more open tickets whose SLA breach timers are due in a day, opened through the
+ * runner (`bench-backlog`, SLA P1D), so `instance_events`, `tasks` and the heads hold their real
+ * steps. Like real far-away timers, they wait beyond the scheduler's horizon.
  */
 async function loadPendingTimers(app: TestApp, count: number): Promise<void> {
-  const template = await app.app.services.instances.start('bench-desk', {}, agent);
-  const heads = app.app.database.connection.db!.collection('instances');
-  const doc = await heads.findOne({ _id: template.id as never });
-  if (!doc) throw new Error(`ticket <${template.id}> has no head to copy`);
-  const dueAt = new Date(Date.now() + 86_400_000);
-  for (let i = 0; i < count; i += 1000) {
-    const batch = Array.from({ length: Math.min(1000, count - i) }, (_, k) => ({
-      ...doc,
-      _id: `bench-pending-${i + k}` as never,
-      businessKey: `BEN-PENDING-${i + k}`,
-      timers: [{ ...(doc.timers as object[])[0], dueAt, executionId: `sla:resolution:breach:${i + k}` }],
-    }));
-    await heads.insertMany(batch);
-    log(`  ${i + batch.length}/${count}`);
-  }
+  await openTickets(app, 'bench-backlog', count, (done) => log(`  ${done}/${count}`));
 }
 
 await main();

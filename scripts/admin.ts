@@ -5,7 +5,8 @@
  *                                [--name "Ana Ruiz"] [--email ana@example.org]
  *   npm run admin -- reset-password --username ana
  *
- * The password is read from HELPDESK_NEW_PASSWORD, or else from stdin (one line).
+ * The password is read from HELPDESK_NEW_PASSWORD, or else from stdin (one line); it must meet
+ * the same rules as in the web app (10+ characters, at most 72 UTF-8 bytes, zxcvbn score 3+).
  * The database is the app's (MONGODB_URI, or the embedded one — reused if the app is running).
  */
 import { createConnection } from 'node:net';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Connection } from 'mongoose';
 import { BcryptHasher } from '../src/adapters/auth/bcrypt-hasher.js';
+import { ZxcvbnPasswordPolicy } from '../src/adapters/auth/zxcvbn-password-policy.js';
 import { connectDatabase } from '../src/adapters/db/connect.js';
 import { EmbeddedFerretDb } from '../src/adapters/db/embedded-ferretdb.js';
 import { MongoAccountRepository } from '../src/adapters/persistence/mongo-account-repository.js';
@@ -49,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
     const accounts = new AccountService({
       repository: new MongoAccountRepository(connection),
       hasher: new BcryptHasher(loadConfig().bcryptCost),
+      passwordPolicy: new ZxcvbnPasswordPolicy(),
       clock: { now: () => new Date() },
     });
     if (command === 'create-user') {
@@ -58,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
           password,
           roles: list(values.roles) as Role[],
           groups: list(values.groups),
-          language: (values.language ?? 'es') as Language,
+          language: (values.language ?? loadConfig().defaultLanguage) as Language,
           ...(values.name ? { displayName: values.name } : {}),
           ...(values.email ? { email: values.email } : {}),
         },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { StepReconciler } from './app/reconciler.js';
 import type { SessionService } from './app/session-service.js';
 import type { TimerService } from './app/timer-service.js';
 import type { Config } from './config.js';
@@ -8,18 +9,33 @@ export interface BackgroundJobDeps {
   readonly timers: TimerService;
   readonly sessions: SessionService;
   readonly logger: Logger;
+  /** Rolls forward committed steps whose effects were left unapplied (docs/adr/0014). */
+  readonly reconciler?: StepReconciler;
   readonly config: Pick<
     Config,
-    'timerSweepEveryMs' | 'timerSweepGraceMs' | 'timerHorizonMs' | 'sessionCleanupEveryMs'
+    | 'timerSweepEveryMs'
+    | 'timerSweepGraceMs'
+    | 'timerHorizonMs'
+    | 'sessionCleanupEveryMs'
+    | 'reconcileEveryMs'
   >;
+}
+
+/** Running periodic work. */
+export interface BackgroundJobs {
+  /** Settles once the first promotion (the startup catch-up of near timers) is done. */
+  readonly promoted: Promise<void>;
+  /** Stops the loops and waits for the first promotion if it still runs. */
+  stop(): Promise<void>;
 }
 
 /**
  * Starts the app's periodic work: the backstop sweep of overdue timers, the promotion of
  * timers nearing the scheduler's horizon (once now, then every horizon/4) and the
- * cleanup of expired sessions. None keeps the process alive.
+ * cleanup of expired sessions. None keeps the process alive. Instance work: the app calls
+ * it once it listens, and the first promotion runs in the background (docs/adr/0015).
  */
-export async function startBackgroundJobs(deps: BackgroundJobDeps): Promise<{ stop(): void }> {
+export function startBackgroundJobs(deps: BackgroundJobDeps): BackgroundJobs {
   const { timers, sessions, logger, config } = deps;
   const failed = (what: string) => (error: unknown) => logger.error({ err: error }, `${what} failed`);
   const sweep = () =>
@@ -31,7 +47,7 @@ export async function startBackgroundJobs(deps: BackgroundJobDeps): Promise<{ st
   const cleanup = () => sessions.cleanup().then(() => undefined, failed('session cleanup'));
 
   // Timers beyond the horizon wait on the heads; they are promoted well before they are due.
-  if (config.timerHorizonMs) await promote();
+  const promoted = config.timerHorizonMs ? promote() : Promise.resolve();
   const intervals = [
     setInterval(() => void sweep(), config.timerSweepEveryMs),
     setInterval(() => void cleanup(), config.sessionCleanupEveryMs),
@@ -40,5 +56,16 @@ export async function startBackgroundJobs(deps: BackgroundJobDeps): Promise<{ st
       : []),
   ];
   intervals.forEach((interval) => interval.unref());
-  return { stop: () => intervals.forEach((interval) => clearInterval(interval)) };
+  const reconciling =
+    deps.reconciler && config.reconcileEveryMs
+      ? deps.reconciler.start(config.reconcileEveryMs, failed('step reconciliation'))
+      : undefined;
+  return {
+    promoted,
+    stop: async () => {
+      intervals.forEach((interval) => clearInterval(interval));
+      reconciling?.stop();
+      await promoted;
+    },
+  };
 }

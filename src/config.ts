@@ -2,6 +2,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseTokenEntries, type TokenEntry } from './adapters/auth/static-tokens.js';
 import { readSmtpSettings, type SmtpSettings } from './adapters/mail/smtp-settings.js';
+import { DEFAULT_MAX_CC, isDomainName, normaliseDomain } from './domain/mail-policy.js';
+import type { LoginThrottlePolicy, ThrottleRule } from './app/login-throttle.js';
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.js';
+import { DEFAULT_SAFETY_LIMITS, type SafetyLimits } from './adapters/bpmn/safety.js';
+import { FAULT_POINTS, type FaultPoint } from './app/fault-points.js';
+import { LANGUAGES, type Language } from './domain/account.js';
 
 /** Runtime configuration, from environment variables (documented in README). */
 export interface Config {
@@ -21,17 +27,40 @@ export interface Config {
   readonly mailPollMs: number;
   readonly mailTimeZone: string;
   readonly directoryFile: string;
+  /** Domains outbound mail may go to besides the directory's addresses (`HELPDESK_MAIL_ALLOWED_DOMAINS`). */
+  readonly mailAllowedDomains: readonly string[];
+  /** Most copies (CC) per email (`HELPDESK_MAIL_MAX_CC`). */
+  readonly mailMaxCc: number;
   readonly messageTemplatesDir: string;
   readonly tokens: readonly TokenEntry[];
   /** Set when no tokens were configured and a one-off admin token was generated. */
   readonly generatedAdminToken?: string;
   readonly timerPollMs: number;
+  /** A dead process's timer locks are retaken after this; running jobs renew theirs (ADR 0015). */
   readonly timerLockLifetimeMs: number;
+  /** Timer jobs one process runs at once (bounds the catch-up rate, ADR 0015). */
+  readonly timerConcurrency: number;
   /** How often the backstop sweep looks for timers the scheduler missed, and how late they must be. */
   readonly timerSweepEveryMs: number;
   readonly timerSweepGraceMs: number;
   /** Timers due later than this stay on the instance heads until promoted to the scheduler (0: never held back). */
   readonly timerHorizonMs: number;
+  /** Engine budget per step (docs/adr/0010): activity starts and wall time; past it the instance goes to incident. */
+  readonly engineMaxActivities: number;
+  readonly engineMaxStepMs: number;
+  /** What a deploy refuses as unbounded (docs/adr/0009); `HELPDESK_DEPLOY_*` variables. */
+  readonly deployLimits: SafetyLimits;
+  /** Engine threads (`HELPDESK_ENGINE_THREADS`): a slow step holds up only its own thread's queue. */
+  readonly engineThreads: number;
+  /** Repeating timers are not re-armed after this many firings or below this period. */
+  readonly timerCycleMaxFirings: number;
+  readonly timerCycleMinPeriodMs: number;
+  /** How often the reconciler looks for committed steps left unapplied, and how old their markers must be. */
+  readonly reconcileEveryMs: number;
+  readonly reconcileAfterMs: number;
+  /** Chaos runs only: die with SIGKILL at this fault point, with this probability (scripts/chaos). */
+  readonly faultKillAt?: FaultPoint;
+  readonly faultKillProbability: number;
   readonly logLevel: string;
   /** Web app: templates (`pages/`, `partials/`, `i18n/`) and static files (`css/`, `js/`). */
   readonly templatesDir: string;
@@ -44,13 +73,16 @@ export interface Config {
   readonly sessionCleanupEveryMs: number;
   /** `Secure` cookies and HSTS (set when served over HTTPS). */
   readonly cookieSecure: boolean;
-  /** Failed logins allowed per client IP and username per window. */
-  readonly loginMaxFailures: number;
-  readonly loginWindowMs: number;
+  /** Failed logins allowed per address+username, per username and per address (docs/adr/0013). */
+  readonly loginThrottle: LoginThrottlePolicy;
+  /** Proxies whose X-Forwarded-For gives the client's address (`HELPDESK_TRUST_PROXY`; default none). */
+  readonly trustProxy: TrustProxy;
   /** bcrypt cost of new password hashes. */
   readonly bcryptCost: number;
   /** Create `admin` with a printed random password when there are no accounts at all. */
   readonly bootstrapAdmin: boolean;
+  /** UI language of new accounts unless one is chosen, the bootstrap admin included (`HELPDESK_DEFAULT_LANGUAGE`). */
+  readonly defaultLanguage: Language;
 }
 
 /** Reads the configuration; throws a clear error for a malformed value. */
@@ -76,14 +108,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     mailPollMs: integer(env.HELPDESK_MAIL_POLL_MS, 10_000, 'HELPDESK_MAIL_POLL_MS'),
     mailTimeZone: timeZone(env.HELPDESK_MAIL_TIME_ZONE ?? 'UTC', 'HELPDESK_MAIL_TIME_ZONE'),
     directoryFile: path.resolve(root, env.HELPDESK_DIRECTORY_FILE ?? path.join(configDir, 'directory.json')),
+    mailAllowedDomains: domainList(env.HELPDESK_MAIL_ALLOWED_DOMAINS, 'HELPDESK_MAIL_ALLOWED_DOMAINS'),
+    mailMaxCc: integer(env.HELPDESK_MAIL_MAX_CC, DEFAULT_MAX_CC, 'HELPDESK_MAIL_MAX_CC'),
     messageTemplatesDir: path.resolve(root, env.HELPDESK_MESSAGE_TEMPLATES_DIR ?? 'templates/messages'),
     tokens,
     ...(generated ? { generatedAdminToken: generated } : {}),
     timerPollMs: integer(env.HELPDESK_TIMER_POLL_MS, 500, 'HELPDESK_TIMER_POLL_MS'),
-    timerLockLifetimeMs: integer(env.HELPDESK_TIMER_LOCK_MS, 30_000, 'HELPDESK_TIMER_LOCK_MS'),
+    timerLockLifetimeMs: integer(env.HELPDESK_TIMER_LOCK_MS, 10_000, 'HELPDESK_TIMER_LOCK_MS'),
+    timerConcurrency: Math.max(1, integer(env.HELPDESK_TIMER_CONCURRENCY, 4, 'HELPDESK_TIMER_CONCURRENCY')),
     timerSweepEveryMs: integer(env.HELPDESK_TIMER_SWEEP_MS, 30_000, 'HELPDESK_TIMER_SWEEP_MS'),
     timerSweepGraceMs: integer(env.HELPDESK_TIMER_SWEEP_GRACE_MS, 30_000, 'HELPDESK_TIMER_SWEEP_GRACE_MS'),
     timerHorizonMs: integer(env.HELPDESK_TIMER_HORIZON_MS, 600_000, 'HELPDESK_TIMER_HORIZON_MS'),
+    engineMaxActivities: integer(env.HELPDESK_ENGINE_MAX_ACTIVITIES, 2000, 'HELPDESK_ENGINE_MAX_ACTIVITIES'),
+    engineMaxStepMs: integer(env.HELPDESK_ENGINE_MAX_STEP_MS, 2000, 'HELPDESK_ENGINE_MAX_STEP_MS'),
+    deployLimits: deployLimits(env),
+    engineThreads: Math.min(
+      16,
+      Math.max(1, integer(env.HELPDESK_ENGINE_THREADS, 2, 'HELPDESK_ENGINE_THREADS')),
+    ),
+    timerCycleMaxFirings: integer(
+      env.HELPDESK_TIMER_CYCLE_MAX_FIRINGS,
+      1000,
+      'HELPDESK_TIMER_CYCLE_MAX_FIRINGS',
+    ),
+    timerCycleMinPeriodMs: integer(
+      env.HELPDESK_TIMER_CYCLE_MIN_PERIOD_MS,
+      60_000,
+      'HELPDESK_TIMER_CYCLE_MIN_PERIOD_MS',
+    ),
+    reconcileEveryMs: integer(env.HELPDESK_RECONCILE_EVERY_MS, 2000, 'HELPDESK_RECONCILE_EVERY_MS'),
+    reconcileAfterMs: integer(env.HELPDESK_RECONCILE_AFTER_MS, 5000, 'HELPDESK_RECONCILE_AFTER_MS'),
+    ...faultKill(env),
     logLevel: env.LOG_LEVEL ?? 'info',
     templatesDir: path.resolve(root, env.HELPDESK_TEMPLATES_DIR ?? 'templates'),
     publicDir: path.resolve(root, 'public'),
@@ -92,10 +147,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     sessionAbsoluteMs: integer(env.HELPDESK_SESSION_MAX_HOURS, 12, 'HELPDESK_SESSION_MAX_HOURS') * 3_600_000,
     sessionCleanupEveryMs: 10 * 60_000,
     cookieSecure: flag(env.HELPDESK_COOKIE_SECURE, false, 'HELPDESK_COOKIE_SECURE'),
-    loginMaxFailures: integer(env.HELPDESK_LOGIN_MAX_FAILURES, 10, 'HELPDESK_LOGIN_MAX_FAILURES'),
-    loginWindowMs: 15 * 60_000,
+    loginThrottle: {
+      perAddressAndUser: loginRule(env, 'HELPDESK_LOGIN', 10),
+      perUser: loginRule(env, 'HELPDESK_LOGIN_USER', 20),
+      perAddress: loginRule(env, 'HELPDESK_LOGIN_IP', 50),
+    },
+    trustProxy: parseTrustProxy(env.HELPDESK_TRUST_PROXY),
     bcryptCost: bcryptCost(env.HELPDESK_BCRYPT_COST),
     bootstrapAdmin: flag(env.HELPDESK_BOOTSTRAP_ADMIN, true, 'HELPDESK_BOOTSTRAP_ADMIN'),
+    defaultLanguage: defaultLanguage(env.HELPDESK_DEFAULT_LANGUAGE),
+  };
+}
+
+/** `HELPDESK_DEFAULT_LANGUAGE`: es (default), it or en. */
+export function defaultLanguage(value: string | undefined): Language {
+  if (value === undefined || value === '') return 'es';
+  if ((LANGUAGES as readonly string[]).includes(value)) return value as Language;
+  throw new Error(`HELPDESK_DEFAULT_LANGUAGE must be one of ${LANGUAGES.join(', ')}, got "${value}"`);
+}
+
+function domainList(value: string | undefined, name: string): string[] {
+  const domains = (value ?? '')
+    .split(',')
+    .map(normaliseDomain)
+    .filter((domain) => domain !== '');
+  const bad = domains.find((domain) => !isDomainName(domain));
+  if (bad !== undefined) throw new Error(`${name} must list domain names separated by commas, got "${bad}"`);
+  return domains;
+}
+
+/** The chaos-run fault point (HELPDESK_FAULT_KILL_AT / _PROBABILITY); unset in production. */
+function faultKill(env: NodeJS.ProcessEnv): { faultKillAt?: FaultPoint; faultKillProbability: number } {
+  const point = env.HELPDESK_FAULT_KILL_AT;
+  const probability = Number(env.HELPDESK_FAULT_KILL_PROBABILITY ?? '0.02');
+  if (!point) return { faultKillProbability: 0 };
+  if (!FAULT_POINTS.includes(point as FaultPoint))
+    throw new Error(`HELPDESK_FAULT_KILL_AT must be one of ${FAULT_POINTS.join(', ')}, got "${point}"`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new Error(
+      `HELPDESK_FAULT_KILL_PROBABILITY must be between 0 and 1, got "${env.HELPDESK_FAULT_KILL_PROBABILITY}"`,
+    );
+  return { faultKillAt: point as FaultPoint, faultKillProbability: probability };
+}
+
+/** The deploy safety caps, each overridable by its own variable. */
+function deployLimits(env: NodeJS.ProcessEnv): SafetyLimits {
+  const d = DEFAULT_SAFETY_LIMITS;
+  const limit = (name: string, fallback: number) => Math.max(1, integer(env[name], fallback, name));
+  return {
+    maxXmlDepth: limit('HELPDESK_DEPLOY_MAX_XML_DEPTH', d.maxXmlDepth),
+    maxXmlElements: limit('HELPDESK_DEPLOY_MAX_XML_ELEMENTS', d.maxXmlElements),
+    minTimerPeriodMs: limit('HELPDESK_DEPLOY_MIN_TIMER_PERIOD_MS', d.minTimerPeriodMs),
+    maxCycleRepetitions: limit('HELPDESK_DEPLOY_MAX_CYCLE_REPETITIONS', d.maxCycleRepetitions),
+    maxLoopCardinality: limit('HELPDESK_DEPLOY_MAX_LOOP_CARDINALITY', d.maxLoopCardinality),
+    maxFanOut: limit('HELPDESK_DEPLOY_MAX_FAN_OUT', d.maxFanOut),
   };
 }
 
@@ -122,6 +227,15 @@ function timeZone(value: string | undefined, name: string): string {
     throw new Error(`${name} must be an IANA time zone such as Europe/Rome, got "${zone}"`);
   }
   return zone;
+}
+
+/** `<prefix>_MAX_FAILURES` (0-1000; 0 = rule off) and `<prefix>_WINDOW_MINUTES` (1+, default 15). */
+function loginRule(env: NodeJS.ProcessEnv, prefix: string, maxFailures: number): ThrottleRule {
+  const minutes = integer(env[`${prefix}_WINDOW_MINUTES`], 15, `${prefix}_WINDOW_MINUTES`);
+  if (minutes < 1) throw new Error(`${prefix}_WINDOW_MINUTES must be at least 1, got "${minutes}"`);
+  const max = integer(env[`${prefix}_MAX_FAILURES`], maxFailures, `${prefix}_MAX_FAILURES`);
+  if (max > 1000) throw new Error(`${prefix}_MAX_FAILURES must be at most 1000, got "${max}"`);
+  return { maxFailures: max, windowMs: minutes * 60_000 };
 }
 
 function bcryptCost(value: string | undefined): number {

@@ -10,6 +10,8 @@
 
   var config = JSON.parse(document.getElementById('modeler-config').textContent);
   var messages = document.getElementById('modeler-messages').dataset;
+  var reasonsScript = document.getElementById('modeler-reasons');
+  var reasons = reasonsScript ? JSON.parse(reasonsScript.textContent || '{}') : {};
   var canvasBox = document.getElementById('modeler-canvas');
   var toolbar = document.getElementById('modeler-toolbar');
   var saveButton = document.getElementById('modeler-save');
@@ -78,6 +80,11 @@
     }
     label.textContent = issue.path;
     item.appendChild(label);
+    // A heading in the user's language for the kind of problem; the message names the element.
+    var heading = document.createElement('strong');
+    heading.className = 'analyst-issue-reason';
+    heading.textContent = ' ' + (reasons[issue.reason] || reasons.other || '') + ':';
+    item.appendChild(heading);
     item.appendChild(document.createTextNode(' ' + issue.message));
     return item;
   }

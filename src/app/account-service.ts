@@ -3,6 +3,7 @@ import {
   accountId,
   assertNoIssues,
   passwordIssues,
+  personalWords,
   profileIssues,
   usernameIssues,
   viewOf,
@@ -10,16 +11,19 @@ import {
   type AccountProfile,
   type AccountView,
   type Language,
+  type PasswordOwner,
 } from '../domain/account.js';
 import type { Clock } from '../domain/clock.js';
-import { AppError } from '../domain/errors.js';
-import type { AccountRepository, PasswordHasher } from './account-ports.js';
+import { AppError, type FieldIssue } from '../domain/errors.js';
+import type { AccountRepository, PasswordHasher, PasswordPolicy } from './account-ports.js';
 import { requireRole } from './authorization.js';
 
 /** Collaborators of the account service. */
 export interface AccountServiceDeps {
   readonly repository: AccountRepository;
   readonly hasher: PasswordHasher;
+  /** Strength rules every new password must meet (account creation and every reset). */
+  readonly passwordPolicy: PasswordPolicy;
   readonly clock: Clock;
 }
 
@@ -41,7 +45,11 @@ export class AccountService {
     requireRole(by, 'admin');
     const profile = cleanProfile(input);
     assertNoIssues(
-      [...usernameIssues(input.username), ...profileIssues(profile), ...passwordIssues(input.password)],
+      [
+        ...usernameIssues(input.username),
+        ...profileIssues(profile),
+        ...this.newPasswordIssues(input.password, { ...profile, username: input.username }),
+      ],
       `account <${input.username}> is not valid`,
     );
     const now = this.deps.clock.now();
@@ -92,11 +100,12 @@ export class AccountService {
     return this.save({ ...account, ...clean, displayName: clean.displayName || account.username });
   }
 
-  /** Sets a new password (admin reset). */
+  /** Sets a new password (admin reset, CLI reset); the same rules as a new account's. */
   async resetPassword(id: string, password: string, by: Actor): Promise<AccountView> {
     requireRole(by, 'admin');
     assertNoIssues(passwordIssues(password), `password of <${id}> is not valid`);
     const account = await this.load(id);
+    assertNoIssues(this.newPasswordIssues(password, account), `password of <${id}> is not valid`);
     return this.save({ ...account, passwordHash: await this.deps.hasher.hash(password) });
   }
 
@@ -137,6 +146,12 @@ export class AccountService {
   /** True when no account exists yet (first start). */
   async isEmpty(): Promise<boolean> {
     return (await this.deps.repository.count()) === 0;
+  }
+
+  /** Length and edge rules, then (only if those pass) the strength policy with the owner's own words. */
+  private newPasswordIssues(password: string, owner: PasswordOwner): FieldIssue[] {
+    const basic = passwordIssues(password);
+    return basic.length ? basic : this.deps.passwordPolicy.issues(password, personalWords(owner));
   }
 
   private async load(id: string): Promise<Account> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Language } from '../domain/account.js';
 import type { Actor } from '../domain/actor.js';
 import { isAppError } from '../domain/errors.js';
 import type { AccountService } from './account-service.js';
@@ -8,9 +9,13 @@ const BOOTSTRAP: Actor = { id: 'system:bootstrap', roles: ['admin'], groups: [] 
 /**
  * On first start (no accounts at all) creates `admin` with a random password and
  * returns that password so it can be shown once. Two processes starting together
- * race on the account's unique id: only the winner gets a password back.
+ * race on the account's unique id: only the winner gets a password back. The account speaks
+ * `language`, the default language of new accounts (`HELPDESK_DEFAULT_LANGUAGE`, es).
  */
-export async function bootstrapAdmin(accounts: AccountService): Promise<string | undefined> {
+export async function bootstrapAdmin(
+  accounts: AccountService,
+  language: Language = 'es',
+): Promise<string | undefined> {
   if (!(await accounts.isEmpty())) return undefined;
   const password = randomBytes(15).toString('base64url');
   try {
@@ -20,7 +25,7 @@ export async function bootstrapAdmin(accounts: AccountService): Promise<string |
         password,
         roles: ['admin'],
         groups: [],
-        language: 'en',
+        language,
         displayName: 'Administrator',
       },
       BOOTSTRAP,

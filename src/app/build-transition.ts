@@ -1,7 +1,8 @@
 import type { Actor } from '../domain/actor.js';
 import type { InstanceRecord, OutboxMessage, PendingTimer, TaskRecord } from '../domain/instance.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';
-import type { RunOutcome } from './procedure-engine.js';
+import { planCalls, type CompletedCall } from './call-plan.js';
+import type { RunOutcome, StepIncident } from './procedure-engine.js';
 import type { Transition, TransitionEffects } from './ports.js';
 
 /** Ids of tasks opened by SLA escalations (`<instanceId>:esc:...`), which the engine does not know. */
@@ -17,12 +18,30 @@ export interface StepContext {
   readonly now: Date;
   readonly type: string;
   readonly data: Record<string, unknown>;
-  /** The task this step completed, if any (closed as completed rather than cancelled). */
-  readonly completedTask?: { readonly id: string; readonly data: Record<string, unknown> };
+  /**
+   * The task this step completed, if any (closed as completed rather than cancelled);
+   * `by` names who completed it when that is not the step's actor (a retried completion).
+   */
+  readonly completedTask?: {
+    readonly id: string;
+    readonly data: Record<string, unknown>;
+    readonly by?: string;
+  };
+  /** The call activity this step completed because its called ticket ended (ADR 0019). */
+  readonly completedCall?: CompletedCall;
 }
+
+/** Audit type of a supervisor's retry; its data names the step retried (`step`, `stepData`). */
+export const RETRY_EVENT = 'instance.retried';
+/** Audit type of a step the engine stopped; its data says why and what the step was. */
+export const INCIDENT_EVENT = 'instance.incident';
 
 /** Turns an engine run into the next transition of the instance: audit event, new head, effects. */
 export function buildTransition(step: StepContext, outcome: RunOutcome): Transition {
+  if (outcome.status === 'incident') return incidentTransition(step, outcome);
+  const plan = planCalls(step, outcome);
+  if (plan.refused)
+    return incidentTransition(step, { ...outcome, status: 'incident', incident: plan.refused });
   const { previous, now } = step;
   const seq = previous.seq + 1;
   const timers = nextTimers(previous.timers, outcome, now);
@@ -32,8 +51,11 @@ export function buildTransition(step: StepContext, outcome: RunOutcome): Transit
     // Escalation tasks are not the engine's: they stay open while the instance runs.
     ...(outcome.status === 'running' ? previous.openTaskIds.filter(isEscalationTask) : []),
   ];
+  // A retried step clears the incident's error (an engine failure sets its own).
+  // What the instance awaits is the engine's answer of this run (ADR 0018), never the previous one.
+  const { error: _previousError, awaiting: _previousAwaiting, ...kept } = previous;
   const head: InstanceRecord = {
-    ...previous,
+    ...kept,
     seq,
     status: outcome.status,
     engineState: outcome.engineState,
@@ -43,6 +65,8 @@ export function buildTransition(step: StepContext, outcome: RunOutcome): Transit
     completedActivities: [...previous.completedActivities, ...outcome.completedActivities],
     openTaskIds,
     updatedAt: now,
+    ...(outcome.status === 'running' && outcome.awaiting?.length ? { awaiting: outcome.awaiting } : {}),
+    ...(plan.calls.length ? { calls: plan.calls } : {}),
     ...(outcome.error ? { error: outcome.error } : {}),
     ...(outcome.status !== 'running' ? { endedAt: now } : {}),
   };
@@ -57,16 +81,43 @@ export function buildTransition(step: StepContext, outcome: RunOutcome): Transit
       .filter((timer) => !timers.some((t) => t.executionId === timer.executionId))
       .map((timer) => timer.executionId),
     outbox: outboxMessages(step, outcome, seq),
+    ...(plan.effects ? { calls: plan.effects } : {}),
   };
+  const disarmed = (outcome.disarmedTimers ?? []).map(({ activityId, reason }) => ({ activityId, reason }));
   const event = {
     instanceId: previous.id,
     seq,
     type: step.type,
     actor: step.actor.id,
     at: now,
-    data: step.data,
+    data: disarmed.length ? { ...step.data, notRearmed: disarmed } : step.data,
   };
   return { event, head, effects };
+}
+
+/**
+ * A step the engine stopped (budget, refused script, stack overflow): nothing it computed
+ * is kept. The head keeps its last good engine state, tasks and timers, its status becomes
+ * `incident` with the reason, and the audit event records the step (type and data) so a
+ * supervisor can retry it (`RETRY_EVENT`) or cancel the instance.
+ */
+export function incidentTransition(step: StepContext, outcome: RunOutcome): Transition {
+  const incident: StepIncident = outcome.incident ?? { activityId: '', reason: outcome.error ?? 'stopped' };
+  const retried = step.type === RETRY_EVENT;
+  const failed = {
+    step: retried ? String(step.data.step) : step.type,
+    stepData: retried ? step.data.stepData : step.data,
+    by: retried ? String(step.data.by) : step.actor.id,
+  };
+  const transition = bookkeepingTransition(
+    {
+      ...step,
+      type: INCIDENT_EVENT,
+      data: { activityId: incident.activityId, reason: incident.reason, ...failed },
+    },
+    {},
+  );
+  return { ...transition, head: { ...transition.head, status: 'incident', error: incident.reason } };
 }
 
 /** A step that changes no engine state (claim, assign): same head, next seq. */
@@ -117,11 +168,25 @@ export function taskId(instanceId: string, executionId: string): string {
 function nextTimers(previous: readonly PendingTimer[], outcome: RunOutcome, now: Date): PendingTimer[] {
   return outcome.armedTimers.map(({ timeoutMs, ...timer }) => {
     const known = previous.find((p) => p.executionId === timer.executionId);
+    const firings = known?.firings ?? cycleFirings(timer, previous, outcome);
     return {
       ...timer,
       dueAt: known ? new Date(known.dueAt) : new Date(now.getTime() + Math.max(0, timeoutMs)),
+      ...(firings ? { firings } : {}),
     };
   });
+}
+
+/** A cycle re-armed after it fired in this step counts one firing more than the arming that fired. */
+function cycleFirings(
+  timer: { readonly activityId: string; readonly timerType: string },
+  previous: readonly PendingTimer[],
+  outcome: RunOutcome,
+): number {
+  if (timer.timerType !== 'timeCycle') return 0;
+  const fired = outcome.firedTimers.find((f) => f.activityId === timer.activityId);
+  const before = fired && previous.find((p) => p.executionId === fired.executionId);
+  return before ? (before.firings ?? 0) + 1 : 0;
 }
 
 function newTasks(step: StepContext, outcome: RunOutcome, timers: readonly PendingTimer[]): TaskRecord[] {
@@ -155,24 +220,47 @@ function closedTasks(step: StepContext, stillOpen: readonly string[]): Transitio
     .filter((id) => !stillOpen.includes(id))
     .map((id) =>
       id === step.completedTask?.id
-        ? { id, status: 'completed' as const, at: step.now, by: step.actor.id, data: step.completedTask.data }
+        ? {
+            id,
+            status: 'completed' as const,
+            at: step.now,
+            by: step.completedTask.by ?? step.actor.id,
+            data: step.completedTask.data,
+          }
         : { id, status: 'cancelled' as const, at: step.now },
     );
 }
 
 function outboxMessages(step: StepContext, outcome: RunOutcome, seq: number): OutboxMessage[] {
   const { previous, catalog, now } = step;
-  return outcome.sentMessages.map((sent) => {
+  // A send task without a template is not catalogued: it sends no email (issue 16).
+  return outcome.sentMessages.flatMap((sent) => {
     const spec = catalog.sendTasks[sent.activityId];
+    if (!spec) return [];
     return {
       id: `${previous.id}:${seq}:${sent.executionId}`,
       instanceId: previous.id,
       activityId: sent.activityId,
-      template: spec?.template ?? sent.activityId,
+      template: spec.template,
       language: catalog.language,
       variables: messageVariables(outcome.variables, previous.businessKey, catalog),
       createdAt: now,
-      ...(spec?.to ? { to: spec.to } : {}),
+      ...(spec.to ? { to: spec.to } : {}),
     };
   });
+}
+
+/** What cancelling an instance leaves: nothing waits any more, so its called tickets are cancelled too. */
+export function cancelledOutcome(previous: InstanceRecord): RunOutcome {
+  return {
+    status: 'cancelled',
+    engineState: previous.engineState,
+    variables: previous.variables,
+    waitingTasks: [],
+    armedTimers: [],
+    firedTimers: [],
+    sentMessages: [],
+    completedActivities: [],
+    activeActivities: [],
+  };
 }

@@ -1,12 +1,39 @@
 import type { Actor } from '../domain/actor.js';
+import { sendTaskRecipientIssue, type MailPolicy } from '../domain/mail-policy.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError, type FieldIssue } from '../domain/errors.js';
-import type { ProcedureVersion } from '../domain/procedure.js';
+import type { ProcedureCatalog, ProcedureVersion } from '../domain/procedure.js';
 import type { DefinitionParser, DefinitionRepository, FormValidator } from './ports.js';
 
 const PROCEDURE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Versions kept in memory; far more than a desk runs at once, and cleared wholesale when full. */
 const VERSION_CACHE_SIZE = 500;
+
+/** Most problems spelled out in a refusal's message; `details` always lists them all. */
+const MESSAGE_ISSUES = 50;
+
+/**
+ * A parser's refusal (`PROCEDURE_INVALID` / `PROCEDURE_UNSAFE`) that carries the
+ * catalog it could still read, so that deploy adds its own findings (forms,
+ * calendars) and the analyst gets every problem in one answer.
+ */
+export class DefinitionRejected extends AppError {
+  constructor(
+    code: 'PROCEDURE_INVALID' | 'PROCEDURE_UNSAFE',
+    fileName: string,
+    details: readonly FieldIssue[],
+    readonly catalog?: ProcedureCatalog,
+  ) {
+    super(code, refusalMessage(fileName, details), details);
+  }
+}
+
+/** `<file>: <problem>; <problem>; ...`, the first {@link MESSAGE_ISSUES} problems spelled out. */
+export function refusalMessage(fileName: string, issues: readonly FieldIssue[]): string {
+  const shown = issues.slice(0, MESSAGE_ISSUES).map((issue) => issue.message);
+  const more = issues.length > MESSAGE_ISSUES ? `; and ${issues.length - MESSAGE_ISSUES} more` : '';
+  return `${fileName}: ${shown.join('; ')}${more}`;
+}
 
 /** Result of a deploy: the version now current and whether it is new. */
 export interface DeployResult {
@@ -26,6 +53,8 @@ export class DefinitionsService {
       readonly clock: Clock;
       /** When given, timers naming an unknown business calendar are refused at deploy. */
       readonly calendars?: { has(id: string): boolean };
+      /** When given, send tasks mailing a literal address outside it are refused at deploy. */
+      readonly mailPolicy?: MailPolicy;
     },
   ) {}
 
@@ -39,9 +68,7 @@ export class DefinitionsService {
     if (!PROCEDURE_ID.test(procedureId)) {
       throw new AppError('BAD_REQUEST', `procedure id <${procedureId}> must be kebab-case (a-z, 0-9, -)`);
     }
-    const parsed = await this.deps.parser.parse(xml, procedureId, fileName);
-    await this.checkForms(parsed.catalog, fileName);
-    this.checkCalendars(parsed.catalog, fileName);
+    const parsed = await this.vet(xml, procedureId, fileName);
     const latest = await this.deps.definitions.findLatest(procedureId);
     if (latest && latest.contentHash === parsed.contentHash) return { version: latest, created: false };
     const number = (latest?.version ?? 0) + 1;
@@ -62,9 +89,10 @@ export class DefinitionsService {
 
   /** The current version of a procedure, or PROCEDURE_NOT_FOUND. */
   async current(procedureId: string): Promise<ProcedureVersion> {
-    const version = await this.deps.definitions.findLatest(procedureId);
-    if (!version) throw new AppError('PROCEDURE_NOT_FOUND', `procedure <${procedureId}> not found`);
-    return version;
+    // One `_id` lookup of the pointer; the version itself (and its catalog) comes from the cache.
+    const id = await this.deps.definitions.findLatestId(procedureId);
+    if (!id) throw new AppError('PROCEDURE_NOT_FOUND', `procedure <${procedureId}> not found`);
+    return this.byId(id);
   }
 
   /** A specific version by id (`<procedureId>@<n>`), or PROCEDURE_NOT_FOUND. */
@@ -90,29 +118,66 @@ export class DefinitionsService {
     return this.deps.definitions.listVersions(procedureId);
   }
 
-  private checkCalendars(catalog: ProcedureVersion['catalog'], fileName: string): void {
+  /**
+   * The parser's verdict plus the form and calendar checks, refused once with every
+   * problem: `PROCEDURE_UNSAFE` when the parser found something unsafe, else
+   * `PROCEDURE_INVALID`.
+   */
+  private async vet(xml: string, procedureId: string, fileName: string) {
+    let parsed: Awaited<ReturnType<DefinitionParser['parse']>> | undefined;
+    let rejected: DefinitionRejected | undefined;
+    try {
+      parsed = await this.deps.parser.parse(xml, procedureId, fileName);
+    } catch (error) {
+      if (!(error instanceof DefinitionRejected)) throw error;
+      rejected = error;
+    }
+    const catalog = parsed?.catalog ?? rejected?.catalog;
+    const earlier = rejected?.details ?? [];
+    const badKeys = new Set(
+      earlier.filter((issue) => issue.reason === 'form-key').map((issue) => issue.path),
+    );
+    const own = catalog
+      ? [
+          ...(await this.formIssues(catalog, badKeys)),
+          ...this.calendarIssues(catalog),
+          ...this.recipientIssues(catalog),
+        ]
+      : [];
+    if (!rejected && !own.length && parsed) return parsed;
+    const code = rejected?.code === 'PROCEDURE_UNSAFE' ? 'PROCEDURE_UNSAFE' : 'PROCEDURE_INVALID';
+    throw new DefinitionRejected(code, fileName, [...earlier, ...own], catalog);
+  }
+
+  /** Send tasks that would mail ticket data to an address neither in the directory nor an allowed domain. */
+  private recipientIssues(catalog: ProcedureCatalog): FieldIssue[] {
+    const { mailPolicy } = this.deps;
+    if (!mailPolicy) return [];
+    return Object.values(catalog.sendTasks).flatMap(
+      (task) => sendTaskRecipientIssue(mailPolicy, task.id, task.to) ?? [],
+    );
+  }
+
+  private calendarIssues(catalog: ProcedureCatalog): FieldIssue[] {
     const { calendars } = this.deps;
-    if (!calendars) return;
-    const unknown: FieldIssue[] = Object.values(catalog.timers)
+    if (!calendars) return [];
+    return Object.values(catalog.timers)
       .filter((timer) => timer.calendar !== undefined && !calendars.has(timer.calendar))
       .map((timer) => ({
         path: timer.id,
         reason: 'calendar-missing',
         message: `timer <${timer.id}> uses calendar <${timer.calendar}>, which is not in config/calendars/`,
       }));
-    if (unknown.length) {
-      const message = `${fileName}: ${unknown.map((issue) => issue.message).join('; ')}`;
-      throw new AppError('PROCEDURE_INVALID', message, unknown);
-    }
   }
 
-  private async checkForms(catalog: ProcedureVersion['catalog'], fileName: string): Promise<void> {
+  /** Forms named in the catalog that are not in forms/; `skip` = element ids whose key is already refused. */
+  private async formIssues(catalog: ProcedureCatalog, skip: ReadonlySet<string>): Promise<FieldIssue[]> {
     const keys = [
       ...(catalog.startFormKey ? [{ path: 'start', formKey: catalog.startFormKey }] : []),
       ...Object.values(catalog.userTasks).flatMap((task) =>
         task.formKey ? [{ path: task.id, formKey: task.formKey }] : [],
       ),
-    ];
+    ].filter(({ path }) => !skip.has(path));
     const missing: FieldIssue[] = [];
     for (const { path, formKey } of keys) {
       if (!(await this.deps.forms.exists(formKey))) {
@@ -123,12 +188,6 @@ export class DefinitionsService {
         });
       }
     }
-    if (missing.length) {
-      throw new AppError(
-        'PROCEDURE_INVALID',
-        `${fileName}: ${missing.map((issue) => issue.message).join('; ')}`,
-        missing,
-      );
-    }
+    return missing;
   }
 }

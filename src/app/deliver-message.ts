@@ -1,6 +1,7 @@
 import { isAppError } from '../domain/errors.js';
 import type { Clock } from '../domain/clock.js';
 import { failure, type DeliveryPolicy } from './delivery-plan.js';
+import type { FaultInjector } from './fault-points.js';
 import type {
   AttemptResult,
   DeliveryLedger,
@@ -17,12 +18,15 @@ export interface DeliverDeps {
   readonly directory: RecipientDirectory;
   readonly transport: MailTransport;
   readonly clock: Clock;
+  /** Chaos runs only: told when the SMTP server accepted a message whose result is not yet recorded. */
+  readonly faults?: FaultInjector;
 }
 
 /**
- * Runs one claimed attempt: load, check age, resolve recipients, render, send. Never throws for
- * bad data: problems that do not heal by retrying (no recipient, missing or broken template,
- * expired) are undeliverable; transport errors are failures retried after the backoff.
+ * Runs one claimed attempt: load, check age, resolve recipients (and apply `policy.recipients`),
+ * render, send. Never throws for bad data: problems that do not heal by retrying (no recipient,
+ * recipient not allowed, missing or broken template, expired) are undeliverable; transport
+ * errors are failures retried after the backoff.
  */
 export async function deliverMessage(
   deps: DeliverDeps,
@@ -36,7 +40,12 @@ export async function deliverMessage(
   if (!message) return undeliverable(`outbox message <${id}> not found`);
   if (now.getTime() - message.createdAt.getTime() > policy.expireAfterMs)
     return undeliverable(`expired: created ${message.createdAt.toISOString()}`);
-  const recipients = await resolveRecipients(message.to, message.variables, deps.directory);
+  const recipients = await resolveRecipients(
+    message.to,
+    message.variables,
+    deps.directory,
+    policy.recipients,
+  );
   if (!recipients.ok) return undeliverable(recipients.reason);
   let rendered;
   try {
@@ -48,6 +57,7 @@ export async function deliverMessage(
   const { to, cc } = recipients;
   try {
     const sent = await deps.transport.send({ to, cc, ...rendered, outboxId: id });
+    deps.faults?.reached('after-smtp');
     const accepted = [...to, ...cc].filter((address) => !sent.rejected.includes(address));
     return { outcome: 'sent', at: deps.clock.now(), smtpMessageId: sent.messageId, recipients: accepted };
   } catch (error) {

@@ -1,7 +1,8 @@
 /** Pure decisions of email delivery: what to do next with a message, given its attempts. */
+import { CLOSED_MAIL_POLICY, type MailPolicy } from '../domain/mail-policy.js';
 import type { AttemptResult, DeliveryAttempt, FinalOutcome } from './notification-ports.js';
 
-/** Retry tuning of the dispatcher. */
+/** Retry tuning of the dispatcher, and who may receive mail. */
 export interface DeliveryPolicy {
   /** How long a claimed attempt without result blocks others (longer than the SMTP timeouts). */
   readonly leaseMs: number;
@@ -11,6 +12,8 @@ export interface DeliveryPolicy {
   backoffMs(attempt: number): number;
   /** Messages older than this are not sent any more (a stale "ticket registered" helps nobody). */
   readonly expireAfterMs: number;
+  /** Allowed recipients (docs/adr/0012): a message to anyone else is undeliverable, `recipient not allowed`. */
+  readonly recipients: MailPolicy;
 }
 
 /** Exponential backoff: `baseMs`, 2×, 4×, … capped at `capMs`. */
@@ -18,12 +21,16 @@ export function exponentialBackoff(baseMs: number, capMs: number): (attempt: num
   return (attempt) => Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
-/** Defaults: 2-minute lease, 8 attempts, 30 s → 1 h backoff, 3-day expiry. */
+/**
+ * Defaults: 2-minute lease, 8 attempts, 30 s → 1 h backoff, 3-day expiry; mail only to the
+ * requester and directory groups (no literal address, no copies) until a policy is configured.
+ */
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   leaseMs: 120_000,
   maxAttempts: 8,
   backoffMs: exponentialBackoff(30_000, 3_600_000),
   expireAfterMs: 3 * 24 * 3_600_000,
+  recipients: CLOSED_MAIL_POLICY,
 };
 
 /** The next step for one pending message. */

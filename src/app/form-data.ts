@@ -4,15 +4,16 @@ import type { FormValidator } from './ports.js';
 /**
  * The submitted data validated by the form, or `{}` when there is no form; then any
  * submitted data is refused (`noForm` says whose form is missing), so nothing
- * unexpected is stored.
+ * unexpected is stored. `currentUser` (the actor's id) fills blank current-user fields.
  */
 export async function acceptFormData(
   forms: FormValidator,
   formKey: string | undefined,
   input: unknown,
   noForm: string,
+  currentUser?: string,
 ): Promise<Record<string, unknown>> {
-  if (formKey) return forms.validate(formKey, input ?? {});
+  if (formKey) return forms.validate(formKey, input ?? {}, currentUser);
   if (input && typeof input === 'object' && Object.keys(input).length > 0) {
     throw new AppError('VALIDATION_FAILED', `${noForm}; no data is accepted`);
   }

@@ -4,7 +4,9 @@ import type { FormSchema } from '../domain/forms/index.js';
 import type { InstanceRecord, TaskRecord } from '../domain/instance.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceStore, TaskRepository } from './ports.js';
-import type { SlaClock } from '../domain/sla.js';
+import { taskDue, type DueInstant, type DueSources } from '../domain/due.js';
+import type { ProcedureCatalog } from '../domain/procedure.js';
+import { priorityOf as declaredPriority, type PriorityScale } from '../domain/priority.js';
 
 /** A form as written in `forms/<formKey>.form`: the checked schema and the raw JSON (texts, descriptions). */
 export interface FormSource {
@@ -34,10 +36,14 @@ export interface InboxEntry {
   readonly ticketNumber: string;
   readonly requester?: string;
   readonly priority?: string;
-  /** 0 = most urgent; unknown priorities sort last. */
+  /** The label the procedure declares for `priority` (e.g. "Guasto bloccante"). */
+  readonly priorityLabel?: string;
+  /** 0 = most urgent (the procedure's first declared value); unknown priorities sort last. */
   readonly priorityRank: number;
   readonly due?: Due;
   readonly overdue: boolean;
+  /** The task's candidate groups by lane name (the id when the procedure names no such lane). */
+  readonly groupNames: readonly string[];
 }
 
 /** The agents' inbox: visible tasks joined with their tickets (requester, priority, time left). */
@@ -50,16 +56,17 @@ export class InboxService {
    */
   async entries(tasks: readonly TaskRecord[]): Promise<InboxEntry[]> {
     const heads = new Map<string, Promise<InstanceRecord | null>>();
-    const names = new Map<string, Promise<string>>();
+    const catalogs = new Map<string, Promise<ProcedureCatalog | undefined>>();
     const now = this.deps.clock.now();
     return Promise.all(
       tasks.map(async (task) => {
-        const head = await cached(heads, task.instanceId, () => this.deps.store.loadHead(task.instanceId));
+        // Open tickets come from the in-process open-work model: no database read per row.
+        const head = await cached(heads, task.instanceId, () => this.deps.store.loadSummary(task.instanceId));
         const definitionId = head?.definitionId;
-        const procedureName = definitionId
-          ? await cached(names, definitionId, () => this.procedureName(definitionId, task.procedureId))
-          : task.procedureId;
-        return entryOf(task, head, procedureName, now);
+        const catalog = definitionId
+          ? await cached(catalogs, definitionId, () => this.catalog(definitionId))
+          : undefined;
+        return entryOf(task, head, catalog, now);
       }),
     );
   }
@@ -71,11 +78,11 @@ export class InboxService {
     return form;
   }
 
-  private async procedureName(definitionId: string, fallback: string): Promise<string> {
+  private async catalog(definitionId: string): Promise<ProcedureCatalog | undefined> {
     try {
-      return (await this.deps.definitions.byId(definitionId)).catalog.name || fallback;
+      return (await this.deps.definitions.byId(definitionId)).catalog;
     } catch {
-      return fallback;
+      return undefined;
     }
   }
 }
@@ -83,22 +90,29 @@ export class InboxService {
 function entryOf(
   task: TaskRecord,
   head: InstanceRecord | null,
-  procedureName: string,
+  catalog: ProcedureCatalog | undefined,
   now: Date,
 ): InboxEntry {
   const variables = head?.variables ?? {};
-  const { priority, rank } = priorityOf(variables);
-  const due = dueOf(task, head?.sla);
+  const { priority, label, rank } = priorityOf(variables, catalog?.priority);
+  const due = dueOf(task, head ?? undefined, catalog);
   return {
     task,
-    procedureName,
+    procedureName: catalog?.name || task.procedureId,
     ticketNumber: head?.businessKey ?? task.businessKey,
     requester: requesterOf(variables),
     priority,
+    ...(label !== undefined ? { priorityLabel: label } : {}),
     priorityRank: rank,
     due,
     overdue: due !== undefined && due.at.getTime() < now.getTime(),
+    groupNames: task.candidateGroups.map((id) => laneName(catalog, id)),
   };
+}
+
+/** A lane's name in the catalog, else its id. */
+export function laneName(catalog: ProcedureCatalog | undefined, laneId: string): string {
+  return catalog?.lanes.find((lane) => lane.id === laneId)?.name || laneId;
 }
 
 function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
@@ -112,16 +126,6 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
 
 /** Instance variables holding the requester's name, first found wins (start forms in `forms/`). */
 export const REQUESTER_KEYS = ['requesterName', 'nombreSolicitante', 'nombre', 'richiedente', 'nome', 'name'];
-/** Instance variables holding the ticket's priority or severity, first found wins. */
-export const PRIORITY_KEYS = [
-  'priority',
-  'severity',
-  'prioridad',
-  'severidad',
-  'priorita',
-  'gravita',
-  'urgency',
-];
 /** Other requester details shown on the task page, when present. */
 export const REQUESTER_DETAIL_KEYS = [
   'requesterName',
@@ -135,35 +139,9 @@ export const REQUESTER_DETAIL_KEYS = [
   'channel',
 ];
 
-const RANKS: Readonly<Record<string, number>> = {
-  critical: 0,
-  critica: 0,
-  crítica: 0,
-  critico: 0,
-  blocking: 0,
-  urgent: 0,
-  urgente: 0,
-  high: 1,
-  alta: 1,
-  alto: 1,
-  medium: 2,
-  media: 2,
-  medio: 2,
-  normal: 2,
-  'non-blocking': 2,
-  low: 3,
-  baja: 3,
-  bajo: 3,
-  bassa: 3,
-};
-const UNKNOWN_RANK = 4;
-
-/** When a task is due: the earlier of its own deadline and the earliest running SLA clock's. */
-export interface Due {
-  readonly at: Date;
-  /** `task` for the task's deadline, else the SLA clock's name. */
-  readonly source: 'task' | 'sla';
-  readonly clockName?: string;
+/** When a task is due (`domain/due.ts`), with the name of what it is: the timer event's or the SLA clock's. */
+export interface Due extends DueInstant {
+  readonly name: string;
 }
 
 /** The requester's name from the instance variables, if any. */
@@ -171,26 +149,35 @@ export function requesterOf(variables: Readonly<Record<string, unknown>>): strin
   return firstText(variables, REQUESTER_KEYS);
 }
 
-/** The ticket's priority (as stored) and its rank for sorting. */
-export function priorityOf(variables: Readonly<Record<string, unknown>>): {
-  priority?: string;
-  rank: number;
-} {
-  const priority = firstText(variables, PRIORITY_KEYS);
-  return {
-    priority,
-    rank: priority === undefined ? UNKNOWN_RANK : (RANKS[priority.toLowerCase()] ?? UNKNOWN_RANK),
-  };
+/**
+ * The ticket's priority (as stored), its declared label and its rank for sorting, from the
+ * procedure's `priorityVariable` / `priorityValues` (docs/adr/0021-seed-fidelity.md). Without a
+ * declared scale the ticket has no priority: no guessing from field names.
+ */
+export function priorityOf(
+  variables: Readonly<Record<string, unknown>>,
+  scale?: PriorityScale,
+): { priority?: string; label?: string; rank: number } {
+  return declaredPriority(variables, scale);
 }
 
-/** The earliest of the task's deadline and the running SLA clocks' due dates. */
-export function dueOf(task: TaskRecord, clocks: readonly SlaClock[] | undefined): Due | undefined {
-  const candidates: Due[] = task.dueAt ? [{ at: new Date(task.dueAt), source: 'task' }] : [];
-  for (const clock of clocks ?? []) {
-    if (clock.status === 'running' && clock.dueAt)
-      candidates.push({ at: new Date(clock.dueAt), source: 'sla', clockName: clock.name });
-  }
-  return candidates.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+/** The task's due instant (its timers, its recorded deadline, the running SLA clocks), named from the catalog. */
+export function dueOf(
+  task: TaskRecord,
+  head: DueSources | undefined,
+  catalog?: ProcedureCatalog,
+): Due | undefined {
+  const due = taskDue(task, head ?? { timers: [] });
+  if (!due) return undefined;
+  // A task timer that already fired is named after its task (its deadline stays on the task).
+  const name =
+    due.kind === 'sla'
+      ? due.source
+      : catalog?.timers[due.source]?.name ||
+        due.source ||
+        catalog?.userTasks[task.activityId]?.name ||
+        task.name;
+  return { ...due, name };
 }
 
 function firstText(

@@ -4,7 +4,13 @@ import type { InstanceStatus } from '../domain/instance.js';
 import type { InstanceListFilter } from './ports.js';
 
 /** Instance states a supervisor can filter on. */
-export const INSTANCE_STATUSES: readonly InstanceStatus[] = ['running', 'completed', 'cancelled', 'failed'];
+export const INSTANCE_STATUSES: readonly InstanceStatus[] = [
+  'running',
+  'incident',
+  'completed',
+  'cancelled',
+  'failed',
+];
 
 /** Rows per page of the instance list. */
 export const PAGE_SIZE = 25;

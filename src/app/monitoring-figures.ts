@@ -1,6 +1,8 @@
 /** Pure figures of the supervisors' views, computed from instance heads (no I/O, time passed in). */
 import { DateTime } from 'luxon';
-import type { InstanceRecord, InstanceStatus } from '../domain/instance.js';
+import { ticketDue } from '../domain/due.js';
+import { isOpenStatus, type InstanceRecord, type InstanceStatus } from '../domain/instance.js';
+import type { ProcedureCatalog } from '../domain/procedure.js';
 
 /** The head fields the figures read (heads are listed without engine state). */
 export type HeadSummary = Pick<
@@ -16,14 +18,24 @@ export type HeadSummary = Pick<
   | 'endedAt'
 >;
 
-/** The earliest pending timer or running SLA clock of an instance, if any. */
+/**
+ * The ticket's due instant (`domain/due.ts`: the earliest BPMN timer it waits on or running SLA
+ * clock's target; SLA warning thresholds are not due instants), if any.
+ */
 export function nextDue(head: Pick<InstanceRecord, 'timers' | 'sla'>): Date | undefined {
-  const dues = [
-    ...head.timers.map((timer) => timer.dueAt),
-    ...(head.sla ?? []).flatMap((clock) => (clock.status === 'running' && clock.dueAt ? [clock.dueAt] : [])),
-  ].map((due) => new Date(due));
-  if (!dues.length) return undefined;
-  return new Date(Math.min(...dues.map((due) => due.getTime())));
+  return ticketDue(head)?.at;
+}
+
+/**
+ * The steps a ticket waits in, for lists and counts: its active activities without boundary
+ * events (a boundary timer such as "4 horas sin resolver" waits alongside its task; it is not a
+ * step of its own). Without the catalog every activity counts.
+ */
+export function currentSteps(
+  activeActivities: readonly string[],
+  catalog: ProcedureCatalog | undefined,
+): string[] {
+  return [...new Set(activeActivities)].filter((id) => catalog?.timers[id]?.eventType !== 'boundary');
 }
 
 /** True when something the instance waits on was due before `now` (the store's overdue filter adds: running). */
@@ -84,6 +96,8 @@ export interface DashboardFigures {
 export interface FigureLabels {
   procedureName(procedureId: string): string;
   activityName(definitionId: string, activityId: string): string;
+  /** Whether an active activity counts as a step (default: all do); see `currentSteps`. */
+  isStep?(definitionId: string, activityId: string): boolean;
 }
 
 /** Aggregates the heads into the dashboard figures. */
@@ -94,18 +108,20 @@ export function dashboardFigures(
   const { now, labels } = context;
   const week = weekOf(now, context.timeZone);
   const inWeek = (date?: Date) => date !== undefined && date >= week.start && date < week.end;
-  const open = heads.filter((head) => head.status === 'running');
+  const open = heads.filter((head) => isOpenStatus(head.status));
   const completed = heads.filter((head) => head.status === 'completed' && head.endedAt);
   return {
     now,
     week,
     openByProcedure: countBy(open, (head) => [[head.procedureId, labels.procedureName(head.procedureId)]]),
     openByStep: countBy(open, (head) =>
-      [...new Set(head.activeActivities)].map((activityId) => [
-        `${head.procedureId}:${activityId}`,
-        // Step first: chart labels are cut at the end.
-        `${labels.activityName(head.definitionId, activityId)} · ${labels.procedureName(head.procedureId)}`,
-      ]),
+      [...new Set(head.activeActivities)]
+        .filter((activityId) => labels.isStep?.(head.definitionId, activityId) ?? true)
+        .map((activityId) => [
+          `${head.procedureId}:${activityId}`,
+          // Step first: chart labels are cut at the end.
+          `${labels.activityName(head.definitionId, activityId)} · ${labels.procedureName(head.procedureId)}`,
+        ]),
     ),
     byProcedureAndState: procedureStates(heads, labels),
     open: open.length,
@@ -146,7 +162,10 @@ function countBy(heads: readonly HeadSummary[], keys: (head: HeadSummary) => [st
 function procedureStates(heads: readonly HeadSummary[], labels: FigureLabels): ProcedureStates[] {
   const byProcedure = new Map<string, Record<InstanceStatus, number>>();
   for (const head of heads) {
-    const counts = byProcedure.get(head.procedureId) ?? { running: 0, completed: 0, cancelled: 0, failed: 0 };
+    // `incident` is counted only where there is one (the dashboard's columns are the other four).
+    const counts =
+      byProcedure.get(head.procedureId) ??
+      ({ running: 0, completed: 0, cancelled: 0, failed: 0 } as Record<InstanceStatus, number>);
     counts[head.status] = (counts[head.status] ?? 0) + 1;
     byProcedure.set(head.procedureId, counts);
   }

@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
-import type { InstanceRecord, InstanceStatus } from '../domain/instance.js';
+import { isOpenStatus, type InstanceRecord, type InstanceStatus } from '../domain/instance.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';
 import { requireRole } from './authorization.js';
 import type { DefinitionsService } from './definitions-service.js';
@@ -12,16 +12,24 @@ import {
   type InstanceSearch,
   type InstanceSearchInput,
 } from './instance-search.js';
-import { dashboardFigures, isOverdue, nextDue, type DashboardFigures } from './monitoring-figures.js';
+import { ticketDue, type DueKind } from '../domain/due.js';
+import {
+  currentSteps,
+  dashboardFigures,
+  isOverdue,
+  type DashboardFigures,
+  type HeadSummary,
+} from './monitoring-figures.js';
 import type { InstanceStore, TaskRepository } from './ports.js';
 
 /**
- * How many heads one dashboard scan reads at most (newest first, without engine state).
- * FerretDB v1 has no `$facet`/`$lookup`, so figures are computed in memory from two bounded
- * scans: the running instances and the newest instances of any state. Beyond the bound the
- * figures cover the newest tickets only, and the dashboard says so (`truncated`).
+ * How many open tickets (and how many recently closed ones) the dashboard counts at most. Both
+ * come from the open-work read model (docs/adr/0017): no query reads the closed history. Beyond
+ * the bound the figures cover the newest tickets only, and the dashboard says so (`truncated`).
  */
 export const DASHBOARD_SCAN_LIMIT = 5000;
+/** The closed tickets the dashboard counts: those ended in the last 14 days (as `recent_closed` keeps them). */
+const CLOSED_WINDOW_MS = 14 * 86_400_000;
 
 /** Collaborators of the supervisors' views. */
 export interface MonitoringServiceDeps {
@@ -49,6 +57,10 @@ export interface InstanceRow {
   /** Names of the steps the instance waits in (catalog names; ids when unnamed). */
   readonly currentActivities: readonly string[];
   readonly nextDue?: Date;
+  /** What `nextDue` is: a task's timer, an SLA clock's target or another timer (`domain/due.ts`). */
+  readonly nextDueKind?: DueKind;
+  /** The timer event's or SLA clock's name. */
+  readonly nextDueName?: string;
   readonly overdue: boolean;
 }
 
@@ -115,19 +127,21 @@ export class MonitoringService {
   async dashboard(actor: Actor): Promise<Dashboard> {
     requireRole(actor, 'supervisor');
     const limit = this.deps.scanLimit ?? DASHBOARD_SCAN_LIMIT;
-    const [running, newest] = await Promise.all([
+    const now = this.deps.clock.now();
+    const [running, closed] = await Promise.all([
       this.deps.store.listInstances({ status: 'running', limit }),
-      this.deps.store.listInstances({ limit }),
+      this.deps.store.listClosedSince(new Date(now.getTime() - CLOSED_WINDOW_MS), limit),
     ]);
-    const heads = new Map<string, InstanceRecord>();
-    for (const head of [...newest, ...running]) heads.set(head.id, head);
+    const heads = new Map<string, HeadSummary>();
+    for (const head of closed) heads.set(head.id, { ...head, timers: [], activeActivities: [] });
+    for (const head of running) heads.set(head.id, head);
     const names = new Map((await this.deps.definitions.list()).map((v) => [v.procedureId, v.catalog.name]));
     const definitionIds = new Set([...heads.values()].map((head) => head.definitionId));
     const catalogs = new Map(
       await Promise.all([...definitionIds].map(async (id) => [id, await this.catalog(id)] as const)),
     );
     const figures = dashboardFigures([...heads.values()], {
-      now: this.deps.clock.now(),
+      now,
       timeZone: this.timeZone,
       labels: {
         procedureName: (id) => names.get(id) || id,
@@ -135,14 +149,16 @@ export class MonitoringService {
           const catalog = catalogs.get(definitionId);
           return catalog ? nameIn(catalog, activityId) : activityId;
         },
+        isStep: (definitionId, activityId) =>
+          currentSteps([activityId], catalogs.get(definitionId)).length > 0,
       },
     });
-    return { ...figures, truncated: running.length >= limit || newest.length >= limit, scanLimit: limit };
+    return { ...figures, truncated: running.length >= limit || closed.length >= limit, scanLimit: limit };
   }
 
   private async row(head: InstanceRecord, now: Date): Promise<InstanceRow> {
     const catalog = await this.catalog(head.definitionId);
-    const due = nextDue(head);
+    const due = ticketDue(head);
     return {
       id: head.id,
       businessKey: head.businessKey,
@@ -153,11 +169,17 @@ export class MonitoringService {
       startedAt: head.startedAt,
       startedBy: head.startedBy,
       ...(head.endedAt ? { endedAt: head.endedAt } : {}),
-      currentActivities: [...new Set(head.activeActivities)].map((id) =>
+      currentActivities: currentSteps(head.activeActivities, catalog).map((id) =>
         catalog ? nameIn(catalog, id) : id,
       ),
-      ...(due ? { nextDue: due } : {}),
-      overdue: head.status === 'running' && isOverdue(head, now),
+      ...(due
+        ? {
+            nextDue: due.at,
+            nextDueKind: due.kind,
+            nextDueName: due.kind === 'sla' ? due.source : catalog ? nameIn(catalog, due.source) : due.source,
+          }
+        : {}),
+      overdue: isOpenStatus(head.status) && isOverdue(head, now),
     };
   }
 
@@ -178,7 +200,7 @@ export class MonitoringService {
 }
 
 /** The name of a user task, send task or timer in the catalog, else the id. */
-function nameIn(catalog: ProcedureCatalog, activityId: string): string {
+export function nameIn(catalog: ProcedureCatalog, activityId: string): string {
   const spec = catalog.userTasks[activityId] ?? catalog.sendTasks[activityId] ?? catalog.timers[activityId];
   return spec?.name || activityId;
 }

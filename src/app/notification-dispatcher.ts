@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { deliverMessage } from './deliver-message.js';
+import type { FaultInjector } from './fault-points.js';
 import { DEFAULT_DELIVERY_POLICY, nextStep, toFinal, type DeliveryPolicy } from './delivery-plan.js';
 import type {
   AttemptResult,
@@ -20,14 +21,22 @@ export interface NotificationDispatcherDeps {
   readonly clock: Clock;
   readonly logger?: NotificationLogger;
   readonly policy?: Partial<DeliveryPolicy>;
-  /** Delivery attempts per run (default 50). */
+  /** Delivery attempts per run (default 20). */
   readonly batchSize?: number;
+  /**
+   * Pause before the next run when a run used its whole batch (a backlog, e.g. after a restart):
+   * the backlog drains in bounded batches with gaps for interactive requests (default 1000 ms).
+   */
+  readonly batchPauseMs?: number;
   /** Recorded on claimed attempts (default: a random id per dispatcher). */
   readonly owner?: string;
+  /** Chaos runs only (see fault-points.ts). */
+  readonly faults?: FaultInjector;
 }
 
 /** Pending messages looked at per run, at most. */
 const PENDING_SCAN_LIMIT = 1000;
+const DEFAULT_BATCH_SIZE = 20;
 
 /** What one run did. */
 export interface DispatchCounts {
@@ -55,7 +64,7 @@ export class NotificationDispatcher {
   /** Looks at the pending messages once; a message that throws (database trouble) is left for the next run. */
   async runOnce(): Promise<DispatchCounts> {
     const counts: DispatchCounts = { sent: 0, failed: 0, undeliverable: 0 };
-    const batchSize = this.deps.batchSize ?? 50;
+    const batchSize = this.deps.batchSize ?? DEFAULT_BATCH_SIZE;
     // Messages waiting for a backoff do not count against the batch, so they cannot starve newer ones.
     for (const id of await this.deps.ledger.listPending(PENDING_SCAN_LIMIT)) {
       if (counts.sent + counts.failed + counts.undeliverable >= batchSize) break;
@@ -69,18 +78,25 @@ export class NotificationDispatcher {
     return counts;
   }
 
-  /** Runs every `intervalMs` (never two runs at once in this process). */
+  /**
+   * Runs every `intervalMs` (never two runs at once in this process); after a full batch the next
+   * run follows `batchPauseMs` later, so a backlog drains at a bounded rate.
+   */
   start(intervalMs: number): void {
     if (this.timer) return;
+    const batchSize = this.deps.batchSize ?? DEFAULT_BATCH_SIZE;
+    const pauseMs = Math.min(intervalMs, this.deps.batchPauseMs ?? 1000);
     const tick = () => {
+      let next = intervalMs;
       this.running = this.runOnce()
         .then((counts) => {
-          if (counts.sent + counts.failed + counts.undeliverable > 0)
-            this.deps.logger?.info(counts, 'notifications dispatched');
+          const attempted = counts.sent + counts.failed + counts.undeliverable;
+          if (attempted > 0) this.deps.logger?.info(counts, 'notifications dispatched');
+          if (attempted >= batchSize) next = pauseMs;
         })
         .catch((error: unknown) => this.deps.logger?.error({ err: error }, 'notification run failed'))
         .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, intervalMs).unref();
+          if (this.timer) this.timer = setTimeout(tick, next).unref();
         });
     };
     this.timer = setTimeout(tick, 0).unref();

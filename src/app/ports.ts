@@ -7,6 +7,7 @@ import type {
   TaskStatus,
 } from '../domain/instance.js';
 import type { ProcedureVersion } from '../domain/procedure.js';
+import type { CallEffects } from '../domain/call.js';
 
 /** Deployed procedure versions (immutable once stored). */
 export interface DefinitionRepository {
@@ -14,6 +15,8 @@ export interface DefinitionRepository {
   findLatest(procedureId: string): Promise<ProcedureVersion | null>;
   listLatest(): Promise<ProcedureVersion[]>;
   listVersions(procedureId: string): Promise<Omit<ProcedureVersion, 'xml'>[]>;
+  /** Id of the current version (`<procedureId>@<n>`), by one `_id` lookup; null when none is deployed. */
+  findLatestId(procedureId: string): Promise<string | null>;
   /** Stores a new version; rejects with CONFLICT when that version number already exists. */
   insert(version: ProcedureVersion): Promise<void>;
 }
@@ -32,6 +35,13 @@ export interface TransitionEffects {
   readonly scheduleTimers: readonly PendingTimer[];
   readonly cancelTimers: readonly string[];
   readonly outbox: readonly OutboxMessage[];
+  /** Called tickets to start or cancel, a caller to resume (call activities, docs/adr/0019). */
+  readonly calls?: CallEffects;
+  /**
+   * Random id of the writer that committed this step (set by the instance log). It tells a writer whose
+   * insert failed ambiguously (timeout, SQLITE_BUSY) whether the step stored at its seq is its own.
+   */
+  readonly commitNonce?: string;
 }
 
 /** One committed step of an instance: audit event + resulting head + effects. */
@@ -57,6 +67,12 @@ export interface InstanceListFilter {
   readonly skip?: number;
 }
 
+/** An ended instance as the dashboard counts it. */
+export type ClosedInstance = Pick<
+  InstanceRecord,
+  'id' | 'procedureId' | 'definitionId' | 'businessKey' | 'status' | 'startedAt' | 'startedBy' | 'endedAt'
+>;
+
 /** The instance log. `commit` is the only atomic step: one writer per (instanceId, seq). */
 export interface InstanceStore {
   loadHead(instanceId: string): Promise<InstanceRecord | null>;
@@ -69,6 +85,32 @@ export interface InstanceStore {
   listInstances(filter: InstanceListFilter): Promise<InstanceRecord[]>;
   /** Running instances with a pending timer due before `cutoff` (heads only, no engine state). */
   listWithTimersDueBefore(cutoff: Date, limit: number): Promise<InstanceRecord[]>;
+  /** The head without engine state (running instances come from the open-work read model). */
+  loadSummary(instanceId: string): Promise<InstanceRecord | null>;
+  /** Instances that ended at or after `since` (kept about a week), most recently ended first. */
+  listClosedSince(since: Date, limit: number): Promise<ClosedInstance[]>;
+}
+
+/** A marker of a step that was about to be committed and whose effects may not be applied yet. */
+export interface PendingStep {
+  readonly instanceId: string;
+  readonly seq: number;
+  readonly markedAt: Date;
+  /** How long ago it was marked (by the marker store's own clock). */
+  readonly ageMs: number;
+}
+
+/**
+ * Markers of in-flight steps: written before a commit, removed once its effects are applied.
+ * What is left over is the reconciler's work list, so it stays as small as the work in flight.
+ */
+export interface PendingSteps {
+  /** Marks step `seq` of the instance (again: refreshes the marker). */
+  mark(instanceId: string, seq: number): Promise<void>;
+  /** Removes the marker; with `markedAt`, only if it was not marked again since. */
+  clear(instanceId: string, seq: number, markedAt?: Date): Promise<void>;
+  /** Markers at least `minAgeMs` old, oldest first, at most `limit`. */
+  listStale(minAgeMs: number, limit: number): Promise<PendingStep[]>;
 }
 
 /** Filters for the task list. */
@@ -96,7 +138,10 @@ export interface Outbox {
 
 /** Hands out unique human-readable ticket numbers. */
 export interface TicketNumbers {
-  next(prefix: string, year: number): Promise<string>;
+  /** The next free number; `instanceId` is recorded with it (business key → instance, ADR 0018). */
+  next(prefix: string, year: number, instanceId?: string): Promise<string>;
+  /** The instance a ticket number went to, read by `_id` (undefined: unknown or not recorded). */
+  instanceOf?(businessKey: string): Promise<string | undefined>;
 }
 
 /** Durable timers: a due timer calls back `fireTimer` on some app instance, at least once. */
@@ -122,6 +167,9 @@ export interface DefinitionParser {
 export interface FormValidator {
   /** True when a form with that key exists. */
   exists(formKey: string): Promise<boolean>;
-  /** Returns the accepted (coerced) values or throws VALIDATION_FAILED listing every issue. */
-  validate(formKey: string, data: unknown): Promise<Record<string, unknown>>;
+  /**
+   * Returns the accepted (coerced) values or throws VALIDATION_FAILED listing every issue.
+   * `currentUser` (who submits) fills blank `prefill: currentUser` fields (docs/adr/0021).
+   */
+  validate(formKey: string, data: unknown, currentUser?: string): Promise<Record<string, unknown>>;
 }

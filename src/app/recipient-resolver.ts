@@ -1,15 +1,20 @@
 /** Turns an outbox recipient hint (`requester`, a group id, an address) into email addresses. */
+import {
+  CLOSED_MAIL_POLICY,
+  isAllowedRecipient,
+  refusedCopies,
+  REQUESTER_CC_KEY,
+  REQUESTER_EMAIL_KEYS,
+  type MailPolicy,
+} from '../domain/mail-policy.js';
 import type { RecipientDirectory } from './notification-ports.js';
+
+export { REQUESTER_CC_KEY, REQUESTER_EMAIL_KEYS };
 
 /** Addresses to send to, or why there are none. */
 export type Recipients =
   | { readonly ok: true; readonly to: readonly string[]; readonly cc: readonly string[] }
   | { readonly ok: false; readonly reason: string };
-
-/** Instance variables holding the requester's address, in order of preference (start forms use `requesterEmail`). */
-export const REQUESTER_EMAIL_KEYS = ['requesterEmail', 'email', 'contactEmail'] as const;
-/** Instance variable with addresses copied on mail to the requester (comma or semicolon separated). */
-export const REQUESTER_CC_KEY = 'ccEmails';
 
 const ADDRESS = /^[^\s@,;<>"()[\]\\]+@[^\s@,;<>"()[\]\\]+\.[^\s@,;<>"()[\]\\]+$/;
 
@@ -21,19 +26,25 @@ export function isEmailAddress(value: string): boolean {
 /**
  * Resolves the hint: `requester` from the instance variables (plus its copies), an address as
  * itself, anything else as a directory group. Never throws for bad data: it says why instead.
+ * `policy` (docs/adr/0012) is applied: the requester's own address and directory groups always
+ * pass; a literal address must be allowed, and so must every copy (at most `policy.maxCc`);
+ * otherwise the reason starts with `recipient not allowed`. Default: no domain allowed.
  */
 export async function resolveRecipients(
   hint: string | undefined,
   variables: Record<string, unknown>,
   directory: RecipientDirectory,
+  policy: MailPolicy = CLOSED_MAIL_POLICY,
 ): Promise<Recipients> {
   const target = hint?.trim();
   if (!target) return { ok: false, reason: 'the message names no recipient' };
-  if (target === 'requester') return requester(variables);
+  if (target === 'requester') return requester(variables, policy);
   if (target.includes('@')) {
-    return isEmailAddress(target)
+    if (!isEmailAddress(target))
+      return { ok: false, reason: `recipient <${target}> is not a valid email address` };
+    return isAllowedRecipient(policy, target)
       ? { ok: true, to: [target], cc: [] }
-      : { ok: false, reason: `recipient <${target}> is not a valid email address` };
+      : { ok: false, reason: `recipient not allowed: ${target}` };
   }
   const members = await directory.addressesOf(target);
   if (members === undefined)
@@ -42,7 +53,7 @@ export async function resolveRecipients(
   return { ok: true, to: [...members], cc: [] };
 }
 
-function requester(variables: Record<string, unknown>): Recipients {
+function requester(variables: Record<string, unknown>, policy: MailPolicy): Recipients {
   const key = REQUESTER_EMAIL_KEYS.find(
     (k) => typeof variables[k] === 'string' && variables[k].trim() !== '',
   );
@@ -60,5 +71,6 @@ function requester(variables: Record<string, unknown>): Recipients {
   const copies =
     typeof variables[REQUESTER_CC_KEY] === 'string' ? variables[REQUESTER_CC_KEY].split(/[,;]/) : [];
   const cc = [...new Set(copies.map((c) => c.trim()).filter((c) => isEmailAddress(c) && c !== address))];
-  return { ok: true, to: [address], cc };
+  const refused = refusedCopies(policy, cc);
+  return refused === undefined ? { ok: true, to: [address], cc } : { ok: false, reason: refused };
 }

@@ -1,4 +1,9 @@
-import type { InstanceRecord, OutboxMessage, TaskRecord } from '../domain/instance.js';
+import {
+  isOpenStatus,
+  type InstanceRecord,
+  type OutboxMessage,
+  type TaskRecord,
+} from '../domain/instance.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';
 import type { SlaClock } from '../domain/sla.js';
 import { missedEscalations } from '../domain/sla/missed-escalations.js';
@@ -26,7 +31,7 @@ export function catchUpEscalations(
   catalog: ProcedureCatalog,
 ): CaughtUpEscalations {
   const now = head.updatedAt;
-  const found = missedEscalations(clocks, policy, head.variables, head.status === 'running', now);
+  const found = missedEscalations(clocks, policy, head.variables, isOpenStatus(head.status), now);
   const tasks: TaskRecord[] = [];
   const outbox: OutboxMessage[] = [];
   for (const missed of found.missed) {

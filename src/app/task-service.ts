@@ -1,6 +1,7 @@
+import { retryOnConflict } from './retry.js';
 import { hasRole, type Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, isAppError } from '../domain/errors.js';
 import type { InstanceRecord, TaskRecord, TaskStatus } from '../domain/instance.js';
 import { bookkeepingTransition, buildTransition, isEscalationTask } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
@@ -18,6 +19,9 @@ export interface TaskListFilter {
   readonly procedureId?: string;
   readonly limit?: number;
 }
+
+/** Event types that complete a task (the idempotency check of `complete` looks for them). */
+const COMPLETIONS: readonly string[] = ['task.completed', 'escalation.acknowledged'];
 
 /** User names an assignment may name (the same characters as account user names and API users). */
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
@@ -96,23 +100,52 @@ export class TaskService {
     return this.bookkeeping(taskId, actor, 'task.assigned', (task) => (task.assignee === user ? null : user));
   }
 
-  /** Validates the form data, completes the task and runs the instance to its next wait. */
-  async complete(taskId: string, input: unknown, actor: Actor): Promise<InstanceRecord> {
+  /**
+   * Validates the form data, completes the task and runs the instance to its next wait. With an
+   * idempotency key (recorded in the event) a retry of a completion that already committed answers
+   * the instance's current state instead of TASK_NOT_OPEN or CONFLICT.
+   */
+  async complete(
+    taskId: string,
+    input: unknown,
+    actor: Actor,
+    options: { readonly idempotencyKey?: string } = {},
+  ): Promise<InstanceRecord> {
     requireRole(actor, 'agent');
+    const key = options.idempotencyKey;
     const initial = await this.find(taskId);
-    return this.deps.log.exclusive(initial.instanceId, async () => {
-      const previous = await this.deps.log.load(initial.instanceId);
+    try {
+      return await retryOnConflict(() => this.completeOnce(initial.instanceId, taskId, input, actor, key));
+    } catch (error) {
+      const retried =
+        key && isAppError(error) && (error.code === 'TASK_NOT_OPEN' || error.code === 'CONFLICT');
+      const head = retried ? await this.completedWithKey(initial.instanceId, taskId, actor, key) : undefined;
+      if (head) return head;
+      throw error;
+    }
+  }
+
+  private completeOnce(
+    instanceId: string,
+    taskId: string,
+    input: unknown,
+    actor: Actor,
+    key: string | undefined,
+  ): Promise<InstanceRecord> {
+    const keyData = key ? { idempotencyKey: key } : {};
+    return this.deps.log.exclusive(instanceId, async () => {
+      const previous = await this.deps.log.load(instanceId);
       const task = await this.openTask(taskId, previous);
       assertMayComplete(task, actor);
       const noForm = `task <${task.id}> has no form`;
-      const data = await acceptFormData(this.deps.forms, task.formKey, input, noForm);
-      if (isEscalationTask(task.id)) return this.acknowledgeEscalation(previous, task, data, actor);
+      const data = await acceptFormData(this.deps.forms, task.formKey, input, noForm, actor.id);
+      if (isEscalationTask(task.id)) return this.acknowledgeEscalation(previous, task, data, actor, key);
       const definition = await this.deps.definitions.byId(previous.definitionId);
       const action = { kind: 'complete-task' as const, executionId: task.executionId, data };
       const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
       const now = this.deps.clock.now();
       const step = { previous, catalog: definition.catalog, actor, now, type: 'task.completed' };
-      const eventData = { taskId, activityId: task.activityId, data };
+      const eventData = { taskId, activityId: task.activityId, data, ...keyData };
       const transition = buildTransition(
         { ...step, data: eventData, completedTask: { id: taskId, data } },
         outcome,
@@ -121,19 +154,37 @@ export class TaskService {
     });
   }
 
+  /** The instance's current state if this actor already completed the task with this key. */
+  private async completedWithKey(
+    instanceId: string,
+    taskId: string,
+    actor: Actor,
+    key: string,
+  ): Promise<InstanceRecord | undefined> {
+    const head = await this.deps.log.load(instanceId);
+    const completion = await this.deps.log.findEvent(
+      head,
+      (event) => event.data.taskId === taskId && COMPLETIONS.includes(event.type),
+    );
+    const ours = completion?.actor === actor.id && completion.data.idempotencyKey === key;
+    return ours ? head : undefined;
+  }
+
   /** Escalation tasks are the SLA's, not the engine's: completing one records the action taken. */
   private async acknowledgeEscalation(
     previous: InstanceRecord,
     task: TaskRecord,
     data: Record<string, unknown>,
     actor: Actor,
+    idempotencyKey?: string,
   ): Promise<InstanceRecord> {
     const definition = await this.deps.definitions.byId(previous.definitionId);
     const now = this.deps.clock.now();
     const step = { previous, catalog: definition.catalog, actor, now, type: 'escalation.acknowledged' };
     const closed = { id: task.id, status: 'completed' as const, at: now, by: actor.id, data };
+    const keyData = idempotencyKey ? { idempotencyKey } : {};
     const transition = bookkeepingTransition(
-      { ...step, data: { taskId: task.id, activityId: task.activityId, data } },
+      { ...step, data: { taskId: task.id, activityId: task.activityId, data, ...keyData } },
       { closeTasks: [closed] },
     );
     const head = { ...transition.head, openTaskIds: previous.openTaskIds.filter((id) => id !== task.id) };
@@ -147,8 +198,18 @@ export class TaskService {
     decide: (task: TaskRecord) => string | null,
   ): Promise<TaskRecord> {
     const initial = await this.find(taskId);
-    return this.deps.log.exclusive(initial.instanceId, async () => {
-      const previous = await this.deps.log.load(initial.instanceId);
+    return retryOnConflict(() => this.bookkeepingOnce(initial.instanceId, taskId, actor, type, decide));
+  }
+
+  private bookkeepingOnce(
+    instanceId: string,
+    taskId: string,
+    actor: Actor,
+    type: string,
+    decide: (task: TaskRecord) => string | null,
+  ): Promise<TaskRecord> {
+    return this.deps.log.exclusive(instanceId, async () => {
+      const previous = await this.deps.log.load(instanceId);
       const task = await this.openTask(taskId, previous);
       const assignee = decide(task);
       if (assignee === null) return task;
@@ -174,6 +235,12 @@ export class TaskService {
   /** The task as of the instance's latest state; TASK_NOT_OPEN if that state no longer waits on it. */
   private async openTask(taskId: string, head: InstanceRecord): Promise<TaskRecord> {
     const task = await this.find(taskId);
+    if (head.status === 'incident') {
+      throw new AppError(
+        'INSTANCE_NOT_RUNNING',
+        `instance <${head.id}> is in incident (${head.error ?? 'stopped'}): a supervisor must retry or cancel it`,
+      );
+    }
     if (task.status !== 'open' || !head.openTaskIds.includes(taskId)) {
       throw new AppError(
         'TASK_NOT_OPEN',

@@ -84,11 +84,20 @@ export class TimerService {
 
   private async fireNow(job: TimerJob): Promise<FireResult> {
     const previous = await this.deps.log.load(job.instanceId);
-    const armed = previous.timers.some((timer) => timer.executionId === job.executionId);
-    if (previous.status !== 'running' || !armed) return 'stale';
+    const armed = previous.timers.find((timer) => timer.executionId === job.executionId);
+    // An instance in incident fires nothing until a supervisor retries it (the sweep then catches up).
+    // SLA clocks keep counting while an incident waits for a supervisor: their escalations still run.
+    const open =
+      previous.status === 'running' || (previous.status === 'incident' && isSlaTimer(job.executionId));
+    if (!open || !armed) return 'stale';
     if (isSlaTimer(job.executionId)) return this.escalate(previous, job);
     const definition = await this.deps.definitions.byId(previous.definitionId);
-    const action = { kind: 'fire-timer' as const, activityId: job.activityId, executionId: job.executionId };
+    const action = {
+      kind: 'fire-timer' as const,
+      activityId: job.activityId,
+      executionId: job.executionId,
+      firings: armed.firings ?? 0,
+    };
     const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
     const now = this.deps.clock.now();
     const step = { previous, catalog: definition.catalog, actor: SYSTEM_ACTOR, now, type: 'timer.fired' };

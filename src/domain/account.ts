@@ -11,6 +11,12 @@ export const ROLES: readonly Role[] = ['analyst', 'agent', 'supervisor', 'admin'
 /** Shortest password accepted. */
 export const MIN_PASSWORD_LENGTH = 10;
 
+/**
+ * Longest password accepted, in UTF-8 bytes: bcrypt only reads the first 72 bytes, so
+ * a longer password would be silently cut (docs/adr/0013).
+ */
+export const MAX_PASSWORD_BYTES = 72;
+
 /** A person who logs in to the web app. `id` is the lowercased username. */
 export interface Account {
   readonly id: string;
@@ -60,7 +66,15 @@ export function usernameIssues(username: string): FieldIssue[] {
       ];
 }
 
-/** Issues with a password; empty when it meets the policy. */
+/** The UTF-8 length of a password, the unit of bcrypt's limit. */
+export function passwordBytes(password: string): number {
+  return new TextEncoder().encode(password).length;
+}
+
+/**
+ * Issues with a password's length and edges; empty when it meets them. Strength
+ * (common passwords, the user's own name) is the `PasswordPolicy` port's job.
+ */
 export function passwordIssues(password: string): FieldIssue[] {
   if (password.length < MIN_PASSWORD_LENGTH)
     return [
@@ -70,9 +84,38 @@ export function passwordIssues(password: string): FieldIssue[] {
         message: `password must have at least ${MIN_PASSWORD_LENGTH} characters`,
       },
     ];
+  if (passwordBytes(password) > MAX_PASSWORD_BYTES)
+    return [
+      {
+        path: 'password',
+        reason: 'maxBytes',
+        message: `password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8 (it has ${passwordBytes(password)}); bcrypt ignores the rest`,
+      },
+    ];
   if (password.trim() !== password)
     return [{ path: 'password', reason: 'pattern', message: 'password must not start or end with spaces' }];
   return [];
+}
+
+/** Who a password belongs to, for telling weak personal passwords apart. */
+export interface PasswordOwner {
+  readonly username: string;
+  readonly displayName?: string;
+  readonly email?: string;
+}
+
+/**
+ * The owner's own words a password must not lean on: username, name and email, whole,
+ * without separators and split into parts (words of 3+ characters, at most 30, each
+ * from the first 100 characters).
+ */
+export function personalWords(owner: PasswordOwner): string[] {
+  const whole = [owner.username, owner.displayName ?? '', owner.email ?? '']
+    .map((text) => text.trim().toLowerCase().slice(0, 100))
+    .filter(Boolean);
+  const joined = whole.map((text) => text.replace(/[^\p{L}\p{N}]+/gu, ''));
+  const parts = whole.flatMap((text) => text.split(/[^\p{L}\p{N}]+/u));
+  return [...new Set([...whole, ...joined, ...parts])].filter((word) => word.length >= 3).slice(0, 30);
 }
 
 /** Issues with a profile (roles, groups, language, email); empty when valid. */

@@ -31,7 +31,10 @@ export type ErrorCode =
   | 'CSRF_INVALID'
   | 'TOO_MANY_REQUESTS'
   | 'TEMPLATE_NOT_FOUND'
-  | 'NOTIFICATION_FAILED';
+  | 'NOTIFICATION_FAILED'
+  | 'ARTICLE_NOT_FOUND'
+  | 'GROUP_NOT_FOUND'
+  | 'MESSAGE_NOT_AWAITED';
 
 /** One problem with one input field (form field, XML element, request property). */
 export interface FieldIssue {

@@ -1,7 +1,16 @@
 /** Runtime records of procedure instances, tasks and their audit trail. */
+import type { CallerLink, CallLink } from './call.js';
 import type { SlaClock } from './sla.js';
 
-export type InstanceStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+export type InstanceStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'incident';
+
+/**
+ * True while the ticket is open: running, or stopped in an incident that a supervisor may
+ * retry (its tasks, timers and SLA clocks stay as they were).
+ */
+export function isOpenStatus(status: InstanceStatus): boolean {
+  return status === 'running' || status === 'incident';
+}
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
 
 /** A timer the engine is waiting on; enforced by the scheduler, never in-process. */
@@ -14,7 +23,42 @@ export interface PendingTimer {
   readonly value: string;
   /** The activity the timer is attached to (boundary events). */
   readonly attachedTo?: string;
+  /** How often this timer cycle fired before this arming (absent: never). */
+  readonly firings?: number;
 }
+
+/**
+ * Data of an `instance.incident` audit event: the engine step that was stopped (its
+ * budget, a refused script, a stack overflow) and what it was doing, so a supervisor
+ * can retry it from the last good state (kept on the head) or cancel the instance.
+ */
+export interface InstanceIncident {
+  readonly activityId: string;
+  readonly reason: string;
+  /** The audit event type of the failed step (`instance.started`, `task.completed`, `timer.fired`). */
+  readonly step: string;
+  /** Who took the failed step. */
+  readonly by: string;
+  /** What the step did, to run it again: the start variables, the task and its data, the timer. */
+  readonly action: IncidentAction;
+}
+
+/** The engine action of a failed step. */
+export type IncidentAction =
+  | { readonly kind: 'start'; readonly variables: Record<string, unknown> }
+  | {
+      readonly kind: 'complete-task';
+      readonly taskId: string;
+      readonly executionId: string;
+      readonly data: Record<string, unknown>;
+    }
+  | {
+      readonly kind: 'fire-timer';
+      readonly activityId: string;
+      readonly executionId: string;
+      readonly firings?: number;
+    }
+  | { readonly kind: 'resume' };
 
 /** The state of one instance after a transition. */
 export interface InstanceSnapshot {
@@ -29,6 +73,28 @@ export interface InstanceSnapshot {
   readonly error?: string;
   /** SLA clocks of this ticket (absent when its procedure has no SLA policy). */
   readonly sla?: readonly SlaClock[];
+  /** Messages and signals the instance waits for (ADR 0018); absent or empty: none. */
+  readonly awaiting?: readonly AwaitedEvent[];
+  /** On a ticket started by a call activity: its caller (docs/adr/0019). */
+  readonly calledBy?: CallerLink;
+  /** Tickets this one's call activities started, running and ended (docs/adr/0019). */
+  readonly calls?: readonly CallLink[];
+}
+
+/**
+ * A message or signal catch the engine waits on: a receive task, an intermediate or boundary
+ * catch event (event-based gateway branches included), or the start event of an event
+ * sub-process (`eventSubProcess` names it; it runs when the message arrives).
+ */
+export interface AwaitedEvent {
+  readonly kind: 'message' | 'signal';
+  /** The message's or signal's name (its id when it has none): what deliveries name. */
+  readonly name: string;
+  /** Id of the `bpmn:message` / `bpmn:signal` element. */
+  readonly refId: string;
+  readonly activityId: string;
+  readonly executionId: string;
+  readonly eventSubProcess?: string;
 }
 
 /** The head (latest known state) of an instance. */

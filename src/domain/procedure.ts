@@ -1,4 +1,6 @@
 /** Plain-data view of a deployed procedure version, as stored and as the runtime needs it. */
+import type { CallActivitySpec } from './call.js';
+import type { PriorityScale } from './priority.js';
 
 /** A `bpmn:lane`; lanes are roles, so a lane id doubles as a candidate group. */
 export interface LaneSpec {
@@ -63,6 +65,23 @@ export interface ProcedureCatalog {
   readonly userTasks: Readonly<Record<string, UserTaskSpec>>;
   readonly sendTasks: Readonly<Record<string, SendTaskSpec>>;
   readonly timers: Readonly<Record<string, TimerSpec>>;
+  /** Process properties `priorityVariable` / `priorityValues` (docs/adr/0021); absent: no priority. */
+  readonly priority?: PriorityScale;
+  /** Call activities (absent in catalogs stored before they were supported; docs/adr/0019). */
+  readonly callActivities?: Readonly<Record<string, CallActivitySpec>>;
+  /**
+   * Message start events of the process (not of its sub-processes). `POST /api/messages` naming
+   * one, when no instance awaits it, starts this procedure (ADR 0018). Absent: none.
+   */
+  readonly messageStarts?: readonly MessageStart[];
+  /** Whether the process also has a start event without event definition (a plain start). */
+  readonly plainStart?: boolean;
+}
+
+/** A message start event of a process: the message's name (its id when unnamed) and the event. */
+export interface MessageStart {
+  readonly name: string;
+  readonly startEventId: string;
 }
 
 /** One immutable deployed version of a procedure. */

@@ -41,7 +41,9 @@ describe('agent works a task in a real browser', () => {
       await page.waitForSelector(row);
       expect(await page.textContent(`${row} [data-field="requester"]`)).toContain('Rosa Díaz');
 
-      await Promise.all([page.waitForURL(/\/inbox/), page.click(`${row} button.claim`)]);
+      // The claim redirects to /inbox, where the page already is: wait for the claimed row instead.
+      await page.click(`${row} button.claim`);
+      await page.waitForSelector(`${row} button.unclaim`);
       expect(await page.textContent(`${row} [data-field="assignee"]`)).toContain('yo');
 
       await Promise.all([page.waitForURL(/\/tasks\//), page.click(`${row} a.task-link`)]);

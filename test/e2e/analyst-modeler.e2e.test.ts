@@ -54,6 +54,9 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
     });
   };
   const savedVersion = () => page.getAttribute('#modeler-status [data-version]', 'data-version');
+  // Each test reads where the procedure stands instead of counting on the tests before it.
+  const versionCount = async () => (await app.app.services.definitions.versions(PROCEDURE)).length;
+  const currentVersion = async () => (await app.app.services.definitions.current(PROCEDURE)).version;
 
   test(
     'given the seed procedure, when it is opened in the modeler, then its export keeps the camunda extensions',
@@ -71,21 +74,23 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
   );
 
   test(
-    'given no edits, when the analyst saves, then the page says no changes (version 1)',
+    'given no edits, when the analyst saves, then the page says no changes (the current version)',
     async () => {
+      const [before, current] = [await versionCount(), await currentVersion()];
       await openModeler();
 
       await save();
 
-      expect(await savedVersion()).toBe('1');
-      expect(await app.app.services.definitions.versions(PROCEDURE)).toHaveLength(1);
+      expect(await savedVersion()).toBe(String(current));
+      expect(await versionCount()).toBe(before);
     },
     SLOW,
   );
 
   test(
-    'given a renamed task, when the analyst saves, then version 2 is deployed by the analyst with the extensions intact',
+    'given a renamed task, when the analyst saves, then the next version is deployed by the analyst with the extensions intact',
     async () => {
+      const next = (await currentVersion()) + 1;
       await openModeler();
       await page.evaluate(() => {
         const modeler = (globalThis as any).hdModeler;
@@ -95,21 +100,22 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
 
       await save();
 
-      expect(await savedVersion()).toBe('2');
+      expect(await savedVersion()).toBe(String(next));
       const current = await app.app.services.definitions.current(PROCEDURE);
-      expect(current).toMatchObject({ version: 2, deployedBy: USERS.analyst.user });
+      expect(current).toMatchObject({ version: next, deployedBy: USERS.analyst.user });
       expect(current.xml).toContain('Identify the problem (renamed)');
       for (const pattern of EXTENSIONS) expect(count(current.xml, pattern)).toBe(count(seed, pattern));
 
       await save();
-      expect(await savedVersion()).toBe('2'); // saving again without edits adds nothing
+      expect(await savedVersion()).toBe(String(next)); // saving again without edits adds nothing
     },
     SLOW,
   );
 
   test(
-    'given a script task, when the analyst saves, then the issue names the element and clicking it selects it',
+    'given a script task, when the analyst saves, then the issue names the element under a heading in her language and clicking it selects it',
     async () => {
+      const before = await versionCount();
       await openModeler();
       await page.evaluate(() => {
         const modeler = (globalThis as any).hdModeler;
@@ -119,8 +125,9 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
 
       await save();
 
-      const issue = page.locator('#modeler-issues li[data-element-id="task-identify-problem"] button');
-      await issue.click();
+      const item = page.locator('#modeler-issues li[data-element-id="task-identify-problem"]');
+      expect(await item.locator('.analyst-issue-reason').textContent()).toContain('Script task not allowed');
+      await item.locator('button').click();
       const selected = await page.evaluate(() =>
         (globalThis as any).hdModeler
           .get('selection')
@@ -128,7 +135,7 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
           .map((element: { id: string }) => element.id),
       );
       expect(selected).toEqual(['task-identify-problem']);
-      expect(await app.app.services.definitions.versions(PROCEDURE)).toHaveLength(2);
+      expect(await versionCount()).toBe(before);
     },
     SLOW,
   );
@@ -136,6 +143,7 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
   test(
     'given the JSON save endpoint, when XML with a script task is posted, then 422 with the element id',
     async () => {
+      await openModeler(); // its page carries the CSRF token the request needs
       const answer = await page.evaluate(async (xml) => {
         const { document, location } = globalThis as any;
         const csrf = document.querySelector('input[name="_csrf"]').value as string;
@@ -157,22 +165,32 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
   );
 
   test(
-    'given the new version, then the versions page lists it by the analyst, and it downloads and displays',
+    'given a new version, then the versions page lists it by the analyst, and it downloads and displays',
     async () => {
+      const renamed = seed.replace(
+        /(<bpmn:userTask id="task-identify-problem"[^>]*name=")[^"]*"/,
+        '$1Identify (versions page)"',
+      );
+      const { version } = await app.app.services.definitions.deploy(PROCEDURE, renamed, {
+        id: USERS.analyst.user,
+        roles: ['analyst'],
+        groups: [],
+      });
+      const v = version.version;
       await page.goto(`${app.app.url}/analyst/procedures/${PROCEDURE}/versions`);
 
-      const row = page.locator('#versions tr[data-version="2"]');
+      const row = page.locator(`#versions tr[data-version="${v}"]`);
       expect(await row.locator('[data-field="deployed-by"]').textContent()).toBe(USERS.analyst.user);
       const download = await page.request.get(
-        `${app.app.url}/analyst/procedures/${PROCEDURE}/versions/2.bpmn`,
+        `${app.app.url}/analyst/procedures/${PROCEDURE}/versions/${v}.bpmn`,
       );
       expect(download.headers()['content-disposition']).toMatch(
-        /^attachment; filename="?complaints-v2\.bpmn/,
+        new RegExp(`^attachment; filename="?complaints-v${v}\\.bpmn`),
       );
       expect(download.headers()['content-type']).toMatch(/^application\/xml/);
       expect(await download.text()).toBe((await app.app.services.definitions.current(PROCEDURE)).xml);
 
-      await row.locator('a[href$="/versions/2"]').click();
+      await row.locator(`a[href$="/versions/${v}"]`).click();
       await page.waitForSelector('#viewer-canvas[data-state="ready"]');
     },
     SLOW,

@@ -63,10 +63,12 @@ describe('supervisor instance diagram in a real browser (radiology-support seed)
   test(
     'given the page without the drawing, then the tables still show the ticket (no script needed)',
     async () => {
-      const text = await page.textContent('#audit ~ table.sv-audit');
+      const rows = (type: string) => page.locator(`#audit ~ table.sv-audit tr[data-event-type="${type}"]`);
 
-      expect(text).toContain('instance.started');
-      expect(text).toContain('task.completed');
+      expect(await rows('instance.started').count()).toBe(1);
+      expect(await rows('task.completed').count()).toBeGreaterThan(0);
+      // Readable labels, not event codes (issue 15).
+      expect(await rows('instance.started').locator('.audit-label').textContent()).not.toContain('.');
       expect(await page.textContent('.sv-header')).toContain('radiology-support@1');
     },
     SLOW,

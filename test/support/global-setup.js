@@ -15,6 +15,7 @@ export default async function globalSetup() {
   const db = new EmbeddedFerretDb({ dataDir, port: await freePort() });
   await db.start();
   globalThis.__FERRETDB__ = db;
+  globalThis.__FERRETDB_DIR__ = dataDir;
   process.env.TEST_MONGODB_URI = db.uri;
 }
 

@@ -129,7 +129,9 @@ export class Scenario {
   ): Promise<TimerView> {
     const timer = await this.pendingTimer(activityId);
     const created = new Date((await this.task(taskId)).createdAt);
-    const expected = calendar ? calendar.addBusinessTime(created, delayMs) : new Date(created.getTime() + delayMs);
+    const expected = calendar
+      ? calendar.addBusinessTime(created, delayMs)
+      : new Date(created.getTime() + delayMs);
     expect(Math.abs(Date.parse(timer.dueAt) - expected.getTime())).toBeLessThan(5_000);
     return timer;
   }

@@ -1,4 +1,5 @@
 import { BcryptHasher } from '../../src/adapters/auth/bcrypt-hasher.js';
+import { ZxcvbnPasswordPolicy } from '../../src/adapters/auth/zxcvbn-password-policy.js';
 import { MongoAccountRepository } from '../../src/adapters/persistence/mongo-account-repository.js';
 import { AccountService } from '../../src/app/account-service.js';
 import type { Language } from '../../src/domain/account.js';
@@ -25,6 +26,7 @@ export async function seedWebAccounts(app: TestApp): Promise<void> {
   const accounts = new AccountService({
     repository: new MongoAccountRepository(app.app.database.connection),
     hasher: new BcryptHasher(4),
+    passwordPolicy: new ZxcvbnPasswordPolicy(),
     clock: systemClock,
   });
   await Promise.all(

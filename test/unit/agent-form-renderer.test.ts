@@ -66,7 +66,9 @@ describe('agent form renderer', () => {
 
       const view = renderForm(source, initialValues(source.schema, {}), []);
 
-      for (const field of fields(view.components)) {
+      const rendered = fields(view.components);
+      expect(rendered.length).toBeGreaterThan(0); // a form rendered as nothing must not pass
+      for (const field of rendered) {
         expect(field.label).not.toBe('');
         expect(field.name).not.toBe('');
         expect(['input', 'textarea', 'select', 'radio', 'checkbox', 'checklist']).toContain(field.control);

@@ -37,7 +37,7 @@ const BUILT = [
   ...['due', 'created', 'priority'].map((sort) => `inbox.sort.${sort}`),
   ...['open', 'completed', 'cancelled'].map((status) => `status.${status}`),
   ...REQUESTER_DETAIL_KEYS.map((name) => `ticket.field.${name}`),
-  ...['completed', 'started', 'started-elsewhere'].map((done) => `flash.${done}`),
+  ...['completed', 'completed-next', 'started', 'started-elsewhere'].map((done) => `flash.${done}`),
   ...[
     'required',
     'mustCheck',

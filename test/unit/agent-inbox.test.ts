@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { BpmnDefinitionParser } from '../../src/adapters/bpmn/definition-parser.js';
 import { dueOf, priorityOf, requesterOf } from '../../src/app/inbox-service.js';
+import { MAX_PRIORITY_LEVELS } from '../../src/domain/priority.js';
+import { rejection } from '../support/errors.js';
 import type { TaskRecord } from '../../src/domain/instance.js';
 import type { SlaClock } from '../../src/domain/sla.js';
 import { applyFilters, parseFilters } from '../../src/http/web/agent/inbox-filters.js';
@@ -45,23 +49,102 @@ describe('inbox facts and filters', () => {
       clock('done', 'met', '2025-01-01T08:30:00Z'),
     ];
 
-    expect(dueOf(task('a', { dueAt: at('2025-01-02T00:00:00Z') }), clocks)).toEqual({
+    const head = { timers: [], sla: clocks };
+
+    expect(dueOf(task('a', { dueAt: at('2025-01-02T00:00:00Z') }), head)).toEqual({
       at: at('2025-01-01T12:00:00Z'),
-      source: 'sla',
-      clockName: 'SLA resolution',
+      kind: 'sla',
+      source: 'SLA resolution',
+      name: 'SLA resolution',
     });
-    expect(dueOf(task('b', { dueAt: at('2025-01-01T10:00:00Z') }), clocks)).toEqual({
+    // A deadline recorded on the task (its timer already fired) is named after the task.
+    expect(dueOf(task('b', { dueAt: at('2025-01-01T10:00:00Z') }), head)).toEqual({
       at: at('2025-01-01T10:00:00Z'),
-      source: 'task',
+      kind: 'task-timer',
+      source: '',
+      attachedTo: 'a',
+      name: 'b',
     });
     expect(dueOf(task('c'), undefined)).toBeUndefined();
   });
 
-  test('given ticket variables, then requester and priority come from the first known key', () => {
+  test('given ticket variables, then the requester comes from the first known key and the priority from the declared scale', () => {
     expect(requesterOf({ nombre: ' Ana ', requesterName: '' })).toBe('Ana');
     expect(requesterOf({ other: 'x' })).toBeUndefined();
-    expect(priorityOf({ prioridad: 'Alta' })).toEqual({ priority: 'Alta', rank: 1 });
-    expect(priorityOf({ severity: 'weird' }).rank).toBeGreaterThan(priorityOf({ priority: 'low' }).rank);
+    const cita = {
+      variable: 'prioridad',
+      levels: [
+        { value: 'Alta', label: 'Alta' },
+        { value: 'Baja', label: 'Baja' },
+      ],
+    };
+    expect(priorityOf({ prioridad: 'Alta' }, cita)).toEqual({ priority: 'Alta', label: 'Alta', rank: 0 });
+    expect(priorityOf({ prioridad: 'weird' }, cita).rank).toBeGreaterThan(
+      priorityOf({ prioridad: 'Baja' }, cita).rank,
+    );
+  });
+
+  describe('priority declared by the procedure (priorityVariable / priorityValues, docs/adr/0021)', () => {
+    const parser = new BpmnDefinitionParser();
+    const catalogOf = async (file: string, xml?: string) =>
+      (await parser.parse(xml ?? (await readFile(`processes/${file}.bpmn`, 'utf8')), file, `${file}.bpmn`))
+        .catalog;
+
+    test('given the Tuscan procedure, then "Guasto bloccante" (failureType blocking) shows and ranks first', async () => {
+      const { priority } = await catalogOf('tuscan-gp-helpdesk');
+      expect(priority).toEqual({
+        variable: 'failureType',
+        levels: [
+          { value: 'blocking', label: 'Guasto bloccante' },
+          { value: 'non-blocking', label: 'Anomalia o guasto non bloccante' },
+        ],
+      });
+      expect(priorityOf({ failureType: 'blocking' }, priority)).toEqual({
+        priority: 'blocking',
+        label: 'Guasto bloccante',
+        rank: 0,
+      });
+      expect(priorityOf({ failureType: 'non-blocking' }, priority).rank).toBe(1);
+      expect(priorityOf({}, priority)).toEqual({ rank: MAX_PRIORITY_LEVELS });
+    });
+
+    test('given the four shipped procedures, then cita and Tuscan declare a scale and the others (no priority in their seeds) none', async () => {
+      const declared = async (id: string) => (await catalogOf(id)).priority?.variable;
+      expect(await declared('cita-report')).toBe('priority');
+      expect(await declared('tuscan-gp-helpdesk')).toBe('failureType');
+      expect(await declared('radiology-support')).toBeUndefined();
+      expect(await declared('complaints')).toBeUndefined();
+    });
+
+    test('given no declared scale, then field names are not guessed: no priority', () => {
+      expect(priorityOf({ priority: 'high', severity: 'critical', failureType: 'blocking' })).toEqual({
+        rank: MAX_PRIORITY_LEVELS,
+      });
+    });
+
+    test.each([
+      ['a value listed twice', 'blocking=A; blocking=B', 'priorityValues lists "blocking" twice'],
+      ['no values', ' ; ', 'priorityValues must list 1 to 20'],
+      [
+        'a value with spaces',
+        'very high=Molto alta',
+        'priorityValues item "very high=Molto alta" needs a value',
+      ],
+    ])(
+      'given priorityValues with %s, when deployed, then PROCEDURE_INVALID names the process',
+      async (_case, values, message) => {
+        const xml = (await readFile('processes/tuscan-gp-helpdesk.bpmn', 'utf8')).replace(
+          /name="priorityValues" value="[^"]*"/,
+          `name="priorityValues" value="${values}"`,
+        );
+        const error = await rejection(catalogOf('tuscan-gp-helpdesk', xml));
+        expect(error.code).toBe('PROCEDURE_INVALID');
+        expect(error.details).toEqual([
+          { path: 'tuscan-gp-helpdesk', reason: 'priority', message: expect.stringContaining(message) },
+        ]);
+        expect(error.message).toContain('<tuscan-gp-helpdesk>');
+      },
+    );
   });
 
   test('given query parameters, then unknown values fall back and filters narrow and sort the rows', () => {
@@ -71,7 +154,8 @@ describe('inbox facts and filters', () => {
       ticketNumber: id,
       priorityRank: rank,
       overdue,
-      ...(due ? { due: { at: at(due), source: 'task' as const } } : {}),
+      groupNames: task(id, extra).candidateGroups,
+      ...(due ? { due: { at: at(due), kind: 'task-timer' as const, source: 't', name: 'T' } } : {}),
     });
     const rows = [
       entry('late', {}, 2, true, '2025-01-01T09:00:00Z'),

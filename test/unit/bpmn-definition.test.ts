@@ -194,7 +194,12 @@ describe('parseDefinition: convention violations', () => {
       'proc',
       'language',
     ],
-    ['a send task without template', '<bpmn:sendTask id="mail" />', 'mail', 'template'],
+    [
+      'a send task with a bad template id',
+      '<bpmn:sendTask id="mail"><bpmn:extensionElements><camunda:properties><camunda:property name="template" value="Bad Name" /></camunda:properties></bpmn:extensionElements></bpmn:sendTask>',
+      'mail',
+      'template',
+    ],
     ['a path-like formKey', '<bpmn:userTask id="u" camunda:formKey="../secrets" />', 'u', 'form-key'],
     ['a timer without value', timer(''), 't', 'timer'],
     ['a malformed duration', timer('<bpmn:timeDuration>30 minutes</bpmn:timeDuration>'), 't', 'timer'],
@@ -227,7 +232,9 @@ describe('parseDefinition: convention violations', () => {
   test('given several violations, when parsed, then every one is listed', async () => {
     const error = await rejection(
       parseDefinition(
-        bpmn('<bpmn:sendTask id="a" /><bpmn:userTask id="b" camunda:formKey="B" />'),
+        bpmn(
+          '<bpmn:sendTask id="a"><bpmn:extensionElements><camunda:properties><camunda:property name="template" value="A" /></camunda:properties></bpmn:extensionElements></bpmn:sendTask><bpmn:userTask id="b" camunda:formKey="B" />',
+        ),
         'inline',
         'inline.bpmn',
       ),

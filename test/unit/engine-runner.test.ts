@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BpmnEngineRunner } from '../../src/adapters/engine/bpmn-engine-runner.js';
+import { WorkerEngine } from '../../src/adapters/engine/worker-engine.js';
 
 const xml = readFileSync('test/fixtures/processes/review-request.bpmn', 'utf8');
 
@@ -114,4 +115,227 @@ describe('BpmnEngineRunner intermediate timers', () => {
     },
     5000,
   );
+});
+
+const fixture = (name: string) => readFileSync(`test/fixtures/bpmn/${name}`, 'utf8');
+
+describe('BpmnEngineRunner budget (issue 9)', () => {
+  test('given a gateway that loops to itself with no wait, when the instance starts, then the step ends as an incident naming the gateway', async () => {
+    const runner = new BpmnEngineRunner();
+    const started = Date.now();
+    const outcome = await runner.start(
+      { id: 'gateway-loop@1', xml: fixture('engine/gateway-loop.bpmn') },
+      {},
+    );
+    expect(outcome.status).toBe('incident');
+    expect(outcome.incident).toEqual({ activityId: 'gw', reason: expect.stringContaining('<gw>') });
+    expect(outcome.error).toMatch(/more than 100 times in one step/);
+    expect(outcome.engineState).toBeNull();
+    expect(Date.now() - started).toBeLessThan(5000);
+  }, 10_000);
+
+  test('given the per-activity bound lifted, when the gateway loop overflows the stack, then the RangeError becomes an incident, not a throw', async () => {
+    const runner = new BpmnEngineRunner({ budget: { maxVisits: 1e9, maxActivities: 1e9, maxStepMs: 1e9 } });
+    const outcome = await runner.start(
+      { id: 'gateway-loop@1', xml: fixture('engine/gateway-loop.bpmn') },
+      {},
+    );
+    expect(outcome.status).toBe('incident');
+    expect(outcome.error).toMatch(/activity <gw>: the engine overflowed its stack/);
+  }, 30_000);
+
+  test.each([
+    ['sequential', 'true'],
+    ['parallel', 'false'],
+  ])(
+    'given a %s multi-instance task with cardinality 200000 from a variable, then the step stops at the activity bound',
+    async (_kind, sequential) => {
+      const runner = new BpmnEngineRunner({ budget: { maxActivities: 2000 } });
+      const xml = fixture('engine/mi-count.bpmn').replace(
+        'isSequential="true"',
+        `isSequential="${sequential}"`,
+      );
+      const started = Date.now();
+      const outcome = await runner.start({ id: `mi-count-${sequential}@1`, xml }, { n: 200_000 });
+      expect(outcome.status).toBe('incident');
+      expect(outcome.incident).toEqual({
+        activityId: 'each',
+        reason: 'activity <each>: more than 2000 activity starts in one step',
+      });
+      expect(Date.now() - started).toBeLessThan(5000);
+    },
+    10_000,
+  );
+
+  test('given a wall-time bound of 0 ms, then the first activity start past it stops the step with the limit named', async () => {
+    const runner = new BpmnEngineRunner({ budget: { maxStepMs: 0 } });
+    const xml = fixture('engine/mi-count.bpmn');
+    const outcome = await runner.start({ id: 'mi-count-time@1', xml }, { n: 100_000 });
+    expect(outcome.status).toBe('incident');
+    expect(outcome.error).toMatch(/step ran for more than 0 ms/);
+  }, 10_000);
+
+  test('given a small count, then the multi-instance task runs to completion within the budget', async () => {
+    const runner = new BpmnEngineRunner();
+    const outcome = await runner.start(
+      { id: 'mi-count-small@1', xml: fixture('engine/mi-count.bpmn') },
+      { n: 50 },
+    );
+    expect(outcome.status).toBe('completed');
+  }, 10_000);
+});
+
+describe('BpmnEngineRunner refuses scripts (second layer)', () => {
+  test('given a script task reached at run time, then the step ends as an incident naming it and no script runs', async () => {
+    const runner = new BpmnEngineRunner();
+    const outcome = await runner.start({ id: 'script@1', xml: fixture('script-task.bpmn') }, {});
+    expect(outcome.status).toBe('incident');
+    expect(outcome.incident).toEqual({
+      activityId: 'run-script',
+      reason: 'script at <run-script> refused: this engine runs no scripts',
+    });
+  }, 5000);
+
+  test('given a condition in the safe expression language, then it is still evaluated as an expression', async () => {
+    const runner = new BpmnEngineRunner();
+    const definition = { id: 'review-request@1', xml };
+    const started = await runner.start(definition, {});
+    const resumed = await runner.resume(definition, started.engineState, {
+      kind: 'complete-task',
+      executionId: started.waitingTasks[0]!.executionId,
+      data: { solved: false, priority: 'blocking' },
+    });
+    expect(resumed.status).toBe('running');
+    expect(resumed.completedActivities).toContain('gw-approved');
+  }, 5000);
+});
+
+describe('BpmnEngineRunner repeating timers', () => {
+  const zero = { id: 'zero-cycle@1', xml: fixture('engine/boundary-zero-cycle.bpmn') };
+
+  test('given an R/PT0S boundary cycle started directly, then it is armed (not completed in-process) and the step returns', async () => {
+    const runner = new BpmnEngineRunner();
+    const started = await runner.start(zero, {});
+    expect(started.status).toBe('running');
+    expect(started.sentMessages).toEqual([]);
+    expect(started.waitingTasks.map((t) => t.activityId)).toEqual(['work']);
+    expect(started.armedTimers).toEqual([
+      expect.objectContaining({ activityId: 'nag', timerType: 'timeCycle', value: 'R/PT0S' }),
+    ]);
+    expect(started.armedTimers[0]!.timeoutMs).toBeGreaterThan(0);
+  }, 5000);
+
+  test('given the zero cycle fired once by the scheduler, then it is not re-armed and the reason names the minimum period', async () => {
+    const runner = new BpmnEngineRunner();
+    const started = await runner.start(zero, {});
+    const timer = started.armedTimers[0]!;
+    const fired = await runner.resume(zero, started.engineState, {
+      kind: 'fire-timer',
+      activityId: timer.activityId,
+      executionId: timer.executionId,
+      firings: 0,
+    });
+    expect(fired.status).toBe('running');
+    expect(fired.sentMessages.map((m) => m.activityId)).toEqual(['remind']);
+    expect(fired.armedTimers).toEqual([]);
+    expect(fired.waitingTasks.map((t) => t.activityId)).toEqual(['work']);
+    expect(fired.disarmedTimers).toEqual([
+      expect.objectContaining({
+        activityId: 'nag',
+        reason: expect.stringMatching(/below the minimum of 60000 ms/),
+      }),
+    ]);
+  }, 5000);
+
+  test('given a 5-minute cycle that has fired the maximum number of times, then it is not re-armed', async () => {
+    const runner = new BpmnEngineRunner({ cycles: { maxFirings: 3 } });
+    const fiveMinutes = { id: 'five-cycle@1', xml: zero.xml.replace('>R/PT0S<', '>R/PT5M<') };
+    const started = await runner.start(fiveMinutes, {});
+    const timer = started.armedTimers[0]!;
+    const action = { kind: 'fire-timer' as const, activityId: 'nag', executionId: timer.executionId };
+    const again = await runner.resume(fiveMinutes, started.engineState, { ...action, firings: 1 });
+    expect(again.armedTimers).toEqual([expect.objectContaining({ activityId: 'nag', timeoutMs: 300_000 })]);
+    const last = await runner.resume(fiveMinutes, started.engineState, { ...action, firings: 2 });
+    expect(last.armedTimers).toEqual([]);
+    expect(last.disarmedTimers?.[0]?.reason).toBe('timer cycle <nag> fired 3 times (limit 3): not re-armed');
+  }, 5000);
+});
+
+describe('BpmnEngineRunner multi-instance user tasks (issue 16)', () => {
+  const review = { id: 'budget-review@1', xml: fixture('budget/processes/budget-review.bpmn') };
+
+  test('given parallel then sequential multi-instance user tasks, then every item is a task and each can be completed', async () => {
+    const runner = new BpmnEngineRunner();
+    let outcome = await runner.start(review, { count: 2 });
+    expect(outcome.waitingTasks.map((t) => t.activityId)).toEqual(['check', 'check']);
+    const [first, second] = outcome.waitingTasks.map((t) => t.executionId);
+    const complete = async (executionId: string) =>
+      runner.resume(review, outcome.engineState, { kind: 'complete-task', executionId, data: {} });
+    outcome = await complete(second!);
+    expect(outcome.waitingTasks.map((t) => t.executionId)).toEqual([first]);
+    outcome = await complete(first!);
+    expect(outcome.waitingTasks.map((t) => t.activityId)).toEqual(['sign']);
+    const signFirst = outcome.waitingTasks[0]!.executionId;
+    await expect(complete(second!)).rejects.toMatchObject({ code: 'TASK_NOT_OPEN' });
+    outcome = await complete(signFirst);
+    expect(outcome.waitingTasks.map((t) => t.activityId)).toEqual(['sign']);
+    expect(outcome.waitingTasks[0]!.executionId).not.toBe(signFirst);
+    outcome = await complete(outcome.waitingTasks[0]!.executionId);
+    expect(outcome.status).toBe('completed');
+  }, 10_000);
+});
+
+describe('WorkerEngine (engine steps on their own thread)', () => {
+  test('given a waiting task, then steps run on the thread and an AppError keeps its code across it', async () => {
+    const engine = new WorkerEngine();
+    try {
+      const definition = { id: 'review-request@1', xml };
+      const started = await engine.start(definition, {});
+      expect(started.waitingTasks.map((t) => t.activityId)).toEqual(['review']);
+      await expect(
+        engine.resume(definition, started.engineState, {
+          kind: 'complete-task',
+          executionId: 'gone',
+          data: {},
+        }),
+      ).rejects.toMatchObject({ name: 'AppError', code: 'TASK_NOT_OPEN' });
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
+
+  test('given two threads, when one runs a long step, then a step of another instance is answered meanwhile', async () => {
+    const lifted = { maxVisits: 1e9, maxActivities: 1e9, maxStepMs: 1e9 };
+    const engine = new WorkerEngine({ budget: lifted, hardLimitMs: 4000, threads: 2 });
+    try {
+      const quick = { id: 'review-request@1', xml };
+      await Promise.all([engine.start(quick, {}), engine.start(quick, {})]); // both threads started
+      const long = engine.start(
+        { id: 'mi-count@1', xml: fixture('engine/mi-count.bpmn') },
+        { n: 10_000_000 },
+      );
+      const began = Date.now();
+      expect((await engine.start(quick, {})).status).toBe('running');
+      expect(Date.now() - began).toBeLessThan(2000);
+      expect((await long).status).toBe('incident');
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
+
+  test('given a step its budget does not stop, when it overruns the hard limit, then its thread is stopped, the step is an incident and the next step runs on a new thread', async () => {
+    const lifted = { maxVisits: 1e9, maxActivities: 1e9, maxStepMs: 1e9 };
+    const engine = new WorkerEngine({ budget: lifted, hardLimitMs: 3000 });
+    try {
+      // Thread start-up is not step time.
+      expect((await engine.start({ id: 'review-request@1', xml }, {})).status).toBe('running');
+      const items = { id: 'mi-count@1', xml: fixture('engine/mi-count.bpmn') };
+      const outcome = await engine.start(items, { n: 10_000_000 });
+      expect(outcome.status).toBe('incident');
+      expect(outcome.error).toBe('engine step ran for more than 3000 ms: its thread was stopped');
+      expect((await engine.start({ id: 'review-request@1', xml }, {})).status).toBe('running');
+    } finally {
+      await engine.close();
+    }
+  }, 30_000);
 });

@@ -5,6 +5,7 @@ import {
   parseFormFile,
   parseFormSchema,
   validateSubmission,
+  type FormField,
   type FormSchema,
 } from '../../src/domain/forms/index.js';
 
@@ -448,6 +449,190 @@ describe('validateSubmission', () => {
     expect(reasons(thrown(() => validateSubmission(schema, { caller: 'Ana', calls: {} })))).toEqual([
       ['caller', 'type'],
       ['calls', 'type'],
+    ]);
+  });
+});
+
+describe('conditionally required fields (validate.requiredIf, docs/adr/0021)', () => {
+  const decision = () =>
+    inline(
+      { type: 'textfield', key: 'phone', label: 'Teléfono', validate: { requiredIf: 'infoValid == true' } },
+      { type: 'checkbox', key: 'infoValid', label: 'Válida', defaultValue: false },
+      {
+        type: 'checklist',
+        key: 'missingFields',
+        label: 'Faltantes',
+        values: [
+          { label: 'Teléfono', value: 'phone' },
+          { label: 'Clínica', value: 'clinic' },
+        ],
+        validate: { requiredIf: 'infoValid != true' },
+      },
+      {
+        type: 'checkbox',
+        key: 'confirmed',
+        label: 'Confirmado',
+        validate: { requiredIf: 'missingFields != null' },
+      },
+    );
+
+  test('given the information marked not valid, when nothing says what is missing, then the checklist is required and the phone is not', () => {
+    const error = thrown(() => validateSubmission(decision(), { infoValid: false }));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details).toEqual([
+      {
+        path: 'missingFields',
+        reason: 'required',
+        message: '"Faltantes" is required when infoValid != true',
+      },
+    ]);
+  });
+
+  test('given the information marked not valid, when the missing phone is named and confirmed, then it passes without a phone', () => {
+    expect(
+      validateSubmission(decision(), { infoValid: 'false', missingFields: ['phone'], confirmed: 'on' }),
+    ).toEqual({ infoValid: false, missingFields: ['phone'], confirmed: true });
+  });
+
+  test('given a conditional checkbox whose rule holds, when unchecked, then it must be checked', () => {
+    const error = thrown(() =>
+      validateSubmission(decision(), { infoValid: false, missingFields: ['clinic'] }),
+    );
+    expect(reasons(error)).toEqual([['confirmed', 'required']]);
+    expect(error.details[0]?.message).toBe('"Confirmado" must be checked when missingFields != null');
+  });
+
+  test('given the information marked valid, when the phone is missing, then the phone is required and the checklist is not', () => {
+    const error = thrown(() => validateSubmission(decision(), { infoValid: true }));
+    expect(reasons(error)).toEqual([['phone', 'required']]);
+  });
+
+  test('given a rule written as a BPMN condition `${ ... }`, then it is read without the braces', () => {
+    const schema = inline({
+      type: 'textfield',
+      key: 'why',
+      label: 'Why',
+      validate: { requiredIf: ' ${ 1 < 2 } ' },
+    });
+    const [field] = schema.components as FormField[];
+    expect(field?.validate.requiredIf).toBe('1 < 2');
+    expect(reasons(thrown(() => validateSubmission(schema, {})))).toEqual([['why', 'required']]);
+  });
+
+  test('given a field with another problem, when its rule holds, then only that problem is listed', () => {
+    const schema = inline({ type: 'number', key: 'count', label: 'N', validate: { requiredIf: 'true' } });
+    expect(reasons(thrown(() => validateSubmission(schema, { count: 'many' })))).toEqual([['count', 'type']]);
+  });
+
+  test('given a dynamic list, when an entry needs a field by its own values, then the entry is the scope', () => {
+    const schema = inline({
+      type: 'dynamiclist',
+      path: 'calls',
+      label: 'Llamadas',
+      components: [
+        { type: 'checkbox', key: 'answered', label: 'Atendida' },
+        { type: 'textfield', key: 'notes', label: 'Notas', validate: { requiredIf: 'answered == true' } },
+      ],
+    });
+    const error = thrown(() =>
+      validateSubmission(schema, {
+        calls: [{ answered: true }, { answered: false }, { answered: true, notes: 'ok' }],
+      }),
+    );
+    expect(reasons(error)).toEqual([['calls[0].notes', 'required']]);
+  });
+
+  test.each([
+    [
+      'not an expression',
+      'infoValid ==',
+      'validate.requiredIf must be an expression of the condition language',
+    ],
+    ['not a string', true, 'validate.requiredIf must be a non-empty expression'],
+    [
+      'too long',
+      `x == "${'a'.repeat(600)}"`,
+      'validate.requiredIf must be an expression of at most 500 characters',
+    ],
+    [
+      'a call of an unknown function',
+      'eval("1")',
+      'validate.requiredIf must be an expression of the condition language',
+    ],
+  ])(
+    'given a rule that is %s, when the form is parsed, then FORM_INVALID names the field',
+    (_case, rule, message) => {
+      const error = thrown(() => inline({ type: 'textfield', key: 'phone', validate: { requiredIf: rule } }));
+      expect(error.code).toBe('FORM_INVALID');
+      expect(error.details).toEqual([expect.objectContaining({ path: 'phone', reason: 'validate' })]);
+      expect(error.message).toContain('component <phone> validate.requiredIf');
+      expect(error.details[0]?.message).toContain(message);
+    },
+  );
+
+  test('given cita step 7 (forms/cita-validate-info.form), when the agent answers «No» without naming what is missing, then 422 names missingFields', () => {
+    const schema = parseFormFile(
+      readFileSync('forms/cita-validate-info.form', 'utf8'),
+      'cita-validate-info.form',
+    );
+    const answer = { contactName: 'Ana', requesterEmail: 'ana@issste.gob.mx', infoValid: false };
+    expect(reasons(thrown(() => validateSubmission(schema, answer)))).toEqual([
+      ['missingFields', 'required'],
+    ]);
+    expect(validateSubmission(schema, { ...answer, missingFields: ['phone', 'timeSlot'] })).toMatchObject({
+      missingFields: ['phone', 'timeSlot'],
+    });
+  });
+});
+
+describe('current-user fields (properties.prefill = currentUser, docs/adr/0021)', () => {
+  const closure = () =>
+    inline(
+      {
+        type: 'textfield',
+        key: 'closingOperator',
+        validate: { required: true },
+        properties: { prefill: 'currentUser' },
+      },
+      { type: 'textfield', key: 'confirmedBy', validate: { required: true } },
+      {
+        type: 'group',
+        path: 'record',
+        components: [{ type: 'textfield', key: 'by', properties: { prefill: 'currentUser' } }],
+      },
+    );
+
+  test('given a blank current-user field, when submitted by a user, then the server fills in their id (nested too)', () => {
+    expect(
+      validateSubmission(
+        closure(),
+        { closingOperator: ' ', confirmedBy: 'Dott. Bianchi' },
+        { currentUser: 'operatore2' },
+      ),
+    ).toEqual({
+      closingOperator: 'operatore2',
+      confirmedBy: 'Dott. Bianchi',
+      record: { by: 'operatore2' },
+    });
+  });
+
+  test('given a typed current-user field, then what was typed is kept; other required fields are never filled', () => {
+    const error = thrown(() =>
+      validateSubmission(closure(), { closingOperator: 'Mario Rossi (MR01)' }, { currentUser: 'op' }),
+    );
+    expect(reasons(error)).toEqual([['confirmedBy', 'required']]);
+    expect(
+      validateSubmission(
+        closure(),
+        { closingOperator: 'Mario Rossi (MR01)', confirmedBy: 'x' },
+        { currentUser: 'op' },
+      ),
+    ).toMatchObject({ closingOperator: 'Mario Rossi (MR01)' });
+  });
+
+  test('given no current user (no actor), then a blank current-user field is simply required', () => {
+    expect(reasons(thrown(() => validateSubmission(closure(), { confirmedBy: 'x' })))).toEqual([
+      ['closingOperator', 'required'],
     ]);
   });
 });

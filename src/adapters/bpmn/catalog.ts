@@ -1,5 +1,11 @@
 import type { ModdleElement } from 'bpmn-moddle';
+import type { CallActivitySpec } from '../../domain/call.js';
+import { callActivitySpec } from './call-activity-spec.js';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
+import { parsePriorityScale } from '../../domain/priority.js';
+import { formKeyOf as readFormKey } from './form-keys.js';
+import { chooseProcess } from './process-choice.js';
+import { messageStartsOf } from './message-catalog.js';
 
 import type {
   ProcedureCatalog,
@@ -23,20 +29,24 @@ const ISO_DURATION =
  * Extracts the catalog of a parsed `bpmn:definitions`, enforcing the authoring
  * conventions (violations → `PROCEDURE_INVALID`, all listed in `details`):
  *
- * 1. Exactly one `bpmn:process` with `isExecutable="true"`, optionally inside a
- *    `bpmn:collaboration` (other, non-executable pools are ignored). The procedure
+ * 1. One `bpmn:process` with `isExecutable="true"` (with several, the one whose id is
+ *    the procedure id; see process-choice.ts), optionally inside a
+ *    `bpmn:collaboration` (other pools are not run). The procedure
  *    id is the file's basename and is passed in; `name` is the process name, else
  *    the participant's, else the procedure id.
  * 2. Camunda attributes use `xmlns:camunda="http://camunda.org/schema/1.0/bpmn"`.
- * 3. User tasks: optional `camunda:formKey` (a form id, `forms/<key>.form`),
+ * 3. User tasks: optional `camunda:formKey` (a form id, `forms/<key>.form`; also
+ *    `deployment:<key>.form` and `camunda:formRef`, see form-keys.ts),
  *    optional `camunda:candidateGroups="a, b"`; without it the candidate group is
  *    the id of the innermost `bpmn:lane` holding the task (tasks in a sub-process
  *    inherit its lane); with neither, `candidateGroups` is empty (anyone). Optional
  *    `camunda:assignee`. A `camunda:formKey` on the start event becomes `startFormKey`.
  * 4. Process properties in `extensionElements/camunda:properties`: `ticketPrefix`
  *    (2–8 capitals; default the first 3 letters of the procedure id, uppercased)
- *    and `language` (default `en`).
- * 5. Send tasks name their message template with camunda property `template`.
+ *    and `language` (default `en`); optional `priorityVariable` and `priorityValues`
+ *    (`value=Label; …`, most urgent first) declare the ticket's priority.
+ * 5. Send tasks name their message template with camunda property `template`; one
+ *    without it sends no email and is not catalogued.
  * 6. Timer events use exactly one of timeDuration / timeDate / timeCycle.
  *
  * Element ids become object keys, so ids of cataloged elements may not contain `.`.
@@ -46,7 +56,38 @@ export function buildCatalog(
   procedureId: string,
   fileName = `${procedureId}.bpmn`,
 ): ProcedureCatalog {
-  const process = executableProcess(root, fileName);
+  const { catalog, issues } = readCatalog(root, procedureId);
+  if (!catalog || issues.length) {
+    throw new AppError(
+      'PROCEDURE_INVALID',
+      `${fileName}: ${issues.map((i) => i.message).join('; ')}`,
+      issues,
+    );
+  }
+  return catalog;
+}
+
+/** What {@link readCatalog} found: the catalog (when there is one executable process) and every violation. */
+export interface CatalogReading {
+  /** The executable process, for further checks. */
+  readonly process?: ModdleElement;
+  /** Built even when `issues` is not empty, so that callers can check its forms and calendars too. */
+  readonly catalog?: ProcedureCatalog;
+  readonly issues: readonly FieldIssue[];
+}
+
+/** Like {@link buildCatalog}, but returns the violations instead of throwing them. */
+export function readCatalog(root: ModdleElement, procedureId: string): CatalogReading {
+  const { process, issue: missing } = chooseProcess(root, procedureId);
+  if (!process) return { issues: missing ? [missing] : [] };
+  return { process, ...catalogOf(root, process, procedureId) };
+}
+
+function catalogOf(
+  root: ModdleElement,
+  process: ModdleElement,
+  procedureId: string,
+): { catalog: ProcedureCatalog; issues: FieldIssue[] } {
   const processId = String(process.id);
   const issues: FieldIssue[] = [];
   const properties = camundaProperties(process);
@@ -81,6 +122,12 @@ export function buildCatalog(
     );
   }
 
+  const { scale: priority, problem } = parsePriorityScale(
+    properties.priorityVariable,
+    properties.priorityValues,
+  );
+  if (problem) issues.push(issue(processId, 'priority', `<${processId}> ${problem}`));
+
   const lanes = collectLanes(process);
   const laneOf = new Map(
     lanes.flatMap(({ lane, nodeIds }) => nodeIds.map((nodeId) => [nodeId, String(lane.id)] as const)),
@@ -89,6 +136,7 @@ export function buildCatalog(
   const userTasks: Record<string, UserTaskSpec> = {};
   const sendTasks: Record<string, SendTaskSpec> = {};
   const timers: Record<string, TimerSpec> = {};
+  const callActivities: Record<string, CallActivitySpec> = {};
   for (const { node, laneId } of nodes) {
     const id = String(node.id);
     const catalogued = (target: Record<string, unknown>, value: unknown) => {
@@ -96,22 +144,20 @@ export function buildCatalog(
       target[id] = value;
     };
     if (node.$type === 'bpmn:UserTask') catalogued(userTasks, userTask(node, laneId, issues));
-    if (node.$type === 'bpmn:SendTask') catalogued(sendTasks, sendTask(node, issues));
+    const send = node.$type === 'bpmn:SendTask' ? sendTask(node, issues) : undefined;
+    if (send) catalogued(sendTasks, send);
+    if (node.$type === 'bpmn:CallActivity') catalogued(callActivities, callActivitySpec(node, issues));
     const timer = timerOf(node, issues);
     if (timer) catalogued(timers, timer);
   }
   const start = nodes.find(
-    ({ node, nested }) => !nested && node.$type === 'bpmn:StartEvent' && typeof node.formKey === 'string',
+    ({ node, nested }) =>
+      !nested &&
+      node.$type === 'bpmn:StartEvent' &&
+      (typeof node.formKey === 'string' || typeof node.formRef === 'string'),
   );
   const startFormKey = start ? formKeyOf(start.node, issues) : undefined;
-  if (issues.length) {
-    throw new AppError(
-      'PROCEDURE_INVALID',
-      `${fileName}: ${issues.map((i) => i.message).join('; ')}`,
-      issues,
-    );
-  }
-  return {
+  const catalog: ProcedureCatalog = {
     procedureId,
     processId,
     name: nameOf(process) ?? nameOf(participantOf(root, process)) ?? procedureId,
@@ -122,7 +168,11 @@ export function buildCatalog(
     userTasks,
     sendTasks,
     timers,
+    ...(priority ? { priority } : {}),
+    ...(Object.keys(callActivities).length ? { callActivities } : {}),
+    ...messageStartsOf(process, issues),
   };
+  return { catalog, issues };
 }
 
 /** The name/value pairs of `camunda:properties` in an element's extension elements. */
@@ -135,23 +185,6 @@ export function camundaProperties(element: ModdleElement): Record<string, string
     }
   }
   return result;
-}
-
-function executableProcess(root: ModdleElement, fileName: string): ModdleElement {
-  const executable = children(root, 'rootElements').filter(
-    (e) => e.$type === 'bpmn:Process' && e.isExecutable === true,
-  );
-  const [process] = executable;
-  if (process && executable.length === 1) return process;
-  const path = executable.length
-    ? executable.map((p) => String(p.id)).join(',')
-    : String(root.id ?? 'definitions');
-  const message = executable.length
-    ? `found ${executable.length} executable processes (${path}); a procedure file holds exactly one`
-    : 'no executable process: mark the procedure\'s bpmn:process with isExecutable="true"';
-  throw new AppError('PROCEDURE_INVALID', `${fileName}: ${message}`, [
-    issue(path, 'executable-process', message),
-  ]);
 }
 
 function userTask(node: ModdleElement, laneId: string | undefined, issues: FieldIssue[]): UserTaskSpec {
@@ -167,13 +200,13 @@ function userTask(node: ModdleElement, laneId: string | undefined, issues: Field
   };
 }
 
-function sendTask(node: ModdleElement, issues: FieldIssue[]): SendTaskSpec {
+/** A send task without a `template` property sends no email: it is left out (see support.ts warnings). */
+function sendTask(node: ModdleElement, issues: FieldIssue[]): SendTaskSpec | undefined {
   const id = String(node.id);
   const { template = '', to } = camundaProperties(node);
+  if (!template.trim()) return undefined;
   if (!KEY.test(template)) {
-    const problem = template
-      ? `template "${template}" must be a template id (a-z, 0-9, -)`
-      : 'needs a camunda property "template"';
+    const problem = `template "${template}" must be a template id (a-z, 0-9, -)`;
     issues.push(issue(id, 'template', `send task <${id}> ${problem}`));
   }
   return { id, name: String(node.name ?? id), template, ...(to ? { to } : {}) };
@@ -220,14 +253,11 @@ function validTimerValue(kind: TimerKind, value: string): boolean {
   return /^R\d*\//.test(value);
 }
 
+/** The form id of `camunda:formKey` / `camunda:formRef` (see form-keys.ts); refusals go to `issues`. */
 function formKeyOf(node: ModdleElement, issues: FieldIssue[]): string | undefined {
-  if (typeof node.formKey !== 'string') return undefined;
-  const id = String(node.id);
-  if (!KEY.test(node.formKey))
-    issues.push(
-      issue(id, 'form-key', `<${id}> camunda:formKey "${node.formKey}" must be a form id (a-z, 0-9, -)`),
-    );
-  return node.formKey;
+  const { key, issue: problem } = readFormKey(node);
+  if (problem) issues.push(problem);
+  return key;
 }
 
 interface Placed {

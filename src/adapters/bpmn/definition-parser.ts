@@ -1,30 +1,41 @@
-import { AppError, type FieldIssue } from '../../domain/errors.js';
 import type { DefinitionParser, ParsedProcedure } from '../../app/ports.js';
+import type { FieldIssue } from '../../domain/errors.js';
+import { DefinitionRejected } from '../../app/definitions-service.js';
 import { lintDefinition, NOISY_LINT_RULES } from './lint.js';
-import { parseDefinition } from './parse-definition.js';
+import { inspectDefinition, type ParseOptions } from './parse-definition.js';
+
+/** Tuning of {@link BpmnDefinitionParser}: file size and the safety caps (see `SafetyLimits`). */
+export type DefinitionParserOptions = ParseOptions;
 
 /**
- * The deploy-time gate: vets the XML and the conventions (parse-definition), then
- * lints with bpmnlint's recommended rules. Lint errors reject the file, except the
- * rules about drawing only (NOISY_LINT_RULES), which are kept as warnings.
+ * The deploy-time gate: vets the XML, the conventions and the safety caps
+ * (parse-definition), then lints with bpmnlint's recommended rules. Lint errors
+ * reject the file, except the rules about drawing only (NOISY_LINT_RULES) and findings
+ * in pools the procedure does not run, which are kept as warnings. Every finding is listed in one {@link DefinitionRejected}
+ * (`PROCEDURE_UNSAFE` when any is unsafe, else `PROCEDURE_INVALID`) that carries the
+ * catalog, so deploy can add the form and calendar checks to the same answer. Only a
+ * file that cannot be read at all (guard, XML syntax) fails before linting.
  */
 export class BpmnDefinitionParser implements DefinitionParser {
+  constructor(private readonly options: DefinitionParserOptions = {}) {}
+
   async parse(xml: string, procedureId: string, fileName: string): Promise<ParsedProcedure> {
-    const parsed = await parseDefinition(xml, procedureId, fileName);
-    const report = await lintDefinition(parsed.definitions);
-    const blocking = report.errors.filter((issue) => !(issue.reason in NOISY_LINT_RULES));
-    if (blocking.length) {
-      throw new AppError('PROCEDURE_INVALID', `${fileName}: ${describe(blocking)}`, blocking);
+    const report = await inspectDefinition(xml, procedureId, fileName, this.options);
+    const lint = await lintDefinition(report.definitions);
+    // Drawing-only rules, and anything in a pool the procedure does not run, are warnings.
+    const isWarning = (issue: FieldIssue) =>
+      issue.reason in NOISY_LINT_RULES || report.notRun.has(issue.path);
+    const blocking = lint.errors.filter((issue) => !isWarning(issue));
+    const downgraded = lint.errors.filter(isWarning);
+    const problems = [...report.unsafe, ...report.invalid, ...blocking];
+    if (!report.catalog || problems.length) {
+      const code = report.unsafe.length ? 'PROCEDURE_UNSAFE' : 'PROCEDURE_INVALID';
+      throw new DefinitionRejected(code, fileName, problems, report.catalog);
     }
-    const downgraded = report.errors.filter((issue) => issue.reason in NOISY_LINT_RULES);
     return {
-      contentHash: parsed.contentHash,
-      catalog: parsed.catalog,
-      warnings: [...parsed.warnings, ...downgraded, ...report.warnings],
+      contentHash: report.contentHash,
+      catalog: report.catalog,
+      warnings: [...report.warnings, ...downgraded, ...lint.warnings],
     };
   }
-}
-
-function describe(issues: readonly FieldIssue[]): string {
-  return issues.map((issue) => `<${issue.path}> ${issue.reason}: ${issue.message}`).join('; ');
 }

@@ -3,7 +3,11 @@ import { createRequire } from 'node:module';
 import BpmnModdle, { type ModdleElement, type ModdleWarning, type ParseResult } from 'bpmn-moddle';
 import { AppError, isAppError, type FieldIssue } from '../../domain/errors.js';
 import { compileExpression } from '../../domain/expression/index.js';
-import { buildCatalog, type ProcedureCatalog } from './catalog.js';
+import { readCatalog, type ProcedureCatalog } from './catalog.js';
+import { DEFAULT_SAFETY_LIMITS, safetyIssues, type SafetyLimits } from './safety.js';
+import { supportIssues } from './support.js';
+import { supportWarnings } from './support-warnings.js';
+import { chooseProcess, idsNotRun, unusedProcessWarnings } from './process-choice.js';
 import { MAX_BPMN_BYTES, guardXml } from './xml-guard.js';
 
 const camunda = createRequire(import.meta.url)('camunda-bpmn-moddle/resources/camunda.json') as object;
@@ -26,6 +30,23 @@ export interface ParsedDefinition {
 export interface ParseOptions {
   /** Largest accepted file in UTF-8 bytes (default {@link MAX_BPMN_BYTES}). */
   readonly maxBytes?: number;
+  /** Caps of the safety checks; each defaults to {@link DEFAULT_SAFETY_LIMITS}. */
+  readonly limits?: Partial<SafetyLimits>;
+}
+
+/** Everything {@link inspectDefinition} found in a file that could be parsed. */
+export interface DefinitionReport {
+  readonly contentHash: string;
+  /** The catalog when the file has one executable process, even if there are issues. */
+  readonly catalog?: ProcedureCatalog;
+  readonly warnings: readonly FieldIssue[];
+  readonly definitions: ModdleElement;
+  /** Findings that make the file dangerous to run (code, unbounded work): `PROCEDURE_UNSAFE`. */
+  readonly unsafe: readonly FieldIssue[];
+  /** Findings that make it wrong (conventions, expressions, duplicate ids, unsupported elements): `PROCEDURE_INVALID`. */
+  readonly invalid: readonly FieldIssue[];
+  /** Ids of elements in processes the procedure does not run: findings there are only warnings. */
+  readonly notRun: ReadonlySet<string>;
 }
 
 const CODE_TASKS: Readonly<Record<string, string>> = {
@@ -42,18 +63,26 @@ const WHOLE_EXPRESSION = /^\$\{([\s\S]+)\}$/;
 const PLACEHOLDER = /\$\{([^}]+)\}/g;
 
 /**
- * Parses and vets one procedure file (`processes/<procedureId>.bpmn`), in this order:
- * 1. {@link guardXml}: size, DTD/entities, processing instructions, encoding;
+ * Parses and vets one procedure file (`processes/<procedureId>.bpmn`):
+ * 1. {@link guardXml}: size, DTD/entities, processing instructions, encoding,
+ *    nesting depth and element count (`limits.maxXmlDepth`, `maxXmlElements`); these
+ *    stop at once;
  * 2. bpmn-moddle `fromXML` with the camunda extension: a parse error becomes
- *    `PROCEDURE_INVALID` with `line:column`; moddle warnings become `warnings`
- *    (a duplicate id is fatal);
+ *    `PROCEDURE_INVALID` with `line:column` and stops; moddle warnings become
+ *    `warnings` (a duplicate id is an error);
  * 3. no code: script/service/business-rule tasks, camunda expression/class/
  *    delegateExpression attributes, listeners, connectors, scripts and expressions
- *    with a `language` → `PROCEDURE_UNSAFE` naming each element;
+ *    with a `language` → unsafe, naming each element;
  * 4. conditions are one `${ ... }` in the safe expression language and every
- *    `${ ... }` compiles → otherwise `PROCEDURE_INVALID`;
- * 5. the authoring conventions, via {@link buildCatalog}.
- * Error messages start with the file name; `details[].path` is an element id or `line:column`.
+ *    `${ ... }` compiles → otherwise invalid;
+ * 5. the authoring conventions, via {@link readCatalog};
+ * 6. bounded runs ({@link safetyIssues}) → unsafe;
+ * 7. elements the runner can drive ({@link supportIssues}) → invalid.
+ * Code and expressions in processes the procedure does not run (other pools) are
+ * only warnings.
+ * Steps 3 to 7 all run; the error lists every finding, `PROCEDURE_UNSAFE` when any is
+ * unsafe, else `PROCEDURE_INVALID`. Error messages start with the file name;
+ * `details[].path` is an element id or `line:column`.
  */
 export async function parseDefinition(
   xml: string,
@@ -61,23 +90,66 @@ export async function parseDefinition(
   fileName: string,
   options: ParseOptions = {},
 ): Promise<ParsedDefinition> {
-  guardXml(xml, fileName, options.maxBytes ?? MAX_BPMN_BYTES);
-  const parsed = await read(xml, fileName);
-  const warnings = parsed.warnings.map(warningIssue);
-  const fatal = warnings.filter((warning) => warning.reason === 'duplicate-id');
-  if (fatal.length) fail('PROCEDURE_INVALID', fileName, fatal);
-  const elements = allElements(parsed.rootElement);
-  const unsafe = elements.flatMap(codeIssues);
-  if (unsafe.length) fail('PROCEDURE_UNSAFE', fileName, unsafe);
-  const invalid = elements.flatMap(expressionIssues);
-  if (invalid.length) fail('PROCEDURE_INVALID', fileName, invalid);
+  const report = await inspectDefinition(xml, procedureId, fileName, options);
+  if (!report.catalog || report.unsafe.length || report.invalid.length) {
+    fail(report.unsafe.length ? 'PROCEDURE_UNSAFE' : 'PROCEDURE_INVALID', fileName, [
+      ...report.unsafe,
+      ...report.invalid,
+    ]);
+  }
   return {
     procedureId,
     fileName,
+    contentHash: report.contentHash,
+    catalog: report.catalog,
+    warnings: report.warnings,
+    definitions: report.definitions,
+  };
+}
+
+/**
+ * Steps 1 to 7 of {@link parseDefinition}, returning the findings of steps 3 to 7
+ * instead of throwing them, so that a caller can add its own (lint, forms) and
+ * refuse once with all of them. Steps 1 and 2 still throw.
+ */
+export async function inspectDefinition(
+  xml: string,
+  procedureId: string,
+  fileName: string,
+  options: ParseOptions = {},
+): Promise<DefinitionReport> {
+  const limits = { ...DEFAULT_SAFETY_LIMITS, ...options.limits };
+  guardXml(xml, fileName, options.maxBytes ?? MAX_BPMN_BYTES, {
+    maxDepth: limits.maxXmlDepth,
+    maxElements: limits.maxXmlElements,
+  });
+  const parsed = await read(xml, fileName);
+  const moddleWarnings = parsed.warnings.map(warningIssue);
+  const elements = allElements(parsed.rootElement);
+  const choice = chooseProcess(parsed.rootElement, procedureId);
+  const notRun = idsNotRun(choice);
+  const runs = (issue: FieldIssue) => !notRun.has(issue.path);
+  const code = elements.flatMap(codeIssues);
+  const expressions = elements.flatMap(expressionIssues);
+  const { process, catalog, issues } = readCatalog(parsed.rootElement, procedureId);
+  return {
     contentHash: contentHashOf(xml),
-    catalog: buildCatalog(parsed.rootElement, procedureId, fileName),
-    warnings,
+    ...(catalog ? { catalog } : {}),
+    warnings: [
+      ...moddleWarnings,
+      ...unusedProcessWarnings(choice),
+      ...(process ? supportWarnings(process) : []),
+      ...[...code, ...expressions].filter((issue) => !runs(issue)),
+    ],
     definitions: parsed.rootElement,
+    unsafe: [...code.filter(runs), ...(process ? safetyIssues(process, limits) : [])],
+    invalid: [
+      ...moddleWarnings.filter((warning) => warning.reason === 'duplicate-id'),
+      ...expressions.filter(runs),
+      ...issues,
+      ...(process ? supportIssues(process) : []),
+    ],
+    notRun,
   };
 }
 
@@ -125,20 +197,33 @@ function describe(text: string, nested?: Error): { where?: string; summary: stri
   return at ? { where: `${Number(at[1]) + 1}:${Number(at[2]) + 1}`, summary } : { summary };
 }
 
-/** Every moddle element reachable from `root`, each once. */
+/** Every moddle element reachable from `root`, each once, parents first (iterative: no deep recursion). */
 function allElements(root: ModdleElement): ModdleElement[] {
   const seen = new Set<object>();
-  const visit = (value: unknown): ModdleElement[] => {
-    if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  const found: ModdleElement[] = [];
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
-    if (Array.isArray(value)) return value.flatMap(visit);
+    if (Array.isArray(value)) {
+      pushReversed(pending, value);
+      continue;
+    }
     const element = value as ModdleElement;
-    const nested = Object.entries(element).flatMap(([key, child]) =>
-      key.startsWith('$') && key !== '$children' ? [] : visit(child),
+    if (typeof element.$type === 'string') found.push(element);
+    const nested = Object.entries(element).filter(([key]) => !key.startsWith('$') || key === '$children');
+    pushReversed(
+      pending,
+      nested.map(([, child]) => child),
     );
-    return typeof element.$type === 'string' ? [element, ...nested] : nested;
-  };
-  return visit(root);
+  }
+  return found;
+}
+
+/** Pushes `items` last-first, so that they are popped in order (a loop: lists may be huge). */
+function pushReversed(stack: unknown[], items: readonly unknown[]): void {
+  for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
 }
 
 /** The id of the element or of its nearest ancestor that has one. */
@@ -207,6 +292,7 @@ function codeIssues(element: ModdleElement): FieldIssue[] {
 
 function expressionIssues(element: ModdleElement): FieldIssue[] {
   if (!element.$type.endsWith('Expression') || typeof element.body !== 'string') return [];
+  if (typeof element.language === 'string' && element.language.trim()) return []; // refused as code already
   const id = ownerId(element);
   const parent = element.$parent as ModdleElement | undefined;
   const isCondition = parent?.conditionExpression === element || parent?.condition === element;

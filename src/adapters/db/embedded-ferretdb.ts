@@ -10,7 +10,25 @@ export interface EmbeddedOptions {
   readonly port: number;
   readonly binary?: string;
   readonly startTimeoutMs?: number;
+  /** SQLite pragmas for every connection FerretDB opens (default: {@link SQLITE_PRAGMAS}). */
+  readonly sqlitePragmas?: readonly string[];
 }
+
+/** The `-wal` file is cut back to this size after each checkpoint restart. */
+export const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Pragmas FerretDB passes through to SQLite (modernc `_pragma` URL parameters; FerretDB still adds
+ * its own `busy_timeout(10000)`, `journal_mode(wal)` and `auto_vacuum(none)`). The write-ahead log
+ * is checkpointed every 1000 pages (SQLite's default, made explicit). It still grows while a read
+ * (e.g. an open cursor) pins an old snapshot, and SQLite never shrinks it by itself, so
+ * `journal_size_limit` truncates it back to 8 MB as soon as a checkpoint lets it restart
+ * (docs/adr/0015-ready-first-and-timer-locks.md).
+ */
+export const SQLITE_PRAGMAS: readonly string[] = [
+  'wal_autocheckpoint(1000)',
+  `journal_size_limit(${WAL_SIZE_LIMIT_BYTES})`,
+];
 
 /** Default location of the binary built by scripts/install-ferretdb.sh. */
 export function defaultFerretBinary(): string {
@@ -62,7 +80,7 @@ export class EmbeddedFerretDb {
     const dataDir = path.resolve(this.options.dataDir);
     return [
       '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
+      `--sqlite-url=${sqliteUrl(dataDir, this.options.sqlitePragmas ?? SQLITE_PRAGMAS)}`,
       `--listen-addr=127.0.0.1:${this.options.port}`,
       '--telemetry=disable',
       '--debug-addr=-',
@@ -85,6 +103,12 @@ export class EmbeddedFerretDb {
       `embedded database did not listen on 127.0.0.1:${this.options.port} in time: ${this.stderr.trim()}`,
     );
   }
+}
+
+/** `file:<dir>/?_pragma=...`: FerretDB's SQLite URL (a directory; one file per database). */
+export function sqliteUrl(dataDir: string, pragmas: readonly string[]): string {
+  const query = new URLSearchParams(pragmas.map((pragma): [string, string] => ['_pragma', pragma]));
+  return `file:${dataDir}/${pragmas.length ? `?${query.toString()}` : ''}`;
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -7,6 +7,7 @@ import BpmnModdle from 'bpmn-moddle';
 import Serializer, { TypeResolver } from 'moddle-context-serializer';
 import { AppError } from '../../domain/errors.js';
 import type {
+  DisarmedTimer,
   EngineAction,
   EngineDefinition,
   ProcedureEngine,
@@ -16,15 +17,35 @@ import { quietTimers } from './quiet-timers.js';
 import { safeExpressions } from './safe-expressions.js';
 import { sendTaskExtension } from './send-task-service.js';
 import { RunTracker } from './run-tracker.js';
+import { JoinSafeParallelGateway } from './join-safe-gateway.js';
+import { ProcedureCallActivity } from './procedure-call-activity.js';
+import { JoinSafeInclusiveGateway } from './inclusive-gateway.js';
+import { runOnlyChosenProcess } from '../bpmn/process-choice.js';
+import { allPostponed, type PostponedApi } from './postponed.js';
 import { patchVariables, stripSources, type EngineState } from './engine-state.js';
+import { DEFAULT_BUDGET, StepAborted, StepGuard, type EngineBudget } from './step-guard.js';
+import { refusingScripts } from './refusing-scripts.js';
+import { guardExtension } from './guard-extension.js';
+import { incidentOutcome } from './incident-outcome.js';
+import { capCycles, DEFAULT_CYCLE_LIMITS, type CycleLimits } from './cycle-limits.js';
+import { deliver, discardIdleStarts, eventSubProcessStarts } from './deliver.js';
+import { eventSubProcessTimers, fireEventSubProcessTimer, isEventSubProcessTimer } from './esp-timers.js';
 
 const require = createRequire(import.meta.url);
 const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as object;
 // bpmn-engine's exports map hides package.json; read it next to the resolved entry point.
 const ENGINE_PACKAGE = path.join(path.dirname(require.resolve('bpmn-engine')), '..', 'package.json');
-const ENGINE_VERSION = (JSON.parse(readFileSync(ENGINE_PACKAGE, 'utf8')) as { version: string }).version;
+/** The bpmn-engine version recorded on every instance. */
+export const ENGINE_VERSION = (JSON.parse(readFileSync(ENGINE_PACKAGE, 'utf8')) as { version: string })
+  .version;
 
 type SourceContext = ReturnType<typeof Serializer>;
+
+/** Bounds of the runner: the step budget and the caps on repeating timers. */
+export interface RunnerOptions {
+  readonly budget?: Partial<EngineBudget>;
+  readonly cycles?: Partial<CycleLimits>;
+}
 
 /**
  * Runs BPMN definitions with bpmn-engine, one short-lived engine per call: the
@@ -34,13 +55,30 @@ type SourceContext = ReturnType<typeof Serializer>;
 export class BpmnEngineRunner implements ProcedureEngine {
   readonly version = ENGINE_VERSION;
   private readonly sources = new Map<string, Promise<SourceContext>>();
-  private readonly typeResolver = TypeResolver({ ...Elements } as never);
+  private readonly typeResolver = TypeResolver({
+    ...Elements,
+    ParallelGateway: JoinSafeParallelGateway,
+    InclusiveGateway: JoinSafeInclusiveGateway,
+    // Calls go to other procedures, never to a process of the same file (ADR 0019).
+    CallActivity: ProcedureCallActivity,
+  } as never);
+  private readonly budget: EngineBudget;
+  private readonly cycles: CycleLimits;
+
+  constructor(options: RunnerOptions = {}) {
+    this.budget = { ...DEFAULT_BUDGET, ...options.budget };
+    this.cycles = { ...DEFAULT_CYCLE_LIMITS, ...options.cycles };
+  }
 
   async start(definition: EngineDefinition, variables: Record<string, unknown>): Promise<RunOutcome> {
-    const tracker = new RunTracker();
-    const engine = await this.newEngine(definition, tracker, variables);
-    await engine.execute({ listener: tracker.listener });
-    return this.finish(engine, tracker);
+    const guard = new StepGuard(this.budget);
+    const tracker = new RunTracker(guard);
+    const engine = await this.newEngine(definition, tracker, guard, variables);
+    return this.guarded(guard, async () => {
+      const execution = await engine.execute({ listener: tracker.listener });
+      discardIdleStarts(execution as never);
+      return this.finish(engine, tracker, guard);
+    });
   }
 
   async resume(
@@ -48,22 +86,65 @@ export class BpmnEngineRunner implements ProcedureEngine {
     engineState: unknown,
     action: EngineAction,
   ): Promise<RunOutcome> {
-    const tracker = new RunTracker();
-    const state = action.kind === 'complete-task' ? patchVariables(engineState, action.data) : engineState;
-    const engine = await this.newEngine(definition, tracker);
-    engine.recover(structuredClone(state) as never);
-    const execution = await engine.resume({ listener: tracker.listener });
-    this.apply(execution, action);
-    return this.finish(engine, tracker);
+    const guard = new StepGuard(this.budget);
+    const tracker = new RunTracker(guard);
+    const state =
+      action.kind === 'complete-task'
+        ? patchVariables(engineState, action.data)
+        : action.kind === 'deliver' && Object.keys(action.variables).length
+          ? patchVariables(engineState, action.variables)
+          : engineState;
+    // A called ticket ended: its out-mapped variables join the caller's before the call completes.
+    const recovered = action.kind === 'complete-call' ? patchVariables(state, action.variables) : state;
+    const engine = await this.newEngine(definition, tracker, guard);
+    return this.guarded(guard, async () => {
+      engine.recover(structuredClone(recovered) as never);
+      const execution = await engine.resume({ listener: tracker.listener });
+      this.apply(execution, action, tracker);
+      const disarmed = action.kind === 'fire-timer' ? capCycles(execution, tracker, action, this.cycles) : [];
+      return this.finish(engine, tracker, guard, disarmed);
+    });
   }
 
-  private apply(execution: Engine['execution'], action: EngineAction): void {
+  /**
+   * Runs one step under the guard. A step that crossed a bound, reached a script or
+   * overflowed the stack (a loop without a wait state) ends as an incident; its engine
+   * is abandoned as it is (nothing of it is saved: the instance keeps its last good state).
+   */
+  private async guarded(guard: StepGuard, run: () => Promise<RunOutcome>): Promise<RunOutcome> {
+    guard.begin();
+    try {
+      const outcome = await run();
+      return guard.incident ? incidentOutcome(guard.incident) : outcome;
+    } catch (error) {
+      if (error instanceof StepAborted) return incidentOutcome(error.incident);
+      if (error instanceof RangeError && /call stack/i.test(error.message)) {
+        const at = guard.lastActivityId;
+        return incidentOutcome(
+          guard.fail(`activity <${at}>: the engine overflowed its stack (a loop without a wait state?)`),
+        );
+      }
+      if (guard.incident) return incidentOutcome(guard.incident);
+      throw error;
+    }
+  }
+
+  private apply(execution: Engine['execution'], action: EngineAction, tracker: RunTracker): void {
     if (action.kind === 'resume') return;
+    if (action.kind === 'deliver') return deliver(execution as never, action);
+    if (action.kind === 'fire-timer' && isEventSubProcessTimer(action.executionId)) {
+      const inner = (startId: string) =>
+        tracker.armedTimers.find((t) => t.activityId === startId)?.executionId;
+      fireEventSubProcessTimer(execution as never, action.executionId, inner);
+      return;
+    }
     const postponed = allPostponed(execution.getPostponed());
+    if (action.kind === 'complete-call') {
+      completeCall(execution, postponed, action, tracker);
+      return;
+    }
     if (action.kind === 'complete-task') {
-      const task = postponed.find((api) => api.executionId === action.executionId);
-      if (!task) throw new AppError('TASK_NOT_OPEN', `task <${action.executionId}> is no longer waiting`);
-      task.signal(action.data);
+      completeTask(execution, postponed, action, tracker);
       return;
     }
     const armed = postponed.some((api) => api.id === action.activityId);
@@ -73,6 +154,7 @@ export class BpmnEngineRunner implements ProcedureEngine {
   private async newEngine(
     definition: EngineDefinition,
     tracker: RunTracker,
+    guard: StepGuard,
     variables?: Record<string, unknown>,
   ) {
     const sourceContext = await this.sourceContext(definition);
@@ -82,19 +164,30 @@ export class BpmnEngineRunner implements ProcedureEngine {
       variables,
       timers: quietTimers(),
       expressions: safeExpressions(),
-      extensions: { sendTasks: sendTaskExtension(tracker.sent) },
+      scripts: refusingScripts(guard),
+      extensions: { sendTasks: sendTaskExtension(tracker.sent), guard: guardExtension(guard) },
       Logger: silentLogger,
     } as never);
   }
 
-  private async finish(engine: Engine, tracker: RunTracker): Promise<RunOutcome> {
+  private async finish(
+    engine: Engine,
+    tracker: RunTracker,
+    guard: StepGuard,
+    disarmed: readonly DisarmedTimer[] = [],
+  ): Promise<RunOutcome> {
     await settle();
+    if (guard.incident) return incidentOutcome(guard.incident);
     const execution = engine.execution;
     const failure = engineFailure(execution);
     const state = stripSources((await engine.getState()) as unknown as EngineState);
     // After a run, bpmn-engine reports a finished execution as `idle` (it is `running` while waiting).
     const status = failure ? 'failed' : executionState(execution) === 'idle' ? 'completed' : 'running';
     const postponed = status === 'running' ? execution.getPostponed() : [];
+    // Read from the live execution, before stop() releases it (ADR 0018).
+    const awaiting = status === 'running' ? awaitingOf(execution, tracker) : {};
+    const subProcessTimers =
+      status === 'running' ? eventSubProcessTimers(execution as never, this.cycles.minPeriodMs) : [];
     // stop() never settles on a finished execution; only a waiting one holds anything to release.
     if (status === 'running') await engine.stop();
     return {
@@ -103,9 +196,12 @@ export class BpmnEngineRunner implements ProcedureEngine {
       engineState: state,
       variables: { ...(state.environment?.variables ?? {}) },
       waitingTasks: status === 'running' ? tracker.waitingTasks : [],
-      armedTimers: status === 'running' ? tracker.armedTimers : [],
+      armedTimers: status === 'running' ? [...tracker.armedTimers, ...subProcessTimers] : [],
       firedTimers: tracker.firedTimers,
+      ...(disarmed.length ? { disarmedTimers: disarmed } : {}),
       sentMessages: [...tracker.sent],
+      ...awaiting,
+      ...(status === 'running' && tracker.calls.length ? { calls: tracker.calls } : {}),
       completedActivities: tracker.completedActivities,
       activeActivities: postponed.map((api) => api.id),
     };
@@ -114,7 +210,7 @@ export class BpmnEngineRunner implements ProcedureEngine {
   private sourceContext(definition: EngineDefinition): Promise<SourceContext> {
     let cached = this.sources.get(definition.id);
     if (!cached) {
-      cached = serialize(definition.xml, this.typeResolver);
+      cached = serialize(definition.xml, this.typeResolver, definition.id.split('@')[0] ?? definition.id);
       cached.catch(() => this.sources.delete(definition.id));
       this.sources.set(definition.id, cached);
     }
@@ -122,34 +218,73 @@ export class BpmnEngineRunner implements ProcedureEngine {
   }
 }
 
-async function serialize(xml: string, typeResolver: ReturnType<typeof TypeResolver>): Promise<SourceContext> {
+/** Parses the XML for the engine; with several executable processes only the procedure's runs (issue 16). */
+async function serialize(
+  xml: string,
+  typeResolver: ReturnType<typeof TypeResolver>,
+  procedureId: string,
+): Promise<SourceContext> {
   const moddle = new BpmnModdle({ camunda });
   const context = await moddle.fromXML(xml);
+  runOnlyChosenProcess(context.rootElement as never, procedureId);
   return Serializer(context as never, typeResolver);
+}
+
+/**
+ * Signals the waiting task. An iteration of a multi-instance user task is not among the
+ * postponed activities (only its root is): it is reached by a signal the process delegates
+ * to its children, which the iteration with that execution id takes.
+ */
+function completeTask(
+  execution: Engine['execution'],
+  postponed: readonly PostponedApi[],
+  action: Extract<EngineAction, { kind: 'complete-task' }>,
+  tracker: RunTracker,
+): void {
+  const task = postponed.find((api) => api.executionId === action.executionId);
+  if (task) {
+    task.signal(action.data);
+    return;
+  }
+  const iteration = tracker.waitingTasks.find((waiting) => waiting.executionId === action.executionId);
+  if (!iteration) throw new AppError('TASK_NOT_OPEN', `task <${action.executionId}> is no longer waiting`);
+  execution.signal({ ...action.data, id: iteration.activityId, executionId: action.executionId });
+  tracker.release(action.executionId);
+}
+
+/**
+ * Completes a waiting call activity (ADR 0019). An iteration of a multi-instance call activity
+ * is reached, like a task iteration, by a signal its process delegates.
+ */
+function completeCall(
+  execution: Engine['execution'],
+  postponed: readonly PostponedApi[],
+  action: Extract<EngineAction, { kind: 'complete-call' }>,
+  tracker: RunTracker,
+): void {
+  const call = postponed.find((api) => api.executionId === action.executionId);
+  if (call) {
+    call.signal({});
+    return;
+  }
+  const iteration = tracker.calls.find((waiting) => waiting.executionId === action.executionId);
+  if (!iteration) {
+    throw new AppError('CONFLICT', `call activity <${action.activityId}> is no longer waiting`);
+  }
+  execution.signal({ id: iteration.activityId, executionId: action.executionId });
+  tracker.release(action.executionId);
+}
+
+/** The catches the tracker heard wait, plus the event sub-process starts of the running processes. */
+function awaitingOf(execution: Engine['execution'], tracker: RunTracker) {
+  const awaiting = [...tracker.awaiting, ...eventSubProcessStarts(execution as never)];
+  return awaiting.length ? { awaiting } : {};
 }
 
 function engineFailure(execution: Engine['execution']): string | undefined {
   if (executionState(execution) !== 'error') return undefined;
   const definitions = execution.definitions as unknown as { getState(): { status?: string } }[];
   return `engine stopped with error (${definitions.map((d) => d.getState().status).join(', ')})`;
-}
-
-interface PostponedApi {
-  readonly id: string;
-  readonly executionId: string;
-  getPostponed?(): PostponedApi[];
-  signal(message?: unknown): void;
-}
-
-/** Waiting activities at every depth: tasks and timers inside sub-processes included. */
-function allPostponed(top: readonly unknown[]): PostponedApi[] {
-  return (top as PostponedApi[]).flatMap((api) => {
-    const children =
-      typeof api.getPostponed === 'function'
-        ? api.getPostponed().filter((c) => c.executionId !== api.executionId)
-        : [];
-    return [api, ...allPostponed(children)];
-  });
 }
 
 /** The typings narrow the state to running/idle; at run time it also reports stopped and error. */

@@ -13,7 +13,9 @@ interface ExpressionContext {
  */
 export function safeExpressions() {
   return {
-    resolveExpression(text: string, context: ExpressionContext): unknown {
+    resolveExpression(text: unknown, context: ExpressionContext): unknown {
+      // bpmn-elements also passes values that are not text (a standard loop's numeric loopMaximum).
+      if (typeof text !== 'string') return text;
       const variables = context.environment?.variables ?? {};
       const scope: Record<string, unknown> = {
         ...variables,

@@ -2,38 +2,57 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../domain/errors.js';
 import { parseFormFile, validateSubmission, type FormSchema } from '../../domain/forms/index.js';
+import type { MailPolicy } from '../../domain/mail-policy.js';
 import type { FormValidator } from '../../app/ports.js';
 
 const FORM_KEY = /^[a-z0-9][a-z0-9-]*$/;
 
-/** Forms read from `forms/<formKey>.form` (form-js JSON), parsed once and cached. */
-export class FileFormValidator implements FormValidator {
-  private readonly cache = new Map<string, Promise<FormSchema | null>>();
+/** Options of the file form validator. */
+export interface FileFormValidatorOptions {
+  /** Applied to every submission (the copy list of mail to the requester). */
+  readonly mailPolicy?: MailPolicy;
+}
 
-  constructor(private readonly dir: string) {}
+/**
+ * Forms read from `forms/<formKey>.form` (form-js JSON), parsed once and cached. Only forms
+ * that were found are cached: a form added after a deploy was refused for lacking it is seen
+ * on the next deploy, without a restart. A form that does not parse (e.g. a pattern the
+ * linear-time engine refuses) throws FORM_INVALID naming the form and field, and is read again
+ * next time.
+ */
+export class FileFormValidator implements FormValidator {
+  private readonly cache = new Map<string, Promise<FormSchema>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly options: FileFormValidatorOptions = {},
+  ) {}
 
   async exists(formKey: string): Promise<boolean> {
     return (await this.load(formKey)) !== null;
   }
 
-  async validate(formKey: string, data: unknown): Promise<Record<string, unknown>> {
+  async validate(formKey: string, data: unknown, currentUser?: string): Promise<Record<string, unknown>> {
     const schema = await this.load(formKey);
     if (!schema) throw new AppError('FORM_NOT_FOUND', `form <${formKey}> not found`);
-    return validateSubmission(schema, data);
+    return validateSubmission(schema, data, { ...this.options, ...(currentUser ? { currentUser } : {}) });
   }
 
-  private load(formKey: string): Promise<FormSchema | null> {
-    if (!FORM_KEY.test(formKey)) return Promise.resolve(null);
-    let cached = this.cache.get(formKey);
-    if (!cached) {
-      const file = path.join(this.dir, `${formKey}.form`);
-      cached = readFile(file, 'utf8').then(
-        (text) => parseFormFile(text, `${formKey}.form`),
-        () => null,
-      );
-      cached.catch(() => this.cache.delete(formKey));
-      this.cache.set(formKey, cached);
+  private async load(formKey: string): Promise<FormSchema | null> {
+    if (!FORM_KEY.test(formKey)) return null;
+    const cached = this.cache.get(formKey);
+    if (cached) return cached;
+    let text: string;
+    try {
+      text = await readFile(path.join(this.dir, `${formKey}.form`), 'utf8');
+    } catch {
+      return null;
     }
-    return cached;
+    // Another caller may have parsed it meanwhile: keep the first, so the cache never flips.
+    const parsed =
+      this.cache.get(formKey) ?? Promise.resolve().then(() => parseFormFile(text, `${formKey}.form`));
+    this.cache.set(formKey, parsed);
+    parsed.catch(() => this.cache.delete(formKey));
+    return parsed;
   }
 }

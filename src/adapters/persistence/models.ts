@@ -14,6 +14,14 @@ export interface Models {
   readonly outboxPending: Model<Record<string, unknown>>;
   readonly counters: Model<Record<string, unknown>>;
   readonly ticketKeys: Model<Record<string, unknown>>;
+  /** Heads of running instances without engine state (`_id` = instance id); removed when they end. */
+  readonly openInstances: Model<Record<string, unknown>>;
+  /** Tasks while open (`_id` = task id); removed when closed. */
+  readonly openTasks: Model<Record<string, unknown>>;
+  /** Instances that ended in the last days (lean rows for the dashboard); pruned as they age. */
+  readonly recentClosed: Model<Record<string, unknown>>;
+  /** The current version of each procedure (`_id` = procedure id). */
+  readonly procedureLatest: Model<Record<string, unknown>>;
 }
 
 const definitionSchema = new Schema(
@@ -45,6 +53,11 @@ const instanceShape = {
   variables: Mixed,
   timers: Mixed,
   sla: Mixed,
+  // Messages and signals the instance waits for (ADR 0018).
+  awaiting: Mixed,
+  // Call activities (docs/adr/0019): the caller of a called ticket, the tickets a ticket called.
+  calledBy: Mixed,
+  calls: Mixed,
   activeActivities: [String],
   completedActivities: [String],
   openTaskIds: [String],
@@ -56,6 +69,32 @@ const instanceShape = {
 };
 const instanceSchema = new Schema(instanceShape, { ...plain, collection: 'instances' });
 instanceSchema.index({ businessKey: 1 }, { unique: true });
+// History pages (any state, newest first); MongoDB serves them from this index, FerretDB scans.
+instanceSchema.index({ startedAt: -1 });
+instanceSchema.index({ status: 1, startedAt: -1 });
+
+// Open work (docs/adr/0017): as many rows as running instances / open tasks, whatever the history.
+const { engineState: _engineState, ...openInstanceShape } = instanceShape;
+const openInstanceSchema = new Schema(openInstanceShape, { ...plain, collection: 'open_instances' });
+openInstanceSchema.index({ startedAt: -1 });
+const recentClosedSchema = new Schema(
+  {
+    _id: String,
+    procedureId: String,
+    definitionId: String,
+    businessKey: String,
+    status: String,
+    startedAt: Date,
+    startedBy: String,
+    endedAt: Date,
+  },
+  { ...plain, collection: 'recent_closed' },
+);
+recentClosedSchema.index({ endedAt: 1 });
+const procedureLatestSchema = new Schema(
+  { _id: String, definitionId: String, version: Number },
+  { ...plain, collection: 'procedure_latest' },
+);
 
 // The commit point: a writer owns seq N of an instance iff its insert wins this unique index.
 const eventSchema = new Schema(
@@ -75,31 +114,32 @@ const eventSchema = new Schema(
 );
 eventSchema.index({ instanceId: 1, seq: 1 }, { unique: true });
 
-const taskSchema = new Schema(
-  {
-    _id: String,
-    instanceId: String,
-    procedureId: String,
-    businessKey: String,
-    activityId: String,
-    executionId: String,
-    name: String,
-    laneId: String,
-    formKey: String,
-    candidateGroups: [String],
-    assignee: String,
-    status: String,
-    createdAt: Date,
-    dueAt: Date,
-    completedAt: Date,
-    completedBy: String,
-    data: Mixed,
-    seq: Number,
-  },
-  { ...plain, collection: 'tasks' },
-);
+const taskShape = {
+  _id: String,
+  instanceId: String,
+  procedureId: String,
+  businessKey: String,
+  activityId: String,
+  executionId: String,
+  name: String,
+  laneId: String,
+  formKey: String,
+  candidateGroups: [String],
+  assignee: String,
+  status: String,
+  createdAt: Date,
+  dueAt: Date,
+  completedAt: Date,
+  completedBy: String,
+  data: Mixed,
+  seq: Number,
+};
+const taskSchema = new Schema(taskShape, { ...plain, collection: 'tasks' });
 taskSchema.index({ status: 1, candidateGroups: 1 });
 taskSchema.index({ instanceId: 1 });
+const openTaskSchema = new Schema(taskShape, { ...plain, collection: 'open_tasks' });
+openTaskSchema.index({ assignee: 1, createdAt: 1 });
+openTaskSchema.index({ candidateGroups: 1, createdAt: 1 });
 
 const outboxSchema = new Schema(
   {
@@ -122,7 +162,11 @@ const outboxPendingSchema = new Schema(
 );
 
 const counterSchema = new Schema({ _id: String, value: Number }, { ...plain, collection: 'counters' });
-const ticketKeySchema = new Schema({ _id: String, at: Date }, { ...plain, collection: 'ticket_keys' });
+// `instanceId`: the ticket the number went to, so a message correlates by business key with `_id` reads (ADR 0018).
+const ticketKeySchema = new Schema(
+  { _id: String, at: Date, instanceId: String },
+  { ...plain, collection: 'ticket_keys' },
+);
 
 /** The connection's model of that name, registered on first use (several modules bind their own). */
 export function modelOn(
@@ -145,6 +189,10 @@ export function bindModels(connection: Connection): Models {
     outboxPending: model('OutboxPending', outboxPendingSchema),
     counters: model('Counter', counterSchema),
     ticketKeys: model('TicketKey', ticketKeySchema),
+    openInstances: model('OpenInstance', openInstanceSchema),
+    openTasks: model('OpenTask', openTaskSchema),
+    recentClosed: model('RecentClosed', recentClosedSchema),
+    procedureLatest: model('ProcedureLatest', procedureLatestSchema),
   };
 }
 

@@ -1,19 +1,41 @@
 import { AppError } from '../../domain/errors.js';
-import type { InstanceEvent, InstanceRecord } from '../../domain/instance.js';
-import type { InstanceListFilter, InstanceStore, Transition } from '../../app/ports.js';
+import {
+  isOpenStatus,
+  type InstanceEvent,
+  type InstanceRecord,
+  type InstanceStatus,
+} from '../../domain/instance.js';
+import type { ClosedInstance, InstanceListFilter, InstanceStore, Transition } from '../../app/ports.js';
 import { ignoreDuplicate, isDuplicateKey, type Models } from './models.js';
+import { closedSummary, OpenWork } from './open-work.js';
+import { StepHistory } from './step-history.js';
 
 const eventId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
 
-/** Instance log on MongoDB/FerretDB: heads in `instances`, transitions in `instance_events`. */
+/**
+ * Instance log on MongoDB/FerretDB: heads in `instances`, transitions in `instance_events`, and
+ * the open work (`open_instances`, `recent_closed`) that the lists, sweeps and dashboard read
+ * instead of the history (docs/adr/0017). Every read and write of one instance is by `_id`.
+ */
 export class MongoInstanceStore implements InstanceStore {
   constructor(private readonly models: Models) {}
+
+  private get work(): OpenWork {
+    return OpenWork.of(this.models);
+  }
 
   async loadHead(instanceId: string): Promise<InstanceRecord | null> {
     const doc = await this.models.instances.findById(instanceId).lean();
     if (!doc) return null;
     const head = fromDoc<InstanceRecord>(doc);
     return { ...head, engineState: parseJson(doc.engineState) };
+  }
+
+  async loadSummary(instanceId: string): Promise<InstanceRecord | null> {
+    const open = (await this.work.ready()).openInstance(instanceId);
+    if (open) return open;
+    const doc = await this.models.instances.findById(instanceId, HEAD_ONLY).lean();
+    return doc ? { ...fromDoc<InstanceRecord>(doc), engineState: null } : null;
   }
 
   async commit(transition: Transition): Promise<void> {
@@ -24,6 +46,10 @@ export class MongoInstanceStore implements InstanceStore {
         ...event,
         head: JSON.stringify(transition.head),
         effects: JSON.stringify(transition.effects),
+      });
+      StepHistory.of(this.models).remember(event.instanceId, event.seq, {
+        event: { ...event },
+        effects: JSON.parse(JSON.stringify(transition.effects)) as Transition['effects'],
       });
     } catch (error) {
       if (isDuplicateKey(error)) {
@@ -49,33 +75,71 @@ export class MongoInstanceStore implements InstanceStore {
 
   async saveHead(head: InstanceRecord): Promise<void> {
     const { id, ...rest } = head;
-    // Pure _id reads and writes: FerretDB scans the collection for any other filter.
+    // Never move a head backwards: a writer delayed after its commit may arrive after another
+    // process rolled its step forward and committed the next one. One `_id` read; the write
+    // below is not conditional (FerretDB scans for any filter but `_id`), so a narrow race
+    // remains, healed by the next load's roll-forward.
     const current = await this.models.instances.findById(id, { seq: 1 }).lean();
-    if (current && Number(current.seq) >= head.seq) return; // never move a head backwards
-    const stored = { ...rest, engineState: JSON.stringify(rest.engineState) };
+    if (current && Number(current.seq) >= head.seq) return;
+    const { engineState, ...summary } = rest;
+    // Open work first, the head last: a crash in between leaves the head behind, so the next
+    // load rolls this step forward again and rewrites both (every write here is idempotent).
+    if (isOpenStatus(head.status)) {
+      await ignoreDuplicate(
+        this.models.openInstances.replaceOne({ _id: id }, summary, { upsert: true }).exec(),
+      );
+    } else {
+      await this.models.openInstances.deleteOne({ _id: id }).exec();
+      const { id: _id, ...closed } = closedSummary(head);
+      await ignoreDuplicate(
+        this.models.recentClosed.replaceOne({ _id: id }, closed, { upsert: true }).exec(),
+      );
+    }
+    const stored = { ...summary, engineState: JSON.stringify(engineState) };
     // Two writers upserting one head at once: one wins, and any head it leaves behind is
     // rolled forward from the log on the next load.
-    await ignoreDuplicate(this.models.instances.replaceOne({ _id: id }, stored, { upsert: true }));
+    await ignoreDuplicate(this.models.instances.replaceOne({ _id: id }, stored, { upsert: true }).exec());
+    this.work.putHead(head);
+    this.work.touch();
   }
 
   async listEvents(instanceId: string): Promise<InstanceEvent[]> {
-    const docs = await this.models.events
-      .find({ instanceId }, { head: 0, effects: 0, _id: 0 })
-      .sort({ seq: 1 })
-      .lean();
-    return docs as unknown as InstanceEvent[];
+    const steps = await StepHistory.of(this.models).steps(instanceId);
+    return steps.map((step) => step.event);
   }
 
   async listWithTimersDueBefore(cutoff: Date, limit: number): Promise<InstanceRecord[]> {
-    const docs = await this.models.instances
-      .find({ status: 'running', 'timers.dueAt': { $lt: cutoff } }, HEAD_ONLY)
-      .limit(limit)
-      .lean();
-    return docs.map((doc) => fromDoc<InstanceRecord>(doc));
+    const work = await this.work.ready();
+    const due = (head: InstanceRecord) =>
+      Math.min(...head.timers.map((timer) => new Date(timer.dueAt).getTime()));
+    return work
+      .openInstances()
+      .filter((head) => head.timers.length > 0 && due(head) < cutoff.getTime())
+      .sort((a, b) => due(a) - due(b))
+      .slice(0, limit);
+  }
+
+  async listClosedSince(since: Date, limit: number): Promise<ClosedInstance[]> {
+    const work = await this.work.ready();
+    return work
+      .closedSince(since)
+      .sort((a, b) => new Date(b.endedAt!).getTime() - new Date(a.endedAt!).getTime())
+      .slice(0, limit);
   }
 
   async listInstances(filter: InstanceListFilter): Promise<InstanceRecord[]> {
-    if (filter.overdueAt && filter.status && filter.status !== 'running') return []; // overdue implies running
+    if (filter.overdueAt && filter.status && !isOpenStatus(filter.status as InstanceStatus)) return []; // overdue implies open
+    if ((filter.status && isOpenStatus(filter.status as InstanceStatus)) || filter.overdueAt) {
+      // Open work: served from memory, however many tickets have closed.
+      const work = await this.work.ready();
+      const skip = filter.skip ?? 0;
+      return work
+        .openInstances()
+        .filter((head) => matches(head, filter))
+        .sort(newestFirst)
+        .slice(skip, skip + filter.limit);
+    }
+    // History (any state, or a closed one): a paged query; MongoDB serves it from an index.
     const docs = await this.models.instances
       .find(instanceQuery(filter), HEAD_ONLY)
       .sort({ startedAt: -1, _id: 1 })
@@ -84,6 +148,33 @@ export class MongoInstanceStore implements InstanceStore {
       .lean();
     return docs.map((doc) => fromDoc<InstanceRecord>(doc));
   }
+}
+
+/** The in-memory twin of `instanceQuery` for open instances. */
+function matches(head: InstanceRecord, filter: InstanceListFilter): boolean {
+  const started = new Date(head.startedAt).getTime();
+  if (filter.procedureId && head.procedureId !== filter.procedureId) return false;
+  if (filter.status && head.status !== filter.status) return false;
+  if (filter.startedFrom && started < filter.startedFrom.getTime()) return false;
+  if (filter.startedBefore && started >= filter.startedBefore.getTime()) return false;
+  const needle = filter.businessKeyContains?.toLowerCase();
+  if (needle && !head.businessKey.toLowerCase().includes(needle)) return false;
+  if (filter.overdueAt) {
+    const at = filter.overdueAt.getTime();
+    const dues = [
+      ...head.timers.map((timer) => timer.dueAt),
+      ...(head.sla ?? []).flatMap((clock) => (clock.dueAt ? [clock.dueAt] : [])),
+    ];
+    if (!dues.some((due) => new Date(due).getTime() < at)) return false;
+  }
+  return true;
+}
+
+function newestFirst(a: InstanceRecord, b: InstanceRecord): number {
+  return (
+    new Date(b.startedAt).getTime() - new Date(a.startedAt).getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
 /** The MongoDB query of an instance list filter (operators FerretDB v1 supports). */

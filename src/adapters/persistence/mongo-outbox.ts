@@ -1,7 +1,7 @@
 import type { OutboxMessage } from '../../domain/instance.js';
 import type { Outbox } from '../../app/ports.js';
 import { ignoreDuplicate, type Models } from './models.js';
-import { fromDoc } from './mongo-instance-store.js';
+import { foldMessages, StepHistory } from './step-history.js';
 
 /** Messages waiting for delivery; ids are derived from the transition, so re-adding is a no-op. */
 export class MongoOutbox implements Outbox {
@@ -15,8 +15,8 @@ export class MongoOutbox implements Outbox {
     }
   }
 
+  /** A fold of the instance's steps, read by `_id`: no scan of the whole outbox (docs/adr/0017). */
   async listForInstance(instanceId: string): Promise<OutboxMessage[]> {
-    const docs = await this.models.outbox.find({ instanceId }).sort({ createdAt: 1 }).lean();
-    return docs.map((doc) => fromDoc<OutboxMessage>(doc));
+    return foldMessages(await StepHistory.of(this.models).steps(instanceId));
   }
 }

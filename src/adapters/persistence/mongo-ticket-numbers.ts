@@ -12,20 +12,25 @@ const MAX_ATTEMPTS = 50;
 export class MongoTicketNumbers implements TicketNumbers {
   constructor(private readonly models: Models) {}
 
-  async next(prefix: string, year: number): Promise<string> {
+  async next(prefix: string, year: number, instanceId?: string): Promise<string> {
     const counterId = `${prefix}-${year}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const counter = await this.nextCounterValue(counterId);
       if (counter === null) continue;
       const key = formatTicketNumber(prefix, year, counter);
       try {
-        await this.models.ticketKeys.create({ _id: key });
+        await this.models.ticketKeys.create({ _id: key, ...(instanceId ? { instanceId } : {}) });
         return key;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
     }
     throw new Error(`could not allocate a ticket number for ${counterId} after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  async instanceOf(businessKey: string): Promise<string | undefined> {
+    const row = await this.models.ticketKeys.findById(businessKey, { instanceId: 1 }).lean();
+    return typeof row?.instanceId === 'string' ? row.instanceId : undefined;
   }
 
   /** The incremented counter, or null when two first upserts collided (FerretDB upserts are not atomic). */

@@ -6,15 +6,24 @@ import type { Clock } from '../../domain/clock.js';
 import type { PendingTimer } from '../../domain/instance.js';
 import type { TimerScheduler } from '../../app/ports.js';
 import type { TimerJob, TimerService } from '../../app/timer-service.js';
+import { classifySchedulerError, runWithHeartbeat } from './job-guard.js';
+import { guardPolling } from './poll-guard.js';
 
 const JOB_NAME = 'bpmn-timer';
+const COLLECTION = 'agendaJobs';
 
-/** Tuning documented in docs/adr/0004-timers-through-agenda.md. */
+/** Tuning documented in docs/adr/0004 and docs/adr/0015. */
 export interface AgendaTuning {
   /** How often each app instance polls for due jobs; bounds escalation lateness. */
   readonly processEveryMs: number;
-  /** After this long a locked job of a crashed instance is taken over by another. */
+  /**
+   * A running job's lock is renewed (heartbeat) every lockLifetime/5 and the job is timed out
+   * at 3/4 of it, so only a dead process's lock lapses: another process retakes it this long
+   * after the last heartbeat.
+   */
   readonly lockLifetimeMs: number;
+  /** Timer jobs one process runs (and locks) at once; bounds the catch-up rate. Default 4. */
+  readonly concurrency?: number;
   /**
    * Only timers due within this horizon become jobs; later ones wait on the instance heads
    * until `TimerService.promote` hands them over (see ADR 0004). Unset: every timer at once.
@@ -22,7 +31,7 @@ export interface AgendaTuning {
   readonly horizonMs?: number;
 }
 
-export const DEFAULT_TUNING: AgendaTuning = { processEveryMs: 500, lockLifetimeMs: 30_000 };
+export const DEFAULT_TUNING: AgendaTuning = { processEveryMs: 500, lockLifetimeMs: 10_000, concurrency: 4 };
 
 /**
  * Durable timers on Agenda 6, in the app's database (`agendaJobs`). A job is
@@ -30,49 +39,95 @@ export const DEFAULT_TUNING: AgendaTuning = { processEveryMs: 500, lockLifetimeM
  */
 export class AgendaScheduler implements TimerScheduler {
   private readonly agenda: Agenda;
-  private running = false;
+  private phase: 'starting' | 'running' | 'stopped' = 'starting';
+  private starting: Promise<void> | undefined;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly tuning: AgendaTuning,
     private readonly clock: Clock,
   ) {
+    const concurrency = Math.max(1, tuning.concurrency ?? 4);
     this.agenda = new Agenda({
-      backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
+      backend: new MongoBackend({ mongo: db, collection: COLLECTION }),
       processEvery: tuning.processEveryMs,
       defaultLockLifetime: tuning.lockLifetimeMs,
-      maxConcurrency: 20,
-      defaultConcurrency: 10,
+      // Lock no more than can run: a job locked but waiting in the local queue could outlive its
+      // lock, and Agenda 6 never frees the slot of a queued job whose lock expired.
+      maxConcurrency: concurrency,
+      defaultConcurrency: concurrency,
+      lockLimit: concurrency,
+      defaultLockLimit: concurrency,
     });
   }
 
-  /** Registers the handler and starts polling. */
-  async start(timers: TimerService, logger: Logger): Promise<void> {
+  /** Registers the handler and starts polling (instance work: call it after the app listens). */
+  start(timers: TimerService, logger: Logger): Promise<void> {
+    this.starting ??= this.startPolling(timers, logger).catch((error: unknown) => {
+      this.phase = 'stopped';
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async startPolling(timers: TimerService, logger: Logger): Promise<void> {
+    const { lockLifetimeMs } = this.tuning;
     this.agenda.define<TimerJob>(
       JOB_NAME,
       async (job: Job<TimerJob>) => {
-        const result = await timers.fire(job.attrs.data);
-        logger.info({ job: job.attrs.data, result }, 'timer job handled');
+        const data = job.attrs.data;
+        const what = `timer job <${data.activityId}> of instance <${data.instanceId}>`;
+        const result = await runWithHeartbeat(job, () => timers.fire(data), {
+          heartbeatMs: Math.max(100, Math.floor(lockLifetimeMs / 5)),
+          timeoutMs: Math.max(100, Math.floor((lockLifetimeMs * 3) / 4)),
+          what,
+          onHeartbeatError: (error) => logger.debug({ err: error, job: data }, 'timer job heartbeat failed'),
+        });
+        logger.info({ job: data, result }, 'timer job handled');
       },
       // A failed firing (e.g. the database briefly unavailable) is retried; firing is idempotent.
       { removeOnComplete: true, backoff: backoffStrategies.exponential({ delay: 1000, maxRetries: 8 }) },
     );
-    this.agenda.on('error', (error: unknown) => logger.error({ err: error }, 'scheduler error'));
+    this.agenda.on('error', (error: unknown) => {
+      const kind = classifySchedulerError(error);
+      // Expected with several processes: FerretDB's lock is not atomic, so two may take one job;
+      // the loser finds it already done and removed (or cancelled) when Agenda saves its state.
+      if (kind === 'job-gone') logger.debug({ err: error }, 'timer job already handled elsewhere');
+      else if (kind === 'lock-expired') logger.warn({ err: error }, 'timer job outlived its lock');
+      else logger.error({ err: error }, 'scheduler error');
+    });
     this.agenda.on(`fail:${JOB_NAME}`, (error: Error, job: { attrs: { data: unknown } }) =>
       logger.error({ err: error, job: job.attrs.data }, 'timer job failed'),
     );
     await this.agenda.start();
-    this.running = true;
+    guardPolling(this.agenda);
+    if (this.phase === 'starting') this.phase = 'running';
   }
 
+  /** Stops polling (waiting for a start in progress); running jobs keep their locks until they end. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    await this.agenda.stop(false);
+    const wasStarted = this.starting !== undefined;
+    this.phase = 'stopped';
+    await this.starting?.catch(() => undefined);
+    if (wasStarted) await this.agenda.stop(false);
   }
 
   isRunning(): boolean {
-    return this.running;
+    return this.phase === 'running';
+  }
+
+  /** `starting` until polling has started (instance work starts after the app listens). */
+  state(): 'starting' | 'running' | 'stopped' {
+    return this.phase;
+  }
+
+  /**
+   * Timer jobs due more than `graceMs` ago and not run yet: the catch-up backlog. Wall time, as
+   * Agenda's own; the job table is small (bounded by the horizon), so counting it is cheap.
+   */
+  async countOverdue(graceMs = 5000): Promise<number> {
+    const before = new Date(Date.now() - graceMs);
+    return this.db.collection(COLLECTION).countDocuments({ name: JOB_NAME, nextRunAt: { $lte: before } });
   }
 
   /** Makes a job of each timer due within the horizon; a timer that already is one is left as it is. */

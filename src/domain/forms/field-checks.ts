@@ -1,14 +1,13 @@
 import type { FormField, OptionValue } from './form-schema.js';
-import { compilePattern, isDateTime, isDecimal, isEmail, isPhone } from './value-formats.js';
+import { compilePattern } from './linear-pattern.js';
+import { DEFAULT_MAX_LENGTH } from './parse-validation.js';
+import { isDateTime, isDecimal, isEmail, isPhone } from './value-formats.js';
 
 /** What one field's check found: the coerced value (undefined when absent) or its problems. */
 export interface FieldCheck {
   readonly value?: unknown;
   readonly problems: readonly { readonly reason: string; readonly message: string }[];
 }
-
-/** Longest text accepted when the form sets no `maxLength`. */
-export const DEFAULT_MAX_LENGTH = 10_000;
 
 const DATE_FORMATS = {
   date: 'a date (YYYY-MM-DD)',
@@ -29,6 +28,10 @@ export function checkField(field: FormField, submitted: unknown): FieldCheck {
   if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) {
     return required ? problem('required', `${name} is required`) : { problems: [] };
   }
+  // Every text, whatever the field's type, is bounded before any check (or pattern) reads it.
+  const maxLength = field.validate.maxLength ?? DEFAULT_MAX_LENGTH;
+  if (typeof value === 'string' && value.length > maxLength)
+    return problem('maxLength', `${name} must be at most ${maxLength} characters`);
   const coerced = coerce(field, value, name);
   if (coerced.problems.length > 0) return coerced;
   if (field.type === 'checkbox' && required && coerced.value !== true)
@@ -89,10 +92,8 @@ function checkRange(field: FormField, value: number, name: string): FieldCheck {
 }
 
 function checkText(field: FormField, value: string, name: string): FieldCheck {
-  const { minLength, maxLength = DEFAULT_MAX_LENGTH, validationType, pattern } = field.validate;
-  // Nothing else runs on over-long text, so a costly pattern never sees unbounded input.
-  if (value.length > maxLength)
-    return problem('maxLength', `${name} must be at most ${maxLength} characters`);
+  // Over-long text was refused in checkField, so the pattern sees at most `maxLength` characters.
+  const { minLength, validationType, pattern } = field.validate;
   const problems: { reason: string; message: string }[] = [];
   if (minLength !== undefined && value.length < minLength) {
     problems.push({ reason: 'minLength', message: `${name} must be at least ${minLength} characters` });

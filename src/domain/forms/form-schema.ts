@@ -36,6 +36,11 @@ export interface FieldValidation {
   /** Source of a regular expression the whole (trimmed) value must match. */
   readonly pattern?: string;
   readonly validationType?: 'email' | 'phone';
+  /**
+   * Extension of form-js (docs/adr/0021-seed-fidelity.md): an expression of the safe condition
+   * language over the submitted values; while it holds the field is required, e.g. `infoValid != true`.
+   */
+  readonly requiredIf?: string;
 }
 
 /** A component that holds one value under `key` (a dotted key is a nested path). */

@@ -16,5 +16,13 @@ export {
   type FormSchema,
   type OptionValue,
 } from './form-schema.js';
-export { DEFAULT_MAX_LENGTH } from './field-checks.js';
-export { validateSubmission } from './validate-submission.js';
+export { DEFAULT_MAX_LENGTH, PATTERN_STEP_BUDGET } from './parse-validation.js';
+export { compilePattern, PatternError, type LinearPattern } from './linear-pattern.js';
+export { validateSubmission, type SubmissionOptions } from './validate-submission.js';
+export { checkRequiredIf, MAX_REQUIRED_IF_LENGTH, requiredIfHolds } from './required-if.js';
+export {
+  fillCurrentUser,
+  prefillsCurrentUser,
+  PREFILL_CURRENT_USER,
+  PREFILL_PROPERTY,
+} from './current-user.js';

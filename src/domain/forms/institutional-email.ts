@@ -50,12 +50,7 @@ export function policyOf(field: FormField): InstitutionalEmailPolicy | undefined
   if (typeof domainList !== 'string') return undefined;
   const domains = domainList
     .split(',')
-    .map((domain) =>
-      domain
-        .trim()
-        .toLowerCase()
-        .replace(/^[@.]+/, ''),
-    )
+    .map((domain) => stripEnds(domain.trim().toLowerCase(), '@.', ''))
     .filter((domain) => domain !== '');
   if (domains.length === 0) return undefined;
   return {
@@ -69,11 +64,14 @@ export function policyOf(field: FormField): InstitutionalEmailPolicy | undefined
 export function isInstitutional(address: string, domains: readonly string[]): boolean {
   const at = address.lastIndexOf('@');
   if (at <= 0) return false;
-  const domain = address
-    .slice(at + 1)
-    .trim()
-    .toLowerCase()
-    .replace(/[>.]+$/, '');
+  const domain = stripEnds(
+    address
+      .slice(at + 1)
+      .trim()
+      .toLowerCase(),
+    '',
+    '>.',
+  );
   return domains.some((institutional) => domain === institutional || domain.endsWith(`.${institutional}`));
 }
 
@@ -140,6 +138,18 @@ function issueFor(field: FormField, path: string, policy: InstitutionalEmailPoli
     reason: INSTITUTIONAL_EMAIL_REASON,
     message: `institutional email rule: "${field.label || field.key}" must be an institutional account (${domains} or a subdomain)${copy}`,
   };
+}
+
+/**
+ * `text` without leading characters from `head` and trailing ones from `tail`. A loop, not a
+ * regular expression: `/[>.]+$/` backtracks quadratically on a long run of dots in a copy field.
+ */
+function stripEnds(text: string, head: string, tail: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && head.includes(text[start] as string)) start += 1;
+  while (end > start && tail.includes(text[end - 1] as string)) end -= 1;
+  return text.slice(start, end);
 }
 
 /** The value at a dotted key (form-js keys are paths from the form's root or list item). */

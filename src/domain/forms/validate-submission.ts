@@ -1,9 +1,21 @@
 import { AppError, type FieldIssue } from '../errors.js';
+import type { MailPolicy } from '../mail-policy.js';
 import { checkField } from './field-checks.js';
 import type { DataShape, FormSchema } from './form-schema.js';
 import { checkInstitutionalEmails } from './institutional-email.js';
+import { checkMailRecipients } from './mail-recipients.js';
+import { checkRequiredIf } from './required-if.js';
+import { fillCurrentUser } from './current-user.js';
 
 type Data = Record<string, unknown>;
+
+/** What else a submission is checked against. */
+export interface SubmissionOptions {
+  /** When set, the copy list of mail to the requester (`ccEmails`) must obey it. */
+  readonly mailPolicy?: MailPolicy;
+  /** Who submits: fills blank `prefill: currentUser` fields (docs/adr/0021). */
+  readonly currentUser?: string;
+}
 
 /**
  * Validates data submitted for a form against its schema and returns only the
@@ -13,17 +25,27 @@ type Data = Record<string, unknown>;
  * Throws VALIDATION_FAILED with one FieldIssue per problem, in form order, then
  * every unknown property (including readonly or disabled fields) as `unknown-field`,
  * so nothing the form does not ask for is ever stored. Issue paths are field keys;
- * nested data is addressed as `group.field` and `list[0].field`.
+ * nested data is addressed as `group.field` and `list[0].field`. Conditionally required fields
+ * (`validate.requiredIf`) are checked over the accepted values, after the other rules. With `options.mailPolicy`
+ * an out-of-policy copy list is a `recipient-not-allowed` or `too-many-copies` issue.
  */
-export function validateSubmission(schema: FormSchema, data: unknown): Record<string, unknown> {
+export function validateSubmission(
+  schema: FormSchema,
+  data: unknown,
+  options: SubmissionOptions = {},
+): Record<string, unknown> {
   if (!isData(data)) {
     throw new AppError('VALIDATION_FAILED', `form <${schema.id}>: the submitted data must be a JSON object`, [
       { path: '', reason: 'type', message: 'the submitted data must be a JSON object' },
     ]);
   }
   const issues: FieldIssue[] = [];
-  const values = validateObject(schema.data, data, '', issues);
+  const input = options.currentUser ? fillCurrentUser(schema.data, data, options.currentUser) : data;
+  const values = validateObject(schema.data, input, '', issues);
+  issues.push(...checkRequiredIf(schema.data, values, issues));
   issues.push(...checkInstitutionalEmails(schema.data, values, issues));
+  if (options.mailPolicy)
+    issues.push(...checkMailRecipients(schema.data, values, options.mailPolicy, issues));
   if (issues.length > 0) {
     throw new AppError('VALIDATION_FAILED', `form <${schema.id}>: ${issues.length} field(s) invalid`, issues);
   }

@@ -6,21 +6,6 @@ const PHONE = /^[0-9 +\-()]+$/;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/;
-const patterns = new Map<string, RegExp>();
-
-/**
- * The regular expression for a schema `pattern`, compiled once. It must match the
- * whole value, as the HTML `pattern` attribute does, so `[0-9]+` does not accept `x1`.
- * Throws SyntaxError for an invalid expression.
- */
-export function compilePattern(pattern: string): RegExp {
-  let compiled = patterns.get(pattern);
-  if (compiled === undefined) {
-    compiled = new RegExp(`^(?:${pattern})$`);
-    patterns.set(pattern, compiled);
-  }
-  return compiled;
-}
 
 /** A plain address such as `name@example.org`: dotted local part, a domain with at least one dot. */
 export function isEmail(value: string): boolean {

@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
-import type { InstanceStatus } from '../instance.js';
+import { isOpenStatus, type InstanceStatus } from '../instance.js';
 import { isFinal, type SlaClock } from '../sla.js';
 import { targetFor, type SlaPolicy, type SlaTargetSpec } from './policy.js';
 
@@ -73,7 +73,8 @@ function step(
   if (isMeasuring(next) && (facts.status === 'cancelled' || facts.status === 'failed')) {
     return withoutResult(next, facts.now);
   }
-  if (isMeasuring(next) && (stopReached(spec, next, facts) || facts.status !== 'running')) {
+  // An incident leaves the ticket open: its clocks keep counting until it is retried or cancelled.
+  if (isMeasuring(next) && (stopReached(spec, next, facts) || !isOpenStatus(facts.status))) {
     next = stopped(next, facts.now);
     const status = next.status === 'breached' ? 'breached' : 'met';
     const breachedAt = status === 'breached' ? next.breachReachedAt : undefined;

@@ -3,7 +3,7 @@ import type { InstanceService } from '../../app/instance-service.js';
 import { actorOf } from '../auth-middleware.js';
 import { optionalString } from '../query.js';
 
-/** Instances: list, inspect (state, variables, audit trail, tasks), cancel. */
+/** Instances: list, inspect (state, variables, audit trail, tasks), cancel, retry an incident. */
 export function instancesRouter(instances: InstanceService): Router {
   const router = Router();
 
@@ -30,6 +30,11 @@ export function instancesRouter(instances: InstanceService): Router {
       reason,
       actorOf(req),
     );
+    res.json(view);
+  });
+
+  router.post('/:instanceId/retry', async (req, res) => {
+    const { engineState: _state, ...view } = await instances.retry(req.params.instanceId, actorOf(req));
     res.json(view);
   });
 

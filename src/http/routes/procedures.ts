@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { DefinitionsService } from '../../app/definitions-service.js';
+import { parseIdempotencyKey } from '../../app/idempotency.js';
 import type { InstanceService } from '../../app/instance-service.js';
 import { requireAnyRole } from '../../app/authorization.js';
 import { actorOf } from '../auth-middleware.js';
@@ -68,8 +69,11 @@ export function proceduresRouter(definitions: DefinitionsService, instances: Ins
     },
   );
 
+  // With an Idempotency-Key, a retried start answers the ticket the first attempt opened.
   router.post('/:procedureId/instances', async (req, res) => {
-    const instance = await instances.start(req.params.procedureId, req.body ?? {}, actorOf(req));
+    const idempotencyKey = parseIdempotencyKey(req.get('Idempotency-Key'));
+    const options = idempotencyKey ? { idempotencyKey } : {};
+    const instance = await instances.start(req.params.procedureId, req.body ?? {}, actorOf(req), options);
     const { engineState: _state, ...view } = instance;
     res.status(201).json(view);
   });

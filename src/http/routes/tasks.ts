@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { AppError } from '../../domain/errors.js';
 import type { TaskStatus } from '../../domain/instance.js';
+import { parseIdempotencyKey } from '../../app/idempotency.js';
 import type { TaskService } from '../../app/task-service.js';
 import { actorOf } from '../auth-middleware.js';
 import { optionalString } from '../query.js';
@@ -48,11 +49,14 @@ export function tasksRouter(tasks: TaskService): Router {
     res.json(await tasks.assign(req.params.taskId, assignee, actorOf(req)));
   });
 
+  // With an Idempotency-Key, a retry of a completion that committed answers the instance again.
   router.post('/:taskId/complete', async (req, res) => {
+    const idempotencyKey = parseIdempotencyKey(req.get('Idempotency-Key'));
     const { engineState: _state, ...instance } = await tasks.complete(
       req.params.taskId,
       req.body ?? {},
       actorOf(req),
+      idempotencyKey ? { idempotencyKey } : {},
     );
     res.json(instance);
   });

@@ -5,6 +5,7 @@ import type { Role } from '../../domain/actor.js';
 import type { AccountService } from '../../app/account-service.js';
 import type { SessionService } from '../../app/session-service.js';
 import { adminPages } from './admin/admin-pages.js';
+import { directoryPages } from './admin/directory-pages.js';
 import { agentPages } from './agent/agent-pages.js';
 import { analystPages } from './analyst/analyst-pages.js';
 import { accountRoutes } from './core/account-routes.js';
@@ -16,9 +17,12 @@ import type { LoginLimit } from './core/login-rate-limit.js';
 import { Renderer } from './core/render.js';
 import { requirePageRole } from './core/role-guard.js';
 import { requireSession, sessionCsrfOf } from './core/session-middleware.js';
+import { faqRoutes } from './kb/faq-routes.js';
+import { kbPages } from './kb/kb-pages.js';
 import type { PageKit } from './page.js';
 import { supervisorPages } from './supervisor/supervisor-pages.js';
 import type { WebPageDeps } from './web-deps.js';
+import type { Language } from '../../domain/account.js';
 
 /** The web core's own collaborators and settings, besides what the pages get. */
 export interface WebCoreDeps extends WebPageDeps {
@@ -31,6 +35,8 @@ export interface WebCoreDeps extends WebPageDeps {
   readonly timeZone: string;
   readonly secureCookies: boolean;
   readonly loginLimit: LoginLimit;
+  /** Language new accounts get unless the admin picks another (`HELPDESK_DEFAULT_LANGUAGE`; default es). */
+  readonly defaultLanguage?: Language;
 }
 
 /** Form posts can carry a whole BPMN diagram (analyst no-JS save), hence the large limit; only after login. */
@@ -76,6 +82,8 @@ export function webRouter(deps: WebCoreDeps): Router {
   router.use('/favicon.ico', (_req, res) => void res.status(204).end());
 
   router.use(loginRoutes({ ...deps, renderer }));
+  // Public: the FAQ pages of the procedures (no login).
+  router.use(faqRoutes(deps, renderer.renderPage));
 
   router.use(requireSession(deps.sessions, deps.secureCookies));
   router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 10_000 }));
@@ -83,9 +91,11 @@ export function webRouter(deps: WebCoreDeps): Router {
   router.use(accountRoutes({ ...deps, renderPage: renderer.renderPage }));
   for (const [prefix, role] of AREAS) router.use(prefix, requirePageRole(role));
   router.use(adminPages(deps, kit));
+  if (deps.directory) router.use(directoryPages(deps.directory, kit));
   router.use(agentPages(deps, kit));
   router.use(supervisorPages(deps, kit));
   router.use(analystPages(deps, kit));
+  router.use(kbPages(deps, kit));
 
   router.use(notFoundPage(renderer));
   router.use(errorPages(renderer, deps.logger));

@@ -190,6 +190,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         ...requestData,
         timeSlot: 'sin horario',
         infoValid: false,
+        missingFields: ['timeSlot'],
         missingData: 'Horario de la agenda incorrecto',
       });
       await s.expectTasks({ 'task-request-email': CENTRAL });
@@ -393,20 +394,42 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
     );
 
     test(
-      'given step 7 with a required item missing, then it cannot be recorded even as «No» (infoValid=false): 422 phone required',
+      'given step 7 with a required item missing, when validated as correct, then 422 phone required',
       async () => {
         const s = await Scenario.start(app, 'cita-report', 'citaCentral', intake('email'));
         await s.complete('task-receive-email', 'citaCentral', emailReceived);
         const { phone: _phone, ...withoutPhone } = requestData;
         const res = await s.attempt('task-validate-info', 'citaCentral', {
           ...withoutPhone,
-          infoValid: false,
-          missingData: 'Falta el teléfono',
+          infoValid: true,
         });
         expect(res.status).toBe(422);
         expect(res.body.error.details.map((d: any) => [d.path, d.reason])).toEqual([['phone', 'required']]);
         await s.expectTasks({ 'task-validate-info': CENTRAL });
         expect(await s.messages()).toEqual([]);
+      },
+      PATH_TIMEOUT,
+    );
+
+    test(
+      'given step 7 with the phone missing, when answered «No» (infoValid=false), then the agent must say which item is missing (422 missingFields) and, once said, the missing data are requested',
+      async () => {
+        const s = await Scenario.start(app, 'cita-report', 'citaCentral', intake('email'));
+        await s.complete('task-receive-email', 'citaCentral', emailReceived);
+        const { phone: _phone, ...withoutPhone } = requestData;
+        const answer = { ...withoutPhone, infoValid: false, missingData: 'Falta el teléfono' };
+        const res = await s.attempt('task-validate-info', 'citaCentral', answer);
+        expect(res.status).toBe(422);
+        expect(res.body.error.details.map((d: any) => [d.path, d.reason])).toEqual([
+          ['missingFields', 'required'],
+        ]);
+        await s.expectTasks({ 'task-validate-info': CENTRAL });
+        expect(await s.messages()).toEqual([]);
+
+        await s.complete('task-validate-info', 'citaCentral', { ...answer, missingFields: ['phone'] });
+        await s.expectTasks({ 'task-request-email': CENTRAL });
+        expect(await s.variables()).toMatchObject({ infoValid: false, missingFields: ['phone'] });
+        expect(await s.messages()).toEqual(['missing-data-request']);
       },
       PATH_TIMEOUT,
     );
@@ -426,7 +449,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         const s = await atStep7();
         const res = await s.attempt('task-validate-info', 'citaCentral', {
           ...personal,
-          ccEmails: 'jefe@hotmail.com',
+          ccEmails: 'mesa.central@example.org',
         });
         expect(res.status).toBe(422);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');
@@ -448,12 +471,12 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         const s = await atStep7();
         await s.complete('task-validate-info', 'citaCentral', {
           ...personal,
-          ccEmails: 'jefe@hotmail.com, direccion@umf21.issste.gob.mx',
+          ccEmails: 'mesa.central@example.org, direccion@umf21.issste.gob.mx',
         });
         await s.expectTasks({ 'task-register-classify': CENTRAL });
         expect(await s.variables()).toMatchObject({
           requesterEmail: 'ana.perez@gmail.com',
-          ccEmails: 'jefe@hotmail.com, direccion@umf21.issste.gob.mx',
+          ccEmails: 'mesa.central@example.org, direccion@umf21.issste.gob.mx',
         });
       },
       PATH_TIMEOUT,
@@ -466,6 +489,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         await s.complete('task-validate-info', 'citaCentral', {
           ...personal,
           infoValid: false,
+          missingFields: ['institutionalEmail'],
           missingData: 'Reenviar desde la cuenta institucional o con copia a una institucional',
         });
         await s.expectTasks({ 'task-request-email': CENTRAL });

@@ -53,7 +53,15 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
 
   async function checklist(s: Scenario, resolved: boolean) {
     await s.complete('task-resolve-checklist', 'mmgFirst', {
-      checklistUsed: 'CL-INPS-03',
+      checklistUsed: [
+        {
+          checklistId: 'inps-sick-leave',
+          itemId: 'resend',
+          label: 'Certificato reinviato e ricevuta di protocollo ottenuta',
+          checkedBy: 'operatore1',
+          checkedAt: '2025-03-12T10:02:00.000Z',
+        },
+      ],
       proceduresStarted: 'Verifica credenziali e reinvio del certificato',
       resolved,
     });
@@ -195,7 +203,12 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
       await registered(s, 'blocking');
       await checklist(s, false);
       await escalated(s, 'internal');
-      const restore = await s.expectTimer('timer-restore-time', 'task-second-level', 4 * HOUR, await tuscanyHours());
+      const restore = await s.expectTimer(
+        'timer-restore-time',
+        'task-second-level',
+        4 * HOUR,
+        await tuscanyHours(),
+      );
       expect(restore.attachedTo).toBe('task-second-level');
       expect((await s.task('task-second-level')).dueAt).toBe(restore.dueAt);
     },

@@ -1,5 +1,6 @@
 import { USERS, type TestApp } from '../../support/harness.js';
 import { startWebApp } from '../../support/web-accounts.js';
+import { waitFor } from '../../support/wait.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
 
 const PROCEDURE = 'review-request';
@@ -118,6 +119,53 @@ describe('agent pages: inbox, task page with its form, opening tickets', () => {
     expect(page.text).toContain('data-event="instance.started"');
     expect(page.text).toContain('Ticket abierto');
     expect(page.text).toContain('id="claim"');
+    // Stored values and lanes by name: the channel's option label, the lane's name.
+    expect(page.text).toContain('<dd data-field="channel">Phone</dd>');
+    expect(page.text).toContain(
+      '<li data-change="channel"><span class="audit-field">Channel</span>: Phone</li>',
+    );
+    expect(page.text).toMatch(/<dt>Grupos<\/dt><dd>L1<\/dd>/);
+  });
+
+  test('given an unclaimed task, then the page says completing takes it, and the completion records who did it', async () => {
+    const { instanceId, taskId } = await openTicket(app);
+
+    const unclaimed = await luis.get(taskUrl(taskId));
+    await luis.post(`${taskUrl(taskId)}/claim`, { next: taskUrl(taskId) });
+    const claimed = await luis.get(taskUrl(taskId));
+    await luis.post(`${taskUrl(taskId)}/unclaim`, { next: taskUrl(taskId) });
+    const answer = await luis.post(taskUrl(taskId), { priority: 'blocking' });
+
+    expect(unclaimed.text).toContain('id="complete-takes"');
+    expect(unclaimed.text).toContain('Al completar esta tarea la toma usted');
+    expect(claimed.text).not.toContain('id="complete-takes"');
+    expect(answer.status).toBe(303);
+    const view = await app.app.services.instances.get(instanceId, {
+      id: 'sofia',
+      roles: ['supervisor'],
+      groups: [],
+    });
+    expect(view.tasks.find((task) => task.id === taskId)).toMatchObject({
+      status: 'completed',
+      completedBy: 'luis',
+    });
+  });
+
+  test("given the ticket's next task is offered to the agent's group, when they complete a task, then they land on that task", async () => {
+    const { ticket, taskId } = await openTicket(app);
+
+    const answer = await luis.post(taskUrl(taskId), { solved: 'true', priority: 'non-blocking' });
+
+    expect(answer.status).toBe(303);
+    const next = /^\/tasks\/([^?]+)\?done=completed-next&ticket=(.+)$/.exec(answer.location ?? '');
+    expect(next?.[2]).toBe(ticket);
+    const page = await luis.get(answer.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>Close ticket</h1>');
+    expect(page.text).toContain(
+      `Tarea del ticket ${ticket} completada; esta es la siguiente tarea del ticket para usted.`,
+    );
+    expect(decodeURIComponent(next![1]!)).not.toBe(taskId);
   });
 
   test('given a missing required choice and a bad number, when the form is posted, then 422 with each message next to its field and the values kept', async () => {
@@ -164,6 +212,11 @@ describe('agent pages: inbox, task page with its form, opening tickets', () => {
 
     expect(page.status).toBe(403);
     expect(post.status).toBe(403);
+    // The error page explains the code in the user's language; the detail (English, naming the task) follows.
+    expect(page.text).toContain(
+      '<p class="error-explain" id="error-explain">Esta tarea no está ofrecida a sus grupos.</p>',
+    );
+    expect(page.text).toContain('<h2 class="error-detail-heading">Detalles</h2>');
   });
 
   test('given the start list, when luis fills the start form, then a ticket opens and he lands on its first task', async () => {
@@ -213,17 +266,44 @@ describe('agent pages: inbox, task page with its form, opening tickets', () => {
     expect(after).toHaveLength(before.length);
   });
 
-  test('given the inbox filters, then overdue-only and group filters narrow the list and work without JavaScript', async () => {
+  test('given the inbox filters, then group filters narrow the list and work without JavaScript', async () => {
     const { taskId } = await openTicket(app);
 
-    const overdue = await luis.get('/inbox?overdue=1&sort=priority');
     const group = await luis.get('/inbox?group=l1&sort=created');
     const otherGroup = await luis.get('/inbox?group=central-desk');
 
-    expect(overdue.status).toBe(200);
-    expect(inboxRow(overdue.text, taskId)).toBeUndefined();
-    expect(overdue.text).toContain('id="filter-overdue" name="overdue" value="1" checked');
     expect(inboxRow(group.text, taskId)).toBeDefined();
+    expect(group.text).toContain('<option value="l1" selected>L1</option>'); // lanes by name
     expect(inboxRow(otherGroup.text, taskId)).toBeUndefined();
+  });
+
+  test('given one overdue task and one without a deadline, then overdue-only lists exactly the overdue one', async () => {
+    // An L2 task without timers, and one whose 1 s warning timer is past (and fires: its deadline stays).
+    const { instanceId } = await openTicket(app);
+    const review = (
+      await app.app.services.instances.get(instanceId, { id: 'sofia', roles: ['supervisor'], groups: [] })
+    ).tasks[0]!;
+    await luis.post(taskUrl(review.id), { priority: 'blocking' });
+    const handle = (
+      await app.app.services.instances.get(instanceId, { id: 'sofia', roles: ['supervisor'], groups: [] })
+    ).tasks.find((task) => task.activityId === 'handle')!;
+    const late = await app.call('agentL1', 'POST', '/api/procedures/sla-escalation/instances', {});
+    const work = late.body.openTaskIds[0] as string;
+
+    const overdue = await waitFor(
+      async () => {
+        const page = await marta.get('/inbox?overdue=1&sort=priority');
+        return inboxRow(page.text, work) ? page : undefined;
+      },
+      15_000,
+      200,
+    ).then((page) => page!);
+    const all = await marta.get('/inbox');
+
+    expect(overdue.text).toContain('id="filter-overdue" name="overdue" value="1" checked');
+    expect(inboxRow(overdue.text, work)).toContain('class="overdue"');
+    expect(inboxRow(overdue.text, handle.id)).toBeUndefined();
+    expect(inboxRow(all.text, work)).toBeDefined();
+    expect(inboxRow(all.text, handle.id)).toBeDefined();
   });
 });

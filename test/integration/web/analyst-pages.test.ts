@@ -103,6 +103,18 @@ describe('analyst pages: procedures, versions, saving diagrams without JavaScrip
     expect(await versionsOf()).toHaveLength(before);
   });
 
+  test('given a Spanish-speaking user, when a save is refused, then the headings are in Spanish and each issue has a localized heading', async () => {
+    const root = await webLogin(app, USERS.admin.user); // admins pass the analyst pages; root reads Spanish
+
+    const saved = await root.post(versionsUrl, { xml: withScriptTask });
+
+    expect(saved.status).toBe(422);
+    expect(saved.text).toContain('El diagrama contiene algo que no está permitido por seguridad.');
+    expect(saved.text).toMatch(
+      /<tr data-element-id="close" data-reason="script-task"><td><code>close<\/code><\/td><td><strong class="analyst-issue-reason">Tarea de script no permitida<\/strong><br>/,
+    );
+  });
+
   test('given malformed XML, when the analyst saves, then 422 points at the line and column', async () => {
     const saved = await analyst.post(versionsUrl, { xml: bad('malformed.bpmn') });
 

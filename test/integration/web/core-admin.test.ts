@@ -74,6 +74,38 @@ describe('web core: admin user pages', () => {
     expect(answer.text).not.toContain('value="short"');
   });
 
+  test('given a common password, when the admin creates a user, then 422 on the password field with the strength advice', async () => {
+    const answer = await admin.post('/admin/users', {
+      username: 'weakling',
+      password: 'aaaaaaaaaa',
+      roles: 'agent',
+      language: 'es',
+    });
+
+    expect(answer.status).toBe(422);
+    expect(fieldError(answer.text, 'user-password')).toBe(
+      'La contraseña es demasiado fácil de adivinar (contraseña común, patrón o su propio nombre). Use una frase de varias palabras poco comunes.',
+    );
+    expect(fieldMessage(answer.text, 'user-password')).toMatch(
+      /^password is too easy to guess \(strength 0 of 4, at least 3 needed\): Repeated characters like &quot;aaa&quot; are easy to guess\./,
+    );
+    expect(answer.text).not.toContain('data-user="weakling"');
+  });
+
+  test("given a password built on the user's own name or over 72 bytes, when the admin resets it, then 422 with the policy message", async () => {
+    const own = await admin.post('/admin/users/servicio/password', { password: 'Servicio-2024' });
+    const long = await admin.post('/admin/users/servicio/password', { password: `${'ñ'.repeat(36)}x` });
+    const stillOld = await login(app, 'servicio', 'servicio-Passw0rd!');
+
+    expect(own.status).toBe(422);
+    expect(fieldError(own.text, 'reset-password')).toMatch(/^La contraseña es demasiado fácil de adivinar/);
+    expect(long.status).toBe(422);
+    expect(fieldError(long.text, 'reset-password')).toBe(
+      'La contraseña no puede superar los 72 bytes (unos 72 caracteres sin acentos).',
+    );
+    expect(stillOld.answer.status).toBe(303);
+  });
+
   test('given an existing username in other case, when the admin creates it again, then 409 on the username field', async () => {
     const answer = await admin.post('/admin/users', {
       username: 'LUIS',

@@ -76,11 +76,20 @@ describe('web core: CSRF, login rate limiting, security headers, error pages', (
       );
 
     const blocked = await client.post('/login', { username: 'lucia', password: webPassword('lucia') });
+    const raw = await fetch(`${app.app.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'hd_login_csrf=raw-token' },
+      body: new URLSearchParams({ username: 'LUCIA', password: webPassword('lucia'), _csrf: 'raw-token' }),
+      redirect: 'manual',
+    });
     const other = await client.post('/login', { username: 'marta', password: webPassword('marta') });
 
     expect(statuses).toEqual(Array(10).fill(401));
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Demasiados intentos');
+    expect(raw.status).toBe(429);
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(raw.headers.get('retry-after'))).toBeLessThanOrEqual(900);
     expect(other.status).toBe(303);
   });
 

@@ -1,28 +1,24 @@
 import type { TestApp } from '../../support/harness.js';
+import { ManualClock } from '../../support/manual-clock.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin } from '../../support/web-client.js';
 
 const MINUTE = 60_000;
+const LOGIN_AGAIN = '/login?next=%2Faccount';
 
-/** A clock the test moves by hand. */
-class ManualClock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
-
+/**
+ * Each test gets its own app, database and clock: no test sees the sessions or the time
+ * another one left behind.
+ */
 describe('web core: session lifetimes (30 min idle, 12 h absolute)', () => {
   let app: TestApp;
-  const clock = new ManualClock();
+  let clock: ManualClock;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    clock = new ManualClock(new Date());
     app = await startWebApp({ clock });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await app.stop();
   });
 
@@ -33,7 +29,7 @@ describe('web core: session lifetimes (30 min idle, 12 h absolute)', () => {
     const page = await client.get('/account');
 
     expect(page.status).toBe(303);
-    expect(page.location).toBe('/login?next=%2Faccount');
+    expect(page.location).toBe(LOGIN_AGAIN);
   });
 
   test('given a session used every 20 minutes, then it lives on, until 12 hours after login', async () => {
@@ -44,18 +40,25 @@ describe('web core: session lifetimes (30 min idle, 12 h absolute)', () => {
       statuses.push((await client.get('/account')).status);
     }
 
-    expect(statuses.slice(0, 35).filter((s) => s === 200)).toHaveLength(35);
-    clock.advance(20 * MINUTE);
-    expect((await client.get('/account')).status).toBe(303);
+    expect(statuses).toEqual(Array.from({ length: 35 }, () => 200)); // 11 h 40 min
+    clock.advance(21 * MINUTE); // 12 h 1 min after login
+    const expired = await client.get('/account');
+    expect(expired.status).toBe(303);
+    expect(expired.location).toBe(LOGIN_AGAIN);
   });
 
-  test('given expired sessions, when the cleanup runs, then they are deleted', async () => {
-    await webLogin(app, 'lucia');
+  test('given one expired session and one live one, when the cleanup runs, then exactly the expired one is deleted', async () => {
+    const old = await webLogin(app, 'lucia');
     clock.advance(13 * 60 * MINUTE);
+    const live = await webLogin(app, 'tecnico');
 
     const deleted = await app.app.services.sessions.cleanup();
 
-    expect(deleted).toBeGreaterThanOrEqual(1);
+    expect(deleted).toBe(1);
+    expect((await live.get('/account')).status).toBe(200);
+    const gone = await old.get('/account');
+    expect(gone.status).toBe(303);
+    expect(gone.location).toBe(LOGIN_AGAIN);
   });
 
   test('given a user logged in, when an admin disables the account, then their next request is logged out', async () => {
@@ -66,6 +69,8 @@ describe('web core: session lifetimes (30 min idle, 12 h absolute)', () => {
     const page = await client.get('/account');
 
     expect(disabled.status).toBe(303);
+    expect(disabled.location).toBe('/admin/users/mesa?saved=disabled');
     expect(page.status).toBe(303);
+    expect(page.location).toBe(LOGIN_AGAIN);
   });
 });

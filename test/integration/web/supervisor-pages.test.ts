@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES, USERS, type TestApp } from '../../support/harness.js';
+import { ManualClock } from '../../support/manual-clock.js';
 import { Scenario } from '../../support/scenario.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
@@ -33,19 +34,26 @@ describe('supervisor pages: instance list, instance page, diagram XML, access', 
   let luis: WebClient;
   let waiting: Scenario; // in «Review»
   let handled: Scenario; // passed to L2 («Handle at L2»)
-  let overdue: Scenario; // sla-escalation with a 1 s timer nobody fires (scheduler polls once a minute)
+  // sla-escalation with a 1 s timer nobody fires: the pages read a manual clock moved 2 s on, so
+  // the timer is overdue there, while the backstop sweep (which fires timers overdue by 30 s on
+  // the same clock) never reaches it, however slow the machine; the scheduler polls once a minute.
+  let overdue: Scenario;
+  const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
-    app = await startWebApp({ timerPollMs: 60_000 });
+    app = await startWebApp({ timerPollMs: 60_000, clock });
     [sofia, luis] = await Promise.all([
       webLogin(app, USERS.supervisor.user),
       webLogin(app, USERS.agentL1.user),
     ]);
+    // The clock stands still unless moved: a few ms between tickets keeps "newest first" defined.
     waiting = await Scenario.start(app, PROCEDURE, 'agentL1', intake);
+    clock.advance(10);
     handled = await Scenario.start(app, PROCEDURE, 'agentL1', { ...intake, requesterName: 'Bruno' });
     await handled.complete('review', 'agentL1', { solved: false, priority: 'blocking' });
+    clock.advance(10);
     overdue = await Scenario.start(app, 'sla-escalation', 'agentL1', {});
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    clock.advance(2_000);
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
@@ -125,14 +133,30 @@ describe('supervisor pages: instance list, instance page, diagram XML, access', 
     expect(page.status).toBe(200);
     expect(page.text).toContain(`data-definition-id="${PROCEDURE}@1"`);
     expect(page.text).toMatch(/data-variable="requesterName"[\s\S]*?Bruno/);
-    expect(page.text).toMatch(/data-variable="priority"[\s\S]*?blocking/);
+    // Values as the forms name them: the option's label, the field's label beside the key.
+    expect(page.text).toContain(
+      '<tr data-variable="priority"><th scope="row">Priority <code>priority</code></th><td>Blocking</td></tr>',
+    );
+    expect(page.text).toContain(
+      '<tr data-variable="channel"><th scope="row">Channel <code>channel</code></th><td>Phone</td></tr>',
+    );
     expect(page.text).toMatch(/data-activity-id="review"[\s\S]*?sv-status-completed/);
-    expect(page.text).toMatch(/data-activity-id="handle"[\s\S]*?sv-status-open/);
+    expect(page.text).toMatch(/data-activity-id="handle"[\s\S]*?sv-status-open[\s\S]*?<td>L2<\/td>/); // lane name
     expect(page.text).toContain('data-message="ticket-acknowledgement"');
     expect(auditRows(page.text)).toEqual([
       ['instance.started', 'luis'],
       ['task.completed', 'luis'],
     ]);
+    // Readable events (sofia reads Italian): label, step, the values set; the JSON folded.
+    const completed = /data-event-type="task.completed">[\s\S]*?<\/tr>/.exec(page.text)?.[0] ?? '';
+    expect(completed).toContain(
+      '<span class="audit-label">Attività completata</span>: <span class="audit-subject">Review</span>',
+    );
+    expect(completed).toContain(
+      '<li data-change="priority"><span class="audit-field">Priority</span>: Blocking</li>',
+    );
+    expect(completed).toMatch(/<details class="audit-json"><summary>Dati grezzi \(JSON\)<\/summary><pre>\{/);
+    expect(page.text).not.toContain('<code>task.completed</code>');
     const markers = JSON.parse(/id="sv-diagram-markers">([^<]*)<\/script>/.exec(page.text)![1]!);
     expect(markers.active).toEqual(['handle']);
     expect(markers.completed).toEqual(
@@ -151,10 +175,37 @@ describe('supervisor pages: instance list, instance page, diagram XML, access', 
     expect(page.text).toContain('data-timer="breach"');
   });
 
+  test('given a ticket waiting in a task with boundary timers, then only the task is its step, and the list and the inbox show the same due instant, named', async () => {
+    const list = await sofia.get('/supervisor/instances?procedure=sla-escalation');
+    const inbox = await sofia.get('/inbox?procedure=sla-escalation');
+    const instance = await sofia.get(`/supervisor/instances/${overdue.instanceId}`);
+    const dashboard = await sofia.get('/supervisor/dashboard');
+
+    const row =
+      new RegExp(`data-business-key="${overdue.businessKey}"[\\s\\S]*?</tr>`).exec(list.text)?.[0] ?? '';
+    const steps = (html: string) => [...html.matchAll(/class="sv-step">([^<]*)</g)].map((m) => m[1]);
+    expect(steps(row)).toEqual(['Specialised desk work']);
+    expect(steps(instance.text)).toEqual(['Specialised desk work']);
+    expect(dashboard.text).toContain('data-key="sla-escalation:work"');
+    expect(dashboard.text).not.toContain('data-key="sla-escalation:warn"');
+    expect(dashboard.text).not.toContain('data-key="sla-escalation:breach"');
+    // One rule for "due" (domain/due.ts): the same instant, and both say it is the task's timer.
+    const inboxRow =
+      new RegExp(`data-ticket="${overdue.businessKey}"[\\s\\S]*?</tr>`).exec(inbox.text)?.[0] ?? '';
+    const listDue = /data-field="next-due">([^<]*)</.exec(row)?.[1]?.trim();
+    const inboxDue = /data-field="due">\s*([^<]*?)\s*</.exec(inboxRow)?.[1];
+    expect(listDue).toBeTruthy();
+    expect(inboxDue).toBe(listDue);
+    for (const html of [row, inboxRow]) {
+      expect(html).toMatch(/data-due-kind="task-timer">Timer dell&#x27;attività: SLA warning</);
+    }
+  });
+
   test('given a newer version deployed, then the diagram XML is still the version the ticket runs on', async () => {
     const renamed = stored.replace('name="Handle at L2"', 'name="Handle at second level"');
     const { version } = await app.app.services.definitions.deploy(PROCEDURE, renamed, ANALYST);
     expect(version.version).toBe(2);
+    clock.advance(10);
     const newer = await Scenario.start(app, PROCEDURE, 'agentL1', intake);
 
     const old = await fetch(`${app.app.url}/supervisor/instances/${waiting.instanceId}/diagram.bpmn`, {
@@ -228,7 +279,10 @@ describe('supervisor pages: instance list, instance page, diagram XML, access', 
     expect((await root.get(`/supervisor/instances/${handled.instanceId}`)).status).toBe(200);
   });
   test('given 26 tickets, then page 1 lists the newest 25 with a next link and page 2 the oldest one', async () => {
-    for (let i = 0; i < 22; i++) await Scenario.start(app, PROCEDURE, 'agentL1', intake); // 4 already
+    for (let i = 0; i < 22; i++) {
+      clock.advance(10);
+      await Scenario.start(app, PROCEDURE, 'agentL1', intake); // 4 already
+    }
     const first = await sofia.get('/supervisor/instances');
     const second = await sofia.get('/supervisor/instances?page=2');
 

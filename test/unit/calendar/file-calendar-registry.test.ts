@@ -13,6 +13,7 @@ describe('loading the calendars of config/calendars/', () => {
   test('given the repository config, then every calendar the SLA policies name is there', () => {
     expect(registry.list().map((c) => c.id)).toEqual([
       'always-open',
+      'bolivia-cochabamba',
       'bolivia-la-paz',
       'chile-office',
       'cita-mexico',

@@ -2,9 +2,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { FileRecipientDirectory } from '../../../src/adapters/mail/file-directory.js';
 import { resolveRecipients } from '../../../src/app/recipient-resolver.js';
+import { mailPolicy } from '../../../src/domain/mail-policy.js';
 import { rejection } from '../../support/errors.js';
 
 const MAIL = path.resolve('test/fixtures/mail');
+/** Copies and literal addresses need a policy that allows them (docs/adr/0012). */
+const ALLOWING = mailPolicy({ domains: ['issste.gob.mx', 'example.org'] });
 
 describe('resolving outbox recipients', () => {
   let directory: FileRecipientDirectory;
@@ -18,7 +21,7 @@ describe('resolving outbox recipients', () => {
       ccEmails: 'jefe@issste.gob.mx; bad, ana@issste.gob.mx',
     };
 
-    expect(await resolveRecipients('requester', variables, directory)).toEqual({
+    expect(await resolveRecipients('requester', variables, directory, ALLOWING)).toEqual({
       ok: true,
       to: ['ana@issste.gob.mx'],
       cc: ['jefe@issste.gob.mx'],
@@ -45,7 +48,7 @@ describe('resolving outbox recipients', () => {
   });
 
   test('given an explicit address, then it is used as is', async () => {
-    expect(await resolveRecipients('desk@example.org', {}, directory)).toEqual({
+    expect(await resolveRecipients('desk@example.org', {}, directory, ALLOWING)).toEqual({
       ok: true,
       to: ['desk@example.org'],
       cc: [],

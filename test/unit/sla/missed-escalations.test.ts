@@ -175,3 +175,16 @@ describe('thresholds reached without their timer firing', () => {
     ).toThrow(/escalation\[0\]\.whenClosed: must be "notify" or "skip"/);
   });
 });
+
+describe('a ticket stopped in an incident', () => {
+  test('given an incident, then its clocks keep counting and a breach is escalated as for an open ticket', () => {
+    const stuck = trackClocks(opened(), policyWith(), allHours, facts(10, { status: 'incident' }));
+
+    expect(stuck.results).toEqual([]);
+    expect(stuck.clocks[0]).toMatchObject({ status: 'running', elapsedMs: 10 * 60_000 });
+
+    const later = trackClocks(stuck.clocks, policyWith(), allHours, facts(31, { status: 'incident' })).clocks;
+    const { missed } = missedEscalations(later, policyWith(), {}, true, at(31));
+    expect(missed.flatMap((m) => m.levels.map((l) => l.action))).toEqual(['escalated', 'escalated']);
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
@@ -38,10 +38,14 @@ describe('UI strings', () => {
     const warn = jest.fn();
     const strings = new Translations(dir, { warn } as unknown as Logger);
 
-    expect(strings.t('it', 'demo.hello', { name: 'Sofia' })).toBe('hi Sofia (it)');
-    expect(strings.t('es', 'demo.nothing')).toBe('demo.nothing');
-    expect(strings.t('es', 'demo.nothing')).toBe('demo.nothing');
-    expect(warn).toHaveBeenCalledTimes(1);
+    try {
+      expect(strings.t('it', 'demo.hello', { name: 'Sofia' })).toBe('hi Sofia (it)');
+      expect(strings.t('es', 'demo.nothing')).toBe('demo.nothing');
+      expect(strings.t('es', 'demo.nothing')).toBe('demo.nothing');
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

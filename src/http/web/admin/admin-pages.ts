@@ -3,7 +3,7 @@ import type { AccountService } from '../../../app/account-service.js';
 import type { SessionService } from '../../../app/session-service.js';
 import { ERROR_STATUS } from '../../error-status.js';
 import { isAppError } from '../../../domain/errors.js';
-import { accountId } from '../../../domain/account.js';
+import { accountId, type Language } from '../../../domain/account.js';
 import { webUser, type PageKit } from '../page.js';
 import {
   emptyState,
@@ -19,6 +19,8 @@ import {
 export interface AdminPageDeps {
   readonly accounts: AccountService;
   readonly sessions: SessionService;
+  /** Language of the new-user form until the admin picks another (default es). */
+  readonly defaultLanguage?: Language;
 }
 
 const NAV = 'users';
@@ -64,7 +66,7 @@ export function adminPages(deps: AdminPageDeps, kit: PageKit): Router {
     kit.renderPage(res, 'admin/users', { title: 'admin.users.title', nav: NAV }, { users });
   });
 
-  admin.get('/users/new', (_req, res) => showNew(res, emptyState()));
+  admin.get('/users/new', (_req, res) => showNew(res, emptyState(deps.defaultLanguage)));
 
   admin.post('/users', async (req, res) => {
     const body = req.body as Record<string, unknown>;

@@ -62,9 +62,9 @@ export function stateFromAccount(account: AccountView): UserFormState {
   };
 }
 
-/** An empty form for a new user. */
-export function emptyState(): UserFormState {
-  return { username: '', displayName: '', email: '', roles: [], groups: '', language: 'es', errors: {} };
+/** An empty form for a new user, in the default language of new accounts. */
+export function emptyState(language: Language = 'es'): UserFormState {
+  return { username: '', displayName: '', email: '', roles: [], groups: '', language, errors: {} };
 }
 
 /** Every role, with whether the form has it checked. */

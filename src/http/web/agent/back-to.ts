@@ -7,4 +7,3 @@ const AGENT_PAGE = /^\/(?:inbox(?:\?[^\\\s]*)?|tasks\/[^/\\\s?#]+)$/;
 export function backTo(next: unknown): string {
   return typeof next === 'string' && next.length <= 2000 && AGENT_PAGE.test(next) ? next : '/inbox';
 }
-

@@ -1,5 +1,10 @@
 /** Outcomes a redirect may announce with `?done=<outcome>` (no session flash store needed). */
-const OUTCOMES: ReadonlySet<string> = new Set(['completed', 'started', 'started-elsewhere']);
+const OUTCOMES: ReadonlySet<string> = new Set([
+  'completed',
+  'completed-next',
+  'started',
+  'started-elsewhere',
+]);
 const TICKET = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** The message to show after a redirect: an i18n key and the ticket number it names. */

@@ -1,9 +1,10 @@
 import type { FieldIssue } from '../../../domain/errors.js';
-import type { FormComponent, FormField } from '../../../domain/forms/index.js';
+import { requiredIfHolds, type FormComponent, type FormField } from '../../../domain/forms/index.js';
 import type { FormSource } from '../../../app/inbox-service.js';
-import { isChecked, type RawValues } from './form-values.js';
+import { isChecked, toSubmission, type RawValues } from './form-values.js';
 import { fieldErrors, type ErrorView } from './form-errors.js';
 import { textParagraphs, type Paragraph } from './form-text.js';
+import { CHECKLIST_FIELD } from '../../../domain/kb/checklist.js';
 
 /** One option of a select, radio or checklist, ready to render. */
 export interface OptionView {
@@ -22,7 +23,10 @@ export interface FieldView {
   readonly id: string;
   readonly label: string;
   readonly description?: string;
+  /** Required now: always, or because its `requiredIf` holds over the values shown. */
   readonly required: boolean;
+  /** The field's `validate.requiredIf` rule, shown next to it (docs/adr/0021). */
+  readonly requiredWhen?: string;
   readonly readonly: boolean;
   readonly disabled: boolean;
   readonly value: string;
@@ -66,7 +70,8 @@ const INPUT_TYPES: Readonly<Record<string, string>> = {
 export function renderForm(source: FormSource, values: RawValues, issues: readonly FieldIssue[]): FormView {
   const shown = new Set<string>();
   const raw = rawComponents(source.json);
-  const context = { values, issues, shown };
+  // Conditional requirements are evaluated here, on the server, over the values the page shows.
+  const context = { values, issues, shown, scope: toSubmission(source.schema, values) };
   const components = viewsOf(source.schema.components, raw, '', context);
   const otherErrors = fieldErrors(
     issues.filter((issue) => !shown.has(issue.path)),
@@ -79,6 +84,7 @@ interface Context {
   readonly values: RawValues;
   readonly issues: readonly FieldIssue[];
   readonly shown: Set<string>;
+  readonly scope: Readonly<Record<string, unknown>>;
 }
 
 function viewsOf(
@@ -104,6 +110,8 @@ function viewOf(
       return { kind: 'group', label: text(raw.label), components: children };
     }
     case 'dynamiclist':
+      // The checklist ticks are filled from the task page's checklist panel (docs/adr/0023).
+      if (!prefix && component.path === CHECKLIST_FIELD) return { kind: 'text', paragraphs: [] };
       return { kind: 'unsupported', label: component.label };
     case 'text':
       return { kind: 'text', paragraphs: textParagraphs(text(raw.text) ?? '') };
@@ -140,7 +148,8 @@ function fieldView(
     id,
     label: field.label ?? field.key,
     description: text(raw.description),
-    required: validate.required === true,
+    required: validate.required === true || requiredIfHolds(field, context.scope),
+    ...(validate.requiredIf !== undefined ? { requiredWhen: validate.requiredIf } : {}),
     readonly: field.readonly,
     disabled: field.disabled,
     value: texts[0] ?? '',

@@ -1,4 +1,9 @@
-import type { DataShape, FormField, FormSchema } from '../../../domain/forms/index.js';
+import {
+  prefillsCurrentUser,
+  type DataShape,
+  type FormField,
+  type FormSchema,
+} from '../../../domain/forms/index.js';
 
 /** Field values as an HTML form holds them: text per field path, a list for checklists. */
 export type RawValues = Readonly<Record<string, string | readonly string[]>>;
@@ -50,12 +55,32 @@ export function toSubmission(schema: FormSchema, values: RawValues): Record<stri
   return data;
 }
 
-/** The values a form opens with: the instance's data where it has the field, else the field's default. */
-export function initialValues(schema: FormSchema, variables: Readonly<Record<string, unknown>>): RawValues {
+/** Who is logged in, for fields that open with the current user (`prefill: currentUser`). */
+export interface PrefillUser {
+  readonly id: string;
+  readonly displayName?: string;
+}
+
+/** How a current-user field shows the logged-in user: `Name (id)`, or the id. */
+export function userLabel(user: PrefillUser): string {
+  const name = user.displayName?.trim();
+  return name && name !== user.id ? `${name} (${user.id})` : user.id;
+}
+
+/**
+ * The values a form opens with: the instance's data where it has the field, else the logged-in
+ * user for `prefill: currentUser` fields (docs/adr/0021), else the field's default.
+ */
+export function initialValues(
+  schema: FormSchema,
+  variables: Readonly<Record<string, unknown>>,
+  user?: PrefillUser,
+): RawValues {
   const values: Record<string, string | readonly string[]> = {};
   for (const { path, field } of fieldEntries(schema.data)) {
     const known = getPath(variables, path);
-    const value = known === undefined || known === null ? field.defaultValue : known;
+    const fallback = user && prefillsCurrentUser(field) ? userLabel(user) : field.defaultValue;
+    const value = known === undefined || known === null ? fallback : known;
     if (value === undefined || value === null) continue;
     values[path] = Array.isArray(value) ? value.map((item) => String(item)) : String(value);
   }

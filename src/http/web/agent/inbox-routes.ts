@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { InboxEntry } from '../../../app/inbox-service.js';
 import { hasRole } from '../../../domain/actor.js';
+import type { ProcedureVersion } from '../../../domain/procedure.js';
 import { webUser, type PageKit, type WebUser } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
 import { backTo } from './back-to.js';
@@ -19,6 +20,7 @@ export function inboxRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const tasks = await deps.tasks.list({ ...(procedureId ? { procedureId } : {}), limit: 500 }, user);
     const entries = await deps.inbox.entries(tasks);
     const rows = applyFilters(entries, filters, user.id).map((entry) => rowOf(entry, user));
+    const versions = await deps.definitions.list();
     kit.renderPage(
       res,
       'agent/inbox',
@@ -26,11 +28,11 @@ export function inboxRoutes(deps: WebPageDeps, kit: PageKit): Router {
       {
         rows,
         filters,
-        procedures: (await deps.definitions.list()).map((version) => ({
+        procedures: versions.map((version) => ({
           id: version.procedureId,
           name: version.catalog.name || version.procedureId,
         })),
-        groups: groupsOf(user, entries),
+        groups: groupsOf(user, entries, versions),
         sorts: SORTS.map((sort) => ({ value: sort, key: `agent.inbox.sort.${sort}` })),
         supervisor: hasRole(user, 'supervisor'),
         next: req.originalUrl,
@@ -72,23 +74,37 @@ function rowOf(entry: InboxEntry, user: WebUser) {
     ticketNumber: entry.ticketNumber,
     taskName: task.name,
     requester: entry.requester,
-    priority: entry.priority,
+    priority: entry.priorityLabel ?? entry.priority,
     dueAt: entry.due?.at,
-    slaClock: entry.due?.source === 'sla' ? entry.due.clockName : undefined,
+    // What the due instant is (domain/due.ts): the task's timer or an SLA clock, by name.
+    dueKind: entry.due?.kind,
+    dueName: entry.due?.name,
     overdue: entry.overdue,
     createdAt: task.createdAt,
     assignee: task.assignee,
     mine: task.assignee === user.id,
     canClaim: !task.assignee && hasRole(user, 'agent'),
     canUnclaim: Boolean(task.assignee) && (task.assignee === user.id || hasRole(user, 'supervisor')),
-    groups: task.candidateGroups.join(', '),
+    groups: entry.groupNames.join(', '),
   };
 }
 
-/** The groups to filter by: the user's, or for supervisors every group in the list. */
-function groupsOf(user: WebUser, entries: readonly InboxEntry[]): string[] {
-  if (!hasRole(user, 'supervisor')) return [...user.groups];
-  return [...new Set([...user.groups, ...entries.flatMap((entry) => entry.task.candidateGroups)])].sort();
+/** The groups to filter by (lane names where the tasks tell them): the user's, or for supervisors every group in the list. */
+function groupsOf(
+  user: WebUser,
+  entries: readonly InboxEntry[],
+  versions: readonly ProcedureVersion[],
+): { id: string; name: string }[] {
+  const names = new Map<string, string>();
+  for (const lane of versions.flatMap((version) => version.catalog.lanes))
+    names.set(lane.id, lane.name || lane.id);
+  for (const entry of entries) {
+    entry.task.candidateGroups.forEach((id, index) => names.set(id, entry.groupNames[index] ?? id));
+  }
+  const ids = hasRole(user, 'supervisor')
+    ? [...new Set([...user.groups, ...entries.flatMap((entry) => entry.task.candidateGroups)])].sort()
+    : [...user.groups];
+  return ids.map((id) => ({ id, name: names.get(id) ?? id }));
 }
 
 function isFiltered(filters: InboxFilters): boolean {

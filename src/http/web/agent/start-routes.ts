@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Actor } from '../../../domain/actor.js';
 import { isAppError, type FieldIssue } from '../../../domain/errors.js';
@@ -5,6 +6,7 @@ import type { InstanceRecord } from '../../../domain/instance.js';
 import { webUser, type PageKit } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
 import { flashQuery } from './flash.js';
+import { formIdempotencyKey } from './idempotency-field.js';
 import { renderForm } from './form-renderer.js';
 import { initialValues, submittedValues, toSubmission, type RawValues } from './form-values.js';
 
@@ -35,14 +37,17 @@ export function startRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const { catalog } = await deps.definitions.current(procedureId);
     const form = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey) : undefined;
     const values = form ? submittedValues(form.schema, req.body) : {};
+    // The form's key makes a double submit or a retry after a lost answer open one ticket.
+    const idempotencyKey = formIdempotencyKey(req.body);
     let instance: InstanceRecord;
     try {
-      instance = await deps.instances.start(procedureId, form ? toSubmission(form.schema, values) : {}, user);
+      const submission = form ? toSubmission(form.schema, values) : {};
+      instance = await deps.instances.start(procedureId, submission, user, { idempotencyKey });
     } catch (error) {
       if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
       const issues =
         error.details.length > 0 ? error.details : [{ path: '', reason: 'invalid', message: error.message }];
-      return showStartForm(deps, kit, req, res, { issues, values }, 422);
+      return showStartForm(deps, kit, req, res, { issues, values, idempotencyKey }, 422);
     }
     const taskId = await firstTaskFor(deps, instance, user);
     res.redirect(
@@ -61,12 +66,16 @@ async function showStartForm(
   kit: PageKit,
   req: Request,
   res: Response,
-  submitted: { readonly issues: readonly FieldIssue[]; readonly values?: RawValues },
+  submitted: {
+    readonly issues: readonly FieldIssue[];
+    readonly values?: RawValues;
+    readonly idempotencyKey?: string;
+  },
   status = 200,
 ): Promise<void> {
   const { catalog } = await deps.definitions.current(req.params.procedureId as string);
   const source = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey) : undefined;
-  const values = submitted.values ?? (source ? initialValues(source.schema, {}) : {});
+  const values = submitted.values ?? (source ? initialValues(source.schema, {}, webUser(req)) : {});
   kit.renderPage(
     res,
     'agent/start-form',
@@ -76,6 +85,7 @@ async function showStartForm(
       action: `/start/${encodeURIComponent(catalog.procedureId)}`,
       form: source ? renderForm(source, values, submitted.issues) : undefined,
       hasErrors: submitted.issues.length > 0,
+      idempotencyKey: submitted.idempotencyKey ?? randomUUID(),
     },
     status,
   );

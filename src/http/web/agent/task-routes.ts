@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../../../domain/actor.js';
 import { isAppError, type FieldIssue } from '../../../domain/errors.js';
 import type { TaskRecord } from '../../../domain/instance.js';
-import { webUser, type PageKit } from '../page.js';
+import { webUser, type PageKit, type WebUser } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
 import { flashOf, flashQuery } from './flash.js';
+import { formIdempotencyKey } from './idempotency-field.js';
 import { renderForm } from './form-renderer.js';
 import { initialValues, submittedValues, toSubmission, type RawValues } from './form-values.js';
 import { ticketContext } from './ticket-context.js';
+import { draftFromCompletion, kbTaskPanel, withChecklistTicks } from '../kb/task-panel.js';
+import { procedureFieldLabels } from '../core/field-labels.js';
+import { laneName } from '../../../app/inbox-service.js';
 
 /** `/tasks/:taskId`: the task's form with its ticket around it; posting it completes the task. */
 export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
@@ -23,16 +28,28 @@ export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const task = await deps.tasks.get(req.params.taskId as string, user);
     const form = task.formKey ? await deps.inbox.form(task.formKey) : undefined;
     const values = form ? submittedValues(form.schema, req.body) : {};
+    // The form's key turns a retry of a completion that went through into a plain success.
+    const idempotencyKey = formIdempotencyKey(req.body);
     try {
-      const data = form ? toSubmission(form.schema, values) : {};
-      await deps.tasks.complete(task.id, data, user);
+      const submission = form ? toSubmission(form.schema, values) : {};
+      // Ticked checklist items (who, when) go with the completion data (docs/adr/0023).
+      const data = withChecklistTicks(deps, task, form?.schema, req.body, user, submission);
+      await deps.tasks.complete(task.id, data, user, { idempotencyKey });
+      await draftFromCompletion(deps, task, req.body, data, user);
     } catch (error) {
       if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
       const issues =
         error.details.length > 0 ? error.details : [{ path: '', reason: 'invalid', message: error.message }];
-      return showTask(deps, kit, req, res, { issues, values }, 422);
+      return showTask(deps, kit, req, res, { issues, values, idempotencyKey }, 422);
     }
-    res.redirect(303, `/inbox?${flashQuery('completed', task.businessKey)}`);
+    // The ticket's next task is the agent's own (or offered to their group): go straight to it.
+    const next = await nextTaskFor(deps, task, user);
+    res.redirect(
+      303,
+      next
+        ? `/tasks/${encodeURIComponent(next.id)}?${flashQuery('completed-next', task.businessKey)}`
+        : `/inbox?${flashQuery('completed', task.businessKey)}`,
+    );
   });
 
   return router;
@@ -41,6 +58,7 @@ export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
 interface Submitted {
   readonly issues: readonly FieldIssue[];
   readonly values?: RawValues;
+  readonly idempotencyKey?: string | undefined;
 }
 
 async function showTask(
@@ -57,30 +75,66 @@ async function showTask(
   const definition = await deps.definitions.byId(view.instance.definitionId);
   const source = task.formKey ? await deps.inbox.form(task.formKey) : undefined;
   const open = task.status === 'open';
-  const values = submitted.values ?? (source ? initialValues(source.schema, view.instance.variables) : {});
+  const values =
+    submitted.values ?? (source ? initialValues(source.schema, view.instance.variables, user) : {});
+  const [fields, activityName] = await Promise.all([
+    procedureFieldLabels(deps.inbox, definition.catalog),
+    deps.monitoring.activityNames(definition.id),
+  ]);
   kit.renderPage(
     res,
     'agent/task',
     { title: task.name, nav: 'inbox' },
     {
-      task: { ...task, groups: task.candidateGroups.join(', ') },
+      task: {
+        ...task,
+        groups: task.candidateGroups.map((id) => laneName(definition.catalog, id)).join(', '),
+      },
       href: `/tasks/${encodeURIComponent(task.id)}`,
       ticketNumber: view.instance.businessKey,
       procedureName: definition.catalog.name || task.procedureId,
       instance: view.instance,
-      context: ticketContext(view),
+      context: ticketContext(view, definition.catalog.priority, { fields, activityName }),
       form: open && source ? renderForm(source, values, submitted.issues) : undefined,
       noForm: open && !source,
       open,
       hasErrors: submitted.issues.length > 0,
+      idempotencyKey: submitted.idempotencyKey ?? randomUUID(),
       mayComplete: open && mayComplete(task, user.id, hasRole(user, 'admin')) && hasRole(user, 'agent'),
       canClaim: open && !task.assignee && hasRole(user, 'agent'),
+      // Completing an unclaimed task takes it (the completion records who did it): the page says so.
+      completeTakes: open && !task.assignee && hasRole(user, 'agent'),
       canUnclaim:
         open && Boolean(task.assignee) && (task.assignee === user.id || hasRole(user, 'supervisor')),
       supervisor: hasRole(user, 'supervisor'),
       flash: flashOf(req.query as Record<string, unknown>),
+      ...(await kbTaskPanel(deps, {
+        task,
+        variables: view.instance.variables,
+        schema: source?.schema,
+        user,
+        req,
+      })),
     },
     status,
+  );
+}
+
+/**
+ * The open task of the same ticket the user would do next: assigned to them first, else
+ * unassigned and offered to one of their groups (or to anyone). None: back to the inbox.
+ */
+async function nextTaskFor(
+  deps: WebPageDeps,
+  done: TaskRecord,
+  user: WebUser,
+): Promise<TaskRecord | undefined> {
+  const view = await deps.instances.get(done.instanceId, user).catch(() => undefined);
+  const open = (view?.tasks ?? []).filter((task) => task.status === 'open' && task.id !== done.id);
+  const offered = (task: TaskRecord) =>
+    task.candidateGroups.length === 0 || task.candidateGroups.some((group) => user.groups.includes(group));
+  return (
+    open.find((task) => task.assignee === user.id) ?? open.find((task) => !task.assignee && offered(task))
   );
 }
 

@@ -1,31 +1,9 @@
 import type { InstanceView } from '../../../app/instance-service.js';
 import { REQUESTER_DETAIL_KEYS, priorityOf } from '../../../app/inbox-service.js';
+import type { PriorityScale } from '../../../domain/priority.js';
 import type { TaskRecord } from '../../../domain/instance.js';
-
-/** Audit event types with a UI string (`agent.event.<type with _>`). */
-const KNOWN_EVENTS: ReadonlySet<string> = new Set([
-  'instance.started',
-  'instance.cancelled',
-  'task.claimed',
-  'task.unclaimed',
-  'task.assigned',
-  'task.completed',
-  'timer.fired',
-  'escalation.acknowledged',
-  'sla.warning',
-  'sla.breach',
-]);
-
-/** One line of the ticket history. */
-export interface HistoryLine {
-  readonly at: Date;
-  readonly actor: string;
-  /** i18n key of the event type, or absent: then `type` is shown as is. */
-  readonly key?: string;
-  readonly type: string;
-  readonly taskName?: string;
-  readonly assignee?: string;
-}
+import { auditLines, type AuditLine, type AuditNames } from '../core/audit-lines.js';
+import { NO_LABELS, type FieldLabels } from '../core/field-labels.js';
 
 /** A label and a value, shown as text. */
 export interface Detail {
@@ -41,6 +19,9 @@ export interface EarlierTask {
   readonly data: readonly Detail[];
 }
 
+/** One line of the ticket history (readable event label, step, values set, raw JSON folded). */
+export type HistoryLine = AuditLine;
+
 /** The ticket around a task: requester, priority, history and earlier task data. */
 export interface TicketContext {
   readonly requester: readonly Detail[];
@@ -49,48 +30,54 @@ export interface TicketContext {
   readonly earlier: readonly EarlierTask[];
 }
 
-/** What the task page shows about the ticket, from the instance view. */
-export function ticketContext(view: InstanceView): TicketContext {
+/** How the task page names steps and form values (defaults: ids and values as stored). */
+export interface ContextNames {
+  readonly fields?: FieldLabels;
+  readonly activityName?: AuditNames['activityName'];
+}
+
+/**
+ * What the task page shows about the ticket, from the instance view: stored values with the
+ * forms' labels (a radio's `phone` as "Llamado telefónico"), events with readable labels.
+ */
+export function ticketContext(
+  view: InstanceView,
+  priorityScale?: PriorityScale,
+  names: ContextNames = {},
+): TicketContext {
   const variables = view.instance.variables;
-  const names = new Map(view.tasks.map((task) => [task.id, task.name]));
+  const taskNames = new Map(view.tasks.map((task) => [task.id, task.name]));
+  const fields = names.fields ?? NO_LABELS;
   return {
     requester: REQUESTER_DETAIL_KEYS.flatMap((name) => {
       const value = variables[name];
-      return typeof value === 'string' || typeof value === 'number' ? [{ name, value: String(value) }] : [];
+      return typeof value === 'string' || typeof value === 'number'
+        ? [{ name, value: fields.value(name, value) }]
+        : [];
     }),
-    priority: priorityOf(variables).priority,
-    history: view.events.map((event) => {
-      const taskId = typeof event.data.taskId === 'string' ? event.data.taskId : undefined;
-      const assignee = typeof event.data.assignee === 'string' ? event.data.assignee : undefined;
-      return {
-        at: event.at,
-        actor: event.actor,
-        type: event.type,
-        ...(KNOWN_EVENTS.has(event.type) ? { key: `agent.event.${event.type.replace('.', '_')}` } : {}),
-        ...(taskId && names.has(taskId) ? { taskName: names.get(taskId) } : {}),
-        ...(assignee ? { assignee } : {}),
-      };
+    priority: priorityOf(variables, priorityScale).label,
+    history: auditLines(view.events, {
+      fields,
+      taskName: (id) => taskNames.get(id),
+      activityName: names.activityName ?? ((id) => id),
     }),
     earlier: view.tasks
       .filter((task) => task.status === 'completed')
       .sort((a, b) => time(a.completedAt) - time(b.completedAt))
-      .map(earlierTask),
+      .map((task) => earlierTask(task, fields)),
   };
 }
 
-function earlierTask(task: TaskRecord): EarlierTask {
+function earlierTask(task: TaskRecord, fields: FieldLabels): EarlierTask {
   return {
     name: task.name,
     completedBy: task.completedBy,
     completedAt: task.completedAt,
-    data: Object.entries(task.data ?? {}).map(([name, value]) => ({ name, value: display(value) })),
+    data: Object.entries(task.data ?? {}).map(([key, value]) => ({
+      name: fields.label(key) ?? key,
+      value: fields.value(key, value),
+    })),
   };
-}
-
-function display(value: unknown): string {
-  if (Array.isArray(value)) return value.map(display).join(', ');
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
 }
 
 function time(date: Date | undefined): number {

@@ -53,7 +53,7 @@ export function errorPages(renderer: Renderer, logger: Logger): ErrorRequestHand
     if (isAppError(error)) {
       const status = ERROR_STATUS[error.code];
       if (status >= 500) logger.error({ err: error, path: req.path }, error.message);
-      if (status === 429) res.set('Retry-After', '900');
+      if (status === 429 && !res.get('Retry-After')) res.set('Retry-After', '900');
       return renderError(renderer, res, status, error.code, status >= 500 ? '' : error.message);
     }
     const e = error as { type?: string; status?: unknown };

@@ -23,13 +23,28 @@ function languageOf(options: HelperOptions): UiLanguage {
 
 /**
  * Registers the helpers every page may use: `t`, `formatDate`, `formatDuration`,
- * `timeLeft`, `eq`, `includes`, `concat`, `jsonScript`.
+ * `timeLeft`, `eq`, `includes`, `concat`, `jsonScript`, `tOr`, `tSection`.
  */
 export function registerHelpers(hbs: Handlebars, deps: HelperDeps): void {
   const { translations, clock, timeZone } = deps;
 
   hbs.registerHelper('t', (key: unknown, options: HelperOptions) =>
     translations.t(languageOf(options), String(key), options.hash as Record<string, unknown>),
+  );
+
+  // `tOr key fallbackKey`: the key's text when the language has it, else the fallback's ('' for none).
+  hbs.registerHelper('tOr', (key: unknown, fallback: unknown, options: HelperOptions) => {
+    const language = languageOf(options);
+    const vars = options.hash as Record<string, unknown>;
+    if (translations.has(language, String(key))) return translations.t(language, String(key), vars);
+    return typeof fallback === 'string' && fallback !== '' ? translations.t(language, fallback, vars) : '';
+  });
+
+  // `tSection key`: every string under a key, as JSON for a `<script type="application/json">` block.
+  hbs.registerHelper(
+    'tSection',
+    (key: unknown, options: HelperOptions) =>
+      new hbs.SafeString(jsonForScript(translations.section(languageOf(options), String(key)))),
   );
 
   hbs.registerHelper('formatDate', (value: unknown, ...rest: unknown[]) => {

@@ -42,6 +42,21 @@ export class Translations {
     return this.lookup(language, key) !== undefined;
   }
 
+  /** The strings directly under a key (e.g. `analyst.issues.reasons`), for scripts that pick one by code. */
+  section(language: UiLanguage, key: string): Record<string, string> {
+    let node: unknown = this.strings.get(language) ?? {};
+    for (const part of key.split('.')) {
+      if (typeof node !== 'object' || node === null) return {};
+      node = (node as Strings)[part];
+    }
+    if (typeof node !== 'object' || node === null) return {};
+    return Object.fromEntries(
+      Object.entries(node as Strings).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
+  }
+
   private lookup(language: UiLanguage, key: string): string | undefined {
     const strings = this.strings.get(language) ?? {};
     const direct = strings[key];

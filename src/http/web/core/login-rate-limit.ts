@@ -1,34 +1,49 @@
-import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { AppError } from '../../../domain/errors.js';
+import type { Request, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import type { ThrottleTicket, ThrottleVerdict } from '../../../app/login-throttle.js';
+import { visitorLanguage } from './language.js';
+import type { PageLocals, Renderer } from './render.js';
 
-/** How many failed logins are allowed per client address and username, and in what window. */
+/**
+ * The login throttle as the login routes use it (`LoginThrottle` of src/app, with its
+ * counters in the database; docs/adr/0013).
+ */
 export interface LoginLimit {
-  readonly maxFailures: number;
-  readonly windowMs: number;
+  begin(address: string, username: string): Promise<ThrottleVerdict>;
+  succeeded(ticket: ThrottleTicket): Promise<void>;
 }
 
 /**
- * Limits failed logins per client IP and username (successful ones do not count);
- * past the limit the login answers 429. The counters live in this process's memory:
- * with several app processes each counts on its own, so the effective limit is
- * multiplied by their number (docs/adr/0007).
+ * The throttle key of the client's address: `req.ip` (which honours
+ * HELPDESK_TRUST_PROXY), IPv6 reduced to its /56 network so one host cannot
+ * rotate through its own addresses.
  */
-export function loginRateLimit(limit: LoginLimit): RequestHandler {
-  return rateLimit({
-    windowMs: limit.windowMs,
-    limit: limit.maxFailures,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => {
-      const username = (req.body as Record<string, unknown> | undefined)?.username;
-      const name = typeof username === 'string' ? username.trim().toLowerCase().slice(0, 100) : '';
-      return `${ipKeyGenerator(req.ip ?? 'unknown')}|${name}`;
+export function clientAddressKey(req: Request): string {
+  return ipKeyGenerator(req.ip ?? 'unknown');
+}
+
+/**
+ * Answers a throttled login: 429 with `Retry-After`, the same page whichever limit
+ * was hit and whether or not the username exists, and before any password check.
+ */
+export function renderThrottled(req: Request, res: Response, renderer: Renderer, retryAfterSeconds: number) {
+  const locals = res.locals as PageLocals;
+  locals.lang = visitorLanguage(req);
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  res.set('Retry-After', String(retryAfterSeconds));
+  res.set('Cache-Control', 'no-store');
+  renderer.renderPage(
+    res,
+    'core/error',
+    { title: 'common.errors.429.title' },
+    {
+      status: 429,
+      code: 'TOO_MANY_REQUESTS',
+      message: `too many failed logins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      titleKey: 'common.errors.429.title',
+      textKey: 'common.errors.429.text',
+      loggedIn: false,
     },
-    handler: (_req, _res, next) => {
-      const minutes = Math.ceil(limit.windowMs / 60_000);
-      next(new AppError('TOO_MANY_REQUESTS', `too many failed logins; try again in ${minutes} minutes`));
-    },
-  });
+    429,
+  );
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../../domain/errors.js';
 import { LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookieOptions, readCookies } from './cookies.js';
 import { sameToken, sentCsrfToken } from './csrf.js';
 import { visitorLanguage } from './language.js';
-import { loginRateLimit, type LoginLimit } from './login-rate-limit.js';
+import { clientAddressKey, renderThrottled, type LoginLimit } from './login-rate-limit.js';
 import { homeOf } from './navigation.js';
 import type { PageLocals, Renderer } from './render.js';
 import { safeNextPath } from './safe-next.js';
@@ -17,12 +17,13 @@ export interface LoginDeps {
   readonly sessions: SessionService;
   readonly renderer: Renderer;
   readonly secureCookies: boolean;
+  /** The login throttle (per address+user, per user, per address; docs/adr/0013). */
   readonly loginLimit: LoginLimit;
 }
 
 /**
  * `GET/POST /login` (anonymous; CSRF by double-submit cookie since there is no
- * session yet) and `POST /logout`. A successful login always starts a new session
+ * session yet; failed logins throttled) and `POST /logout`. A successful login always starts a new session
  * (and ends the one the browser had), so a planted session id is never promoted.
  */
 export function loginRoutes(deps: LoginDeps): Router {
@@ -62,12 +63,16 @@ export function loginRoutes(deps: LoginDeps): Router {
     next(new AppError('CSRF_INVALID', 'the login form has expired; reload the page and try again'));
   });
 
-  router.post('/login', loginRateLimit(deps.loginLimit), async (req, res) => {
+  router.post('/login', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const username = typeof body.username === 'string' ? body.username : '';
     const password = typeof body.password === 'string' ? body.password : '';
+    // Checked before the password, so a throttled answer says nothing about the password or the user.
+    const verdict = await deps.loginLimit.begin(clientAddressKey(req), username);
+    if (!verdict.allowed) return renderThrottled(req, res, deps.renderer, verdict.retryAfterSeconds);
     const account = username && password ? await deps.accounts.authenticate(username, password) : null;
     if (!account) return showLogin(req, res, 401, true);
+    await deps.loginLimit.succeeded(verdict.ticket);
     const previous = readCookies(req)[SESSION_COOKIE];
     if (previous) await deps.sessions.end(previous);
     const { token } = await deps.sessions.start(account.id);

@@ -37,6 +37,15 @@ const ITEMS: readonly NavItem[] = [
     role: 'analyst',
   },
   { key: 'users', area: 'admin', href: '/admin/users', label: 'common.nav.users', role: 'admin' },
+  { key: 'directory', area: 'admin', href: '/admin/directory', label: 'common.nav.directory', role: 'admin' },
+  // The knowledge base (docs/adr/0023): one entry, shown to any of these roles.
+  ...(['agent', 'supervisor', 'analyst'] as const).map((role) => ({
+    key: 'kb',
+    area: 'kb',
+    href: '/kb',
+    label: 'common.nav.kb',
+    role,
+  })),
 ];
 
 const HOMES: readonly [Role, string][] = [
@@ -48,10 +57,13 @@ const HOMES: readonly [Role, string][] = [
 
 /** The menu of a user: the entries of their roles, with the active one marked. */
 export function navFor(user: WebUser, active?: string): (NavItem & { active: boolean })[] {
-  return ITEMS.filter((item) => hasRole(user, item.role)).map((item) => ({
-    ...item,
-    active: active !== undefined && (active === item.key || active === item.area),
-  }));
+  const shown = ITEMS.filter((item) => hasRole(user, item.role));
+  return shown
+    .filter((item, index) => shown.findIndex((other) => other.key === item.key) === index)
+    .map((item) => ({
+      ...item,
+      active: active !== undefined && (active === item.key || active === item.area),
+    }));
 }
 
 /** Where a user lands after login: the home of their first role (agent, supervisor, analyst, admin). */

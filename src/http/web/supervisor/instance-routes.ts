@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { webUser, type PageKit } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
+import { procedureFieldLabels } from '../core/field-labels.js';
 import { instancePageModel } from './instance-page-model.js';
 import { DIAGRAM_SCRIPTS, DIAGRAM_STYLES } from './supervisor-views.js';
 
@@ -9,7 +10,7 @@ const MAX_REASON = 500;
 /**
  * One instance: `/supervisor/instances/:id` (header, diagram of the version it runs on,
  * variables, tasks, timers, SLA clocks, messages, audit trail), the XML of that version
- * for the diagram script, and the cancel form.
+ * for the diagram script, the cancel form and the retry of an incident.
  */
 export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
   const router = Router();
@@ -23,7 +24,8 @@ export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
       deps.definitions.byId(view.instance.definitionId),
       deps.monitoring.activityNames(view.instance.definitionId),
     ]);
-    const model = instancePageModel(view, version, name, deps.clock.now());
+    const fields = await procedureFieldLabels(deps.inbox, version.catalog);
+    const model = instancePageModel(view, version, name, deps.clock.now(), fields);
     kit.renderPage(
       res,
       'supervisor/instance',
@@ -33,7 +35,7 @@ export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
         styles: DIAGRAM_STYLES,
         scripts: DIAGRAM_SCRIPTS,
       },
-      { ...model, cancelled: req.query.cancelled === '1', ...extra },
+      { ...model, cancelled: req.query.cancelled === '1', retried: req.query.retried === '1', ...extra },
       status,
     );
   }
@@ -65,6 +67,12 @@ export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const { instanceId } = req.params;
     await deps.instances.cancel(instanceId, reason, webUser(req));
     res.redirect(303, `/supervisor/instances/${encodeURIComponent(instanceId)}?cancelled=1`);
+  });
+
+  router.post('/instances/:instanceId/retry', async (req, res) => {
+    const { instanceId } = req.params;
+    await deps.instances.retry(instanceId, webUser(req));
+    res.redirect(303, `/supervisor/instances/${encodeURIComponent(instanceId)}?retried=1`);
   });
 
   return router;

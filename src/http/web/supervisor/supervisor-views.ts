@@ -35,11 +35,3 @@ export function displayValue(value: unknown): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }
-
-/** An audit event's data as `key: value; …` (nested form data included), cut at 300 characters. */
-export function summarize(data: Record<string, unknown>): string {
-  const text = Object.entries(data)
-    .map(([key, value]) => `${key}: ${displayValue(value)}`)
-    .join('; ');
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
-}

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { startTestApp } from '../support/harness.js';
+import { waitFor } from '../support/wait.js';
+
+const firedEvents = (view: any) => view.body.events.filter((e: any) => e.type === 'timer.fired');
+
+describe('timer locks of a dead process', () => {
+  test('given a process killed while its timer handler runs, when another process runs, then it fires the timer once within the lock lifetime and a few seconds', async () => {
+    const dbName = `t_${randomUUID().slice(0, 8)}`;
+    const first = await startTestApp({ dbName, timerPollMs: 60_000 });
+    const started = await first.call('agentL1', 'POST', '/api/procedures/sla-escalation/instances', {});
+    expect(started.status).toBe(201);
+    await first.stop();
+
+    // The 1 s warning is taken by a process whose handler hangs; it dies holding the lock.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/hanging-timer-process.ts'], {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        MONGODB_URI: process.env.TEST_MONGODB_URI,
+        HELPDESK_DB_NAME: dbName,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`FIRING ${started.body.id}`)) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`hanging process exited with ${code}: ${output}`)));
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
+
+    const second = await startTestApp({ dbName });
+    try {
+      const view = await waitFor(
+        async () => {
+          const v = await second.call('supervisor', 'GET', `/api/instances/${started.body.id}`);
+          return firedEvents(v).length ? v : null;
+        },
+        30_000,
+        200,
+      );
+      const reclaimMs = Date.now() - killedAt;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const later = await second.call('supervisor', 'GET', `/api/instances/${started.body.id}`);
+
+      expect(firedEvents(view)[0]).toMatchObject({ data: { activityId: 'warn' } });
+      expect(firedEvents(later)).toHaveLength(1);
+      // The lock lapses one lock lifetime (10 s by default; it was 30 s) after the process died.
+      expect(reclaimMs).toBeLessThan(15_000);
+    } finally {
+      await second.stop();
+    }
+  }, 120_000);
+});
