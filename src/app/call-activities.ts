@@ -2,7 +2,7 @@ import type { Actor } from '../domain/actor.js';
 import { mapVariables, type CallLink, type StartCall } from '../domain/call.js';
 import type { Clock } from '../domain/clock.js';
 import { isAppError } from '../domain/errors.js';
-import { isOpenStatus, type InstanceRecord } from '../domain/instance.js';
+import { isOpenStatus, unstartedInstance, type InstanceRecord } from '../domain/instance.js';
 import type { ProcedureVersion } from '../domain/procedure.js';
 import { buildTransition, cancelledOutcome, incidentTransition } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
@@ -83,23 +83,16 @@ export class CallActivities implements CallEffectHandler {
     );
     const outcome = await engine.start(definition, { ...request.variables, ticketNumber: businessKey });
     const previous: InstanceRecord = {
-      id: request.instanceId,
-      procedureId: definition.procedureId,
-      definitionId: definition.id,
-      businessKey,
-      engineVersion: engine.version,
-      seq: 0,
-      status: 'running',
-      engineState: null,
-      variables: {},
-      timers: [],
-      activeActivities: [],
-      completedActivities: [],
-      openTaskIds: [],
+      ...unstartedInstance({
+        id: request.instanceId,
+        procedureId: definition.procedureId,
+        definitionId: definition.id,
+        businessKey,
+        engineVersion: engine.version,
+        startedAt: now,
+        startedBy: request.actor,
+      }),
       calledBy: request.calledBy,
-      startedAt: now,
-      startedBy: request.actor,
-      updatedAt: now,
     };
     const data = {
       definitionId: definition.id,

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hasRole, type Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError, isAppError } from '../domain/errors.js';
-import type { InstanceEvent, InstanceRecord, OutboxMessage, TaskRecord } from '../domain/instance.js';
+import {
+  unstartedInstance,
+  type InstanceEvent,
+  type InstanceRecord,
+  type OutboxMessage,
+  type TaskRecord,
+} from '../domain/instance.js';
 import { requireAnyRole, requireRole } from './authorization.js';
 import { buildTransition, cancelledOutcome } from './build-transition.js';
 import { lastIncident, retryTransition } from './incident-retry.js';
@@ -87,24 +93,15 @@ export class InstanceService {
     const now = this.deps.clock.now();
     const businessKey = await this.deps.ticketNumbers.next(catalog.ticketPrefix, now.getUTCFullYear(), id);
     const outcome = await this.deps.engine.start(definition, { ...variables, ticketNumber: businessKey });
-    const previous: InstanceRecord = {
+    const previous = unstartedInstance({
       id,
       procedureId,
       definitionId: definition.id,
       businessKey,
       engineVersion: this.deps.engine.version,
-      seq: 0,
-      status: 'running',
-      engineState: null,
-      variables: {},
-      timers: [],
-      activeActivities: [],
-      completedActivities: [],
-      openTaskIds: [],
       startedAt: now,
       startedBy: actor.id,
-      updatedAt: now,
-    };
+    });
     const data = { definitionId: definition.id, businessKey, variables };
     const transition = buildTransition(
       { previous, catalog, actor, now, type: 'instance.started', data },

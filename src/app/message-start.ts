@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError, isAppError } from '../domain/errors.js';
-import type { InstanceRecord } from '../domain/instance.js';
+import { unstartedInstance, type InstanceRecord } from '../domain/instance.js';
 import type { ProcedureVersion } from '../domain/procedure.js';
 import { buildTransition } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
@@ -94,24 +94,15 @@ async function open(
   const now = deps.clock.now();
   const businessKey = await deps.ticketNumbers.next(catalog.ticketPrefix, now.getUTCFullYear(), id);
   const outcome = await runToStart(deps.engine, procedure, input, businessKey);
-  const previous: InstanceRecord = {
+  const previous = unstartedInstance({
     id,
     procedureId: procedure.procedureId,
     definitionId: procedure.id,
     businessKey,
     engineVersion: deps.engine.version,
-    seq: 0,
-    status: 'running',
-    engineState: null,
-    variables: {},
-    timers: [],
-    activeActivities: [],
-    completedActivities: [],
-    openTaskIds: [],
     startedAt: now,
     startedBy: actor.id,
-    updatedAt: now,
-  };
+  });
   const data = {
     definitionId: procedure.id,
     businessKey,

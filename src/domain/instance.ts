@@ -154,3 +154,30 @@ export interface InstanceEvent {
   readonly at: Date;
   readonly data: Record<string, unknown>;
 }
+
+/** Who opens an instance, of which version, under which ticket number, and when. */
+export interface InstanceOpening {
+  readonly id: string;
+  readonly procedureId: string;
+  readonly definitionId: string;
+  readonly businessKey: string;
+  readonly engineVersion: string;
+  readonly startedAt: Date;
+  readonly startedBy: string;
+}
+
+/** The state before an instance's first step (seq 0): what its start transition builds on. */
+export function unstartedInstance(opening: InstanceOpening): InstanceRecord {
+  return {
+    ...opening,
+    seq: 0,
+    status: 'running',
+    engineState: null,
+    variables: {},
+    timers: [],
+    activeActivities: [],
+    completedActivities: [],
+    openTaskIds: [],
+    updatedAt: opening.startedAt,
+  };
+}
