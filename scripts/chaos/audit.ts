@@ -14,6 +14,8 @@ export interface ChaosAudit {
   readonly duplicatedCompletions: number;
   /** Timers of running tickets more than a minute overdue. */
   readonly overdueTimers: number;
+  /** Timers of running tickets due by now (the drain waits for these to have fired). */
+  readonly timersDue: number;
   readonly emailsInOutbox: number;
   readonly emailsUndelivered: number;
 }
@@ -54,6 +56,11 @@ export async function auditRun(uri: string, dbName: string, now: Date): Promise<
         (h) =>
           h.status === 'running' &&
           (h.timers ?? []).some((t: Doc) => new Date(t.dueAt).getTime() < now.getTime() - 60_000),
+      ).length,
+      timersDue: heads.filter(
+        (h) =>
+          h.status === 'running' &&
+          (h.timers ?? []).some((t: Doc) => new Date(t.dueAt).getTime() <= now.getTime()),
       ).length,
       emailsInOutbox: outbox.length,
       emailsUndelivered: outbox.length - outcomes.filter((o) => o.state === 'sent').length,
