@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { AppError } from '../../domain/errors.js';
 import { parseFormFile, validateSubmission, type FormSchema } from '../../domain/forms/index.js';
 import type { MailPolicy } from '../../domain/mail-policy.js';
 import type { FormValidator } from '../../app/ports.js';
-
-const FORM_KEY = /^[a-z0-9][a-z0-9-]*$/;
+import { FormFileCache } from './form-file-cache.js';
 
 /** Options of the file form validator. */
 export interface FileFormValidatorOptions {
@@ -21,12 +18,14 @@ export interface FileFormValidatorOptions {
  * next time.
  */
 export class FileFormValidator implements FormValidator {
-  private readonly cache = new Map<string, Promise<FormSchema>>();
+  private readonly files: FormFileCache<FormSchema>;
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly options: FileFormValidatorOptions = {},
-  ) {}
+  ) {
+    this.files = new FormFileCache(dir, parseFormFile);
+  }
 
   async exists(formKey: string): Promise<boolean> {
     return (await this.load(formKey)) !== null;
@@ -38,21 +37,7 @@ export class FileFormValidator implements FormValidator {
     return validateSubmission(schema, data, { ...this.options, ...(currentUser ? { currentUser } : {}) });
   }
 
-  private async load(formKey: string): Promise<FormSchema | null> {
-    if (!FORM_KEY.test(formKey)) return null;
-    const cached = this.cache.get(formKey);
-    if (cached) return cached;
-    let text: string;
-    try {
-      text = await readFile(path.join(this.dir, `${formKey}.form`), 'utf8');
-    } catch {
-      return null;
-    }
-    // Another caller may have parsed it meanwhile: keep the first, so the cache never flips.
-    const parsed =
-      this.cache.get(formKey) ?? Promise.resolve().then(() => parseFormFile(text, `${formKey}.form`));
-    this.cache.set(formKey, parsed);
-    parsed.catch(() => this.cache.delete(formKey));
-    return parsed;
+  private load(formKey: string): Promise<FormSchema | null> {
+    return this.files.load(formKey);
   }
 }
