@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Engine } from 'bpmn-engine';
 import { EmbeddedFerretDb } from '../src/adapters/db/embedded-ferretdb.js';
+import { safeExpressions } from '../src/adapters/engine/safe-expressions.js';
 
 /** The p-th percentile (nearest rank) of the values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -74,4 +76,27 @@ export async function openTickets(
     if (ids.length % 500 < 4) progress(ids.length);
   }
   return ids;
+}
+
+/**
+ * One raw bpmn-engine run of the review model, state kept in memory: start with `variables`,
+ * complete the review, save the state. `source` is the XML, or a parsed moddle context reused.
+ */
+export async function rawReviewRun(
+  source: { readonly source: string } | { readonly moddleContext: unknown },
+  variables: Record<string, unknown>,
+): Promise<void> {
+  const engine = new Engine({
+    name: 'raw',
+    ...source,
+    expressions: safeExpressions(),
+    extensions: { send: sendTaskStub },
+  } as never);
+  const execution = await engine.execute({ variables: { ...variables } });
+  execution
+    .getPostponed()
+    .find((api) => api.id === 'review')
+    ?.signal({ priority: 'blocking' });
+  await engine.getState();
+  await engine.stop();
 }

@@ -11,13 +11,11 @@
  * Defaults 10000 50 1000 1000 10000; on a shared machine run it smaller, e.g. `-- 2000 50 300 200`.
  */
 import { readFileSync } from 'node:fs';
-import { Engine } from 'bpmn-engine';
 import BpmnModdle from 'bpmn-moddle';
 import { randomUUID } from 'node:crypto';
-import { safeExpressions } from '../src/adapters/engine/safe-expressions.js';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp, type TestApp } from '../test/support/harness.js';
-import { openTickets, percentile, sendTaskStub, startBenchDatabase } from './bench-support.js';
+import { openTickets, percentile, rawReviewRun, startBenchDatabase } from './bench-support.js';
 
 const OPEN = Number(process.argv[2] ?? 10_000);
 const AGENTS = Number(process.argv[3] ?? 50);
@@ -170,19 +168,7 @@ async function rawEngine(): Promise<number> {
   const moddleContext = await new BpmnModdle().fromXML(xml);
   const t0 = performance.now();
   for (let i = 0; i < RATIO_INSTANCES; i++) {
-    const engine = new Engine({
-      name: 'raw',
-      moddleContext,
-      expressions: safeExpressions(),
-      extensions: { send: sendTaskStub },
-    } as never);
-    const execution = await engine.execute({ variables: { ...intake } });
-    execution
-      .getPostponed()
-      .find((api) => api.id === 'review')
-      ?.signal({ priority: 'blocking' });
-    await engine.getState();
-    await engine.stop();
+    await rawReviewRun({ moddleContext }, intake);
   }
   return RATIO_INSTANCES / ((performance.now() - t0) / 1000);
 }

@@ -7,12 +7,10 @@
  * Usage: npm run bench [-- <instances> <timers>]
  */
 import { readFileSync } from 'node:fs';
-import { Engine } from 'bpmn-engine';
 import BpmnModdle from 'bpmn-moddle';
-import { safeExpressions } from '../src/adapters/engine/safe-expressions.js';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp } from '../test/support/harness.js';
-import { startBenchDatabase, percentile, sendTaskStub } from './bench-support.js';
+import { rawReviewRun, startBenchDatabase, percentile } from './bench-support.js';
 
 const INSTANCES = Number(process.argv[2] ?? 200);
 const TIMERS = Number(process.argv[3] ?? 200);
@@ -32,20 +30,7 @@ async function rawEngine(cached: boolean): Promise<number> {
   const moddleContext = cached ? await new BpmnModdle().fromXML(xml) : undefined;
   const t0 = performance.now();
   for (let i = 0; i < INSTANCES; i++) {
-    const source = moddleContext ? { moddleContext } : { source: xml };
-    const engine = new Engine({
-      name: 'raw',
-      ...source,
-      expressions: safeExpressions(),
-      extensions: { send: sendTaskStub },
-    } as never);
-    const execution = await engine.execute({ variables: { ...intake } });
-    execution
-      .getPostponed()
-      .find((api) => api.id === 'review')
-      ?.signal({ priority: 'blocking' });
-    await engine.getState();
-    await engine.stop();
+    await rawReviewRun(moddleContext ? { moddleContext } : { source: xml }, intake);
   }
   return INSTANCES / ((performance.now() - t0) / 1000);
 }
