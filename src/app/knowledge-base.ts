@@ -8,6 +8,7 @@ import {
   parseArticleContent,
   type ArticleContent,
   type ArticleLanguage,
+  type ArticleStatus,
   type ArticleVersion,
 } from '../domain/kb/article.js';
 import { requireAnyRole } from './authorization.js';
@@ -91,6 +92,22 @@ export class KnowledgeBaseService {
     return this.save(articleId, pointer, contentOf(latest), 'published', actor, latest.sourceTaskId);
   }
 
+  /**
+   * Withdraws the published article: a new immutable version with status withdrawn, so agents,
+   * the FAQ page and search no longer show it; its history stays, and publishing again restores it.
+   */
+  async withdraw(articleId: string, baseVersion: number, actor: Actor): Promise<ArticleVersion> {
+    requireAnyRole(actor, [...EDITORS]);
+    const pointer = await this.pointerOf(articleId);
+    if (pointer.latest !== baseVersion) throw staleEdit(articleId, baseVersion, pointer.latest);
+    const latest = await this.versionOf(articleId, pointer.latest);
+    if (latest.status === 'withdrawn') return latest;
+    if (pointer.published === undefined) {
+      throw new AppError('CONFLICT', `article <${articleId}> is not published`);
+    }
+    return this.save(articleId, pointer, contentOf(latest), 'withdrawn', actor, latest.sourceTaskId);
+  }
+
   /** The version a reader sees: agents the published one, editors the newest (or the one asked for). */
   async get(articleId: string, actor: Actor, version?: number): Promise<ArticleView> {
     requireAnyRole(actor, [...READERS]);
@@ -159,12 +176,13 @@ export class KnowledgeBaseService {
       ...(sourceTaskId ? { sourceTaskId } : {}),
     };
     await this.deps.store.insert(version);
-    const published = status === 'published' ? version.version : pointer?.published;
+    const published = publishedAfter(status, version.version, pointer?.published);
     const next: ArticlePointer = { articleId, latest: version.version, ...(published ? { published } : {}) };
     await this.deps.store.setPointer(next, version.createdAt);
-    const previous = pointer?.published
-      ? await this.deps.store.version(articleId, pointer.published)
-      : undefined;
+    const previous =
+      published && pointer?.published
+        ? await this.deps.store.version(articleId, pointer.published)
+        : undefined;
     this.indexArticle(next, version, status === 'published' ? version : previous);
     return version;
   }
@@ -187,7 +205,7 @@ export class KnowledgeBaseService {
     for (let i = 0; i < ROLL_FORWARD; i += 1) {
       const next = await this.deps.store.version(articleId, pointer.latest + 1);
       if (!next) break;
-      const published = next.status === 'published' ? next.version : pointer.published;
+      const published = publishedAfter(next.status, next.version, pointer.published);
       pointer = { articleId, latest: next.version, ...(published ? { published } : {}) };
     }
     return pointer;
@@ -244,4 +262,10 @@ function staleEdit(articleId: string, base: number, latest: number): AppError {
     'CONFLICT',
     `article <${articleId}> changed: you edited version ${base}, the newest is ${latest}`,
   );
+}
+
+/** The published version once a version with `status` is stored: it, none (withdrawn), or unchanged. */
+function publishedAfter(status: ArticleStatus, version: number, before?: number): number | undefined {
+  if (status === 'published') return version;
+  return status === 'withdrawn' ? undefined : before;
 }

@@ -207,6 +207,30 @@ describe('knowledge base: articles, versions, search, FAQ page and export', () =
     void draft;
   });
 
+  test('given a published public FAQ, when an editor withdraws it, then agents, search and the FAQ page lose it, history keeps it, and publishing again restores it', async () => {
+    const id = await create(ana, { title: 'Tessera sanitaria scaduta: cosa fare', public: true });
+    await publish(ana, id, 1);
+
+    const refusedByAgent = await agent.post(`/kb/${id}/withdraw`, { baseVersion: '2' });
+    const withdrawn = await ana.post(`/kb/${id}/withdraw`, { baseVersion: '2' });
+    const agentPage = await agent.get(`/kb/${id}`);
+    const search = await apiSearch('q=tessera%20scaduta');
+    const faq = await webClient(app).get(`/faq/${PROCEDURE}`);
+    const editorPage = await ana.get(`/kb/${id}`);
+    await publish(ana, id, 3);
+    const restored = await agent.get(`/kb/${id}`);
+
+    expect(refusedByAgent.status).toBe(403);
+    expect(withdrawn).toMatchObject({ status: 303, location: `/kb/${id}?withdrawn=1` });
+    expect(agentPage.status).toBe(404);
+    expect(search.body.results.map((r: { articleId: string }) => r.articleId)).not.toContain(id);
+    expect(faq.text).not.toContain('Tessera sanitaria scaduta');
+    expect(editorPage.text).toMatch(/id="kb-status">Withdrawn</);
+    expect(editorPage.text).toContain('id="kb-publish"');
+    expect(restored.status).toBe(200);
+    expect(restored.text).toContain('Tessera sanitaria scaduta: cosa fare');
+  });
+
   test('given published FAQ and glossary articles, when a supervisor exports them, then Markdown and CSV hold them and agents may not export', async () => {
     const question = await create(ana, {
       title: 'Perché il FSE non si aggiorna?',

@@ -5,7 +5,8 @@ export type ArticleKind = 'solution' | 'guide' | 'faq' | 'glossary';
 /** Languages articles are written in (the UI languages). */
 export type ArticleLanguage = 'es' | 'it' | 'en';
 /** Drafts are reviewed, then published; agents and the public only see published versions. */
-export type ArticleStatus = 'draft' | 'published';
+/** `withdrawn`: unpublished by an editor; readers no longer find it, editors can publish it again. */
+export type ArticleStatus = 'draft' | 'published' | 'withdrawn';
 
 export const ARTICLE_KINDS: readonly ArticleKind[] = ['solution', 'guide', 'faq', 'glossary'];
 export const ARTICLE_LANGUAGES: readonly ArticleLanguage[] = ['es', 'it', 'en'];

@@ -98,10 +98,12 @@ export function kbPages(deps: WebPageDeps, kit: PageKit): Router {
         editor,
         latest: pointer.latest,
         isLatest: article.version === pointer.latest,
-        canPublish: editor && article.version === pointer.latest && article.status === 'draft',
+        canPublish: editor && article.version === pointer.latest && article.status !== 'published',
+        canWithdraw: editor && article.version === pointer.latest && article.status === 'published',
         versions: versions.map((v) => ({ ...v, current: v.version === article.version })),
         saved: req.query.saved === '1',
         published: req.query.published === '1',
+        withdrawn: req.query.withdrawn === '1',
       },
     );
   });
@@ -136,6 +138,12 @@ export function kbPages(deps: WebPageDeps, kit: PageKit): Router {
     const articleId = req.params.articleId as string;
     await kb.publish(articleId, Number(bodyOf(req).baseVersion), webUser(req));
     res.redirect(303, `/kb/${encodeURIComponent(articleId)}?published=1`);
+  });
+
+  router.post('/kb/:articleId/withdraw', editors, async (req, res) => {
+    const articleId = req.params.articleId as string;
+    await kb.withdraw(articleId, Number(bodyOf(req).baseVersion), webUser(req));
+    res.redirect(303, `/kb/${encodeURIComponent(articleId)}?withdrawn=1`);
   });
 
   return router;
