@@ -1,4 +1,7 @@
-/** Turns an outbox recipient hint (`requester`, a group id, an address) into email addresses. */
+/**
+ * Turns an outbox recipient hint (`requester`, a group id, an address, or a group id picked by the
+ * ticket's data such as `second-level-${escalationTarget}`) into email addresses.
+ */
 import {
   CLOSED_MAIL_POLICY,
   isAllowedRecipient,
@@ -7,6 +10,7 @@ import {
   REQUESTER_EMAIL_KEYS,
   type MailPolicy,
 } from '../domain/mail-policy.js';
+import { resolveTemplate } from '../domain/expression/template.js';
 import type { RecipientDirectory } from './notification-ports.js';
 
 export { REQUESTER_CC_KEY, REQUESTER_EMAIL_KEYS };
@@ -36,8 +40,11 @@ export async function resolveRecipients(
   directory: RecipientDirectory,
   policy: MailPolicy = CLOSED_MAIL_POLICY,
 ): Promise<Recipients> {
-  const target = hint?.trim();
-  if (!target) return { ok: false, reason: 'the message names no recipient' };
+  const given = hint?.trim();
+  if (!given) return { ok: false, reason: 'the message names no recipient' };
+  const dynamic = given.includes('${') ? groupFromTemplate(given, variables) : undefined;
+  if (dynamic && !dynamic.ok) return dynamic;
+  const target = dynamic?.ok ? dynamic.group : given;
   if (target === 'requester') return requester(variables, policy);
   if (target.includes('@')) {
     if (!isEmailAddress(target))
@@ -51,6 +58,29 @@ export async function resolveRecipients(
     return { ok: false, reason: `recipient group <${target}> is not in the directory` };
   if (members.length === 0) return { ok: false, reason: `recipient group <${target}> has no addresses` };
   return { ok: true, to: [...members], cc: [] };
+}
+
+const GROUP_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+/**
+ * A hint like `second-level-${escalationTarget}`: the escalation matrix picked by a ticket's data.
+ * It may only name a directory group (not an address, not `requester`), so ticket data can never
+ * send mail outside the directory.
+ */
+function groupFromTemplate(
+  hint: string,
+  variables: Record<string, unknown>,
+): { ok: true; group: string } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = resolveTemplate(hint, variables);
+  } catch (error) {
+    return { ok: false, reason: `recipient <${hint}> cannot be resolved: ${(error as Error).message}` };
+  }
+  const group = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (GROUP_ID.test(group) && group !== 'requester') return { ok: true, group };
+  const shown = JSON.stringify(typeof value === 'string' ? value.slice(0, 100) : (value ?? null));
+  return { ok: false, reason: `recipient <${hint}> resolved to ${shown}, which is not a directory group id` };
 }
 
 function requester(variables: Record<string, unknown>, policy: MailPolicy): Recipients {

@@ -4,6 +4,7 @@
  * requester's own address captured on the ticket; at most `maxCc` copies per message.
  */
 import type { FieldIssue } from './errors.js';
+import { resolveTemplate } from './expression/template.js';
 
 /** Instance variables holding the requester's address, in order of preference (start forms use `requesterEmail`). */
 export const REQUESTER_EMAIL_KEYS = ['requesterEmail', 'email', 'contactEmail'] as const;
@@ -104,10 +105,33 @@ export function sendTaskRecipientIssue(
   to: string | undefined,
 ): FieldIssue | undefined {
   const target = to?.trim() ?? '';
+  if (target.includes('${')) return dynamicRecipientIssue(elementId, target);
   if (!target.includes('@') || isAllowedRecipient(policy, target)) return undefined;
   return {
     path: elementId,
     reason: RECIPIENT_NOT_ALLOWED,
     message: `send task <${elementId}> mails <${target}>, which is neither in the directory nor in an allowed domain`,
   };
+}
+
+/** A `to` picked by ticket data (`second-level-${escalationTarget}`) must parse and name no address. */
+function dynamicRecipientIssue(elementId: string, target: string): FieldIssue | undefined {
+  const problem = target.includes('@')
+    ? 'a recipient picked by ticket data may only name a directory group, not an address'
+    : templateProblem(target);
+  if (problem === undefined) return undefined;
+  return {
+    path: elementId,
+    reason: RECIPIENT_NOT_ALLOWED,
+    message: `send task <${elementId}> mails <${target}>: ${problem}`,
+  };
+}
+
+function templateProblem(target: string): string | undefined {
+  try {
+    resolveTemplate(target, {});
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

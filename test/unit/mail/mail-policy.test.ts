@@ -55,6 +55,16 @@ describe('the mail policy', () => {
         'send task <leak> mails <spy@evil.example>, which is neither in the directory nor in an allowed domain',
     });
   });
+
+  test('given a send task whose recipient is picked by ticket data, then a group template passes and an address or a broken template is refused', () => {
+    expect(sendTaskRecipientIssue(policy, 'notify', 'second-level-${escalationTarget}')).toBeUndefined();
+    expect(sendTaskRecipientIssue(policy, 'notify', '${target}@evil.example')?.message).toBe(
+      'send task <notify> mails <${target}@evil.example>: a recipient picked by ticket data may only name a directory group, not an address',
+    );
+    expect(sendTaskRecipientIssue(policy, 'notify', 'level-${escalationTarget')?.message).toContain(
+      'send task <notify> mails <level-${escalationTarget>:',
+    );
+  });
 });
 
 describe('resolving recipients under the policy', () => {

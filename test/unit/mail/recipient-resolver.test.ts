@@ -83,6 +83,31 @@ describe('resolving outbox recipients', () => {
   ])('given %j with %j, then it is unresolvable: %s', async (hint, variables, reason) => {
     expect(await resolveRecipients(hint, variables, directory)).toEqual({ ok: false, reason });
   });
+
+  test('given a hint picked by the ticket data, then the group it names is used', async () => {
+    const variables = { escalationTarget: 'First-Level', level: 'desk' };
+
+    expect(await resolveRecipients('${escalationTarget}', variables, directory)).toEqual({
+      ok: true,
+      to: ['helpdesk.primo-livello@example.org', 'turno.notte@example.org'],
+      cc: [],
+    });
+    expect(await resolveRecipients('specialised-${level}', variables, directory)).toMatchObject({
+      ok: true,
+    });
+  });
+
+  test.each([
+    [{ escalationTarget: 'boss@evil.example' }, 'not a directory group id'],
+    [{ escalationTarget: 'requester' }, 'not a directory group id'],
+    [{}, 'resolved to null'],
+    [{ escalationTarget: 'unknown' }, 'recipient group <unknown> is not in the directory'],
+  ])('given ticket data %j, then a dynamic hint refuses it (%s)', async (variables, reason) => {
+    const answer = await resolveRecipients('${escalationTarget}', variables, directory, ALLOWING);
+
+    expect(answer.ok).toBe(false);
+    expect(answer.ok ? '' : answer.reason).toContain(reason);
+  });
 });
 
 describe('the recipient directory file', () => {
