@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseTokenEntries, type TokenEntry } from './adapters/auth/static-tokens.js';
 import { readSmtpSettings, type SmtpSettings } from './adapters/mail/smtp-settings.js';
+import { readMailboxSettings } from './adapters/mail/imap-settings.js';
+import type { MailboxDefinition } from './app/mailbox-ports.js';
 import { DEFAULT_MAX_CC, isDomainName, normaliseDomain } from './domain/mail-policy.js';
 import type { LoginThrottlePolicy, ThrottleRule } from './app/login-throttle.js';
+import type { PortalThrottlePolicy } from './app/portal-throttle.js';
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy.js';
 import { DEFAULT_SAFETY_LIMITS, type SafetyLimits } from './adapters/bpmn/safety.js';
 import { FAULT_POINTS, type FaultPoint } from './app/fault-points.js';
@@ -57,6 +60,8 @@ export interface Config {
   readonly timerCycleMinPeriodMs: number;
   /** How often the reconciler looks for committed steps left unapplied, and how old their markers must be. */
   readonly reconcileEveryMs: number;
+  /** How often the scheduled-reports job runs (docs/adr/0027). */
+  readonly reportJobEveryMs: number;
   readonly reconcileAfterMs: number;
   /** Chaos runs only: die with SIGKILL at this fault point, with this probability (scripts/chaos). */
   readonly faultKillAt?: FaultPoint;
@@ -75,6 +80,8 @@ export interface Config {
   readonly cookieSecure: boolean;
   /** Failed logins allowed per address+username, per username and per address (docs/adr/0013). */
   readonly loginThrottle: LoginThrottlePolicy;
+  /** Confirmation mails of the public portal per client address and per email (docs/adr/0026). */
+  readonly portalThrottle: PortalThrottlePolicy;
   /** Proxies whose X-Forwarded-For gives the client's address (`HELPDESK_TRUST_PROXY`; default none). */
   readonly trustProxy: TrustProxy;
   /** bcrypt cost of new password hashes. */
@@ -83,6 +90,17 @@ export interface Config {
   readonly bootstrapAdmin: boolean;
   /** UI language of new accounts unless one is chosen, the bootstrap admin included (`HELPDESK_DEFAULT_LANGUAGE`). */
   readonly defaultLanguage: Language;
+  /** Base URL of links in emails (`HELPDESK_PUBLIC_URL`, default `http://localhost:<port>`; no trailing slash). */
+  readonly publicUrl: string;
+  /** Requester links (docs/adr/0025): tracking-link lifetime in days and the HMAC secret (unset: random per process). */
+  readonly requesterLinkDays: number;
+  readonly requesterLinkSecret?: string;
+  /** Desk mailboxes read for email-to-ticket (docs/adr/0029; `HELPDESK_MAILBOXES` or `mailboxes.json`). */
+  readonly mailboxes: readonly MailboxDefinition[];
+  /** Pause between two polls of each mailbox (`HELPDESK_MAILBOX_POLL_MS`; 0 = not polled in the background). */
+  readonly mailboxPollMs: number;
+  /** Largest attachment in MiB (`HELPDESK_ATTACHMENT_MAX_MB`, default 10; docs/adr/0024). */
+  readonly attachmentMaxMb: number;
 }
 
 /** Reads the configuration; throws a clear error for a malformed value. */
@@ -137,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       'HELPDESK_TIMER_CYCLE_MIN_PERIOD_MS',
     ),
     reconcileEveryMs: integer(env.HELPDESK_RECONCILE_EVERY_MS, 2000, 'HELPDESK_RECONCILE_EVERY_MS'),
+    reportJobEveryMs: integer(env.HELPDESK_REPORT_JOB_EVERY_MS, 300_000, 'HELPDESK_REPORT_JOB_EVERY_MS'),
     reconcileAfterMs: integer(env.HELPDESK_RECONCILE_AFTER_MS, 5000, 'HELPDESK_RECONCILE_AFTER_MS'),
     ...faultKill(env),
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -152,11 +171,56 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       perUser: loginRule(env, 'HELPDESK_LOGIN_USER', 20),
       perAddress: loginRule(env, 'HELPDESK_LOGIN_IP', 50),
     },
+    portalThrottle: {
+      perAddress: portalRule(env, 'HELPDESK_PORTAL_IP', 10),
+      perEmail: portalRule(env, 'HELPDESK_PORTAL_EMAIL', 3),
+    },
     trustProxy: parseTrustProxy(env.HELPDESK_TRUST_PROXY),
     bcryptCost: bcryptCost(env.HELPDESK_BCRYPT_COST),
     bootstrapAdmin: flag(env.HELPDESK_BOOTSTRAP_ADMIN, true, 'HELPDESK_BOOTSTRAP_ADMIN'),
     defaultLanguage: defaultLanguage(env.HELPDESK_DEFAULT_LANGUAGE),
+    publicUrl: publicUrl(env.HELPDESK_PUBLIC_URL, integer(env.PORT, 3000, 'PORT')),
+    requesterLinkDays: Math.max(
+      1,
+      integer(env.HELPDESK_REQUESTER_LINK_DAYS, 30, 'HELPDESK_REQUESTER_LINK_DAYS'),
+    ),
+    ...requesterSecret(env.HELPDESK_REQUESTER_LINK_SECRET),
+    mailboxes: readMailboxSettings(env, path.resolve(root, configDir)),
+    mailboxPollMs: integer(env.HELPDESK_MAILBOX_POLL_MS, 30_000, 'HELPDESK_MAILBOX_POLL_MS'),
+    attachmentMaxMb: attachmentMaxMb(env.HELPDESK_ATTACHMENT_MAX_MB),
   };
+}
+
+/** `HELPDESK_PUBLIC_URL`: an http(s) URL without query or fragment; trailing slashes dropped. */
+function publicUrl(value: string | undefined, port: number): string {
+  const raw = value || `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`HELPDESK_PUBLIC_URL must be an http(s) URL, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username)
+    throw new Error(
+      `HELPDESK_PUBLIC_URL must be an http(s) URL without credentials, query or fragment, got "${raw}"`,
+    );
+  return url.href.replace(/\/+$/, '');
+}
+
+/** `HELPDESK_REQUESTER_LINK_SECRET`: at least 32 characters when set. */
+function requesterSecret(value: string | undefined): { requesterLinkSecret?: string } {
+  if (!value) return {};
+  if (value.length < 32)
+    throw new Error('HELPDESK_REQUESTER_LINK_SECRET must be at least 32 characters long');
+  return { requesterLinkSecret: value };
+}
+
+/** `HELPDESK_ATTACHMENT_MAX_MB`: 1-100 (default 10). */
+function attachmentMaxMb(value: string | undefined): number {
+  const mb = integer(value, 10, 'HELPDESK_ATTACHMENT_MAX_MB');
+  if (mb < 1 || mb > 100)
+    throw new Error(`HELPDESK_ATTACHMENT_MAX_MB must be between 1 and 100, got "${mb}"`);
+  return mb;
 }
 
 /** `HELPDESK_DEFAULT_LANGUAGE`: es (default), it or en. */
@@ -236,6 +300,15 @@ function loginRule(env: NodeJS.ProcessEnv, prefix: string, maxFailures: number):
   const max = integer(env[`${prefix}_MAX_FAILURES`], maxFailures, `${prefix}_MAX_FAILURES`);
   if (max > 1000) throw new Error(`${prefix}_MAX_FAILURES must be at most 1000, got "${max}"`);
   return { maxFailures: max, windowMs: minutes * 60_000 };
+}
+
+/** `<prefix>_MAX` (0–1000, 0 = off) portal submissions per `<prefix>_WINDOW_MINUTES` (default 60). */
+function portalRule(env: NodeJS.ProcessEnv, prefix: string, max: number): ThrottleRule {
+  const minutes = integer(env[`${prefix}_WINDOW_MINUTES`], 60, `${prefix}_WINDOW_MINUTES`);
+  if (minutes < 1) throw new Error(`${prefix}_WINDOW_MINUTES must be at least 1, got "${minutes}"`);
+  const limit = integer(env[`${prefix}_MAX`], max, `${prefix}_MAX`);
+  if (limit > 1000) throw new Error(`${prefix}_MAX must be at most 1000, got "${limit}"`);
+  return { maxFailures: limit, windowMs: minutes * 60_000 };
 }
 
 function bcryptCost(value: string | undefined): number {

@@ -1,8 +1,10 @@
 /* global window, document, fetch */
 /*
- * The analyst's bpmn-js modeler (templates/pages/analyst/modeler.hbs).
+ * The analyst's bpmn-js modeler (templates/pages/analyst/modeler.hbs), from the bundle
+ * public/build/modeler.js (Camunda 7 properties panel, token simulation; docs/adr/0028).
  * Loads the procedure's XML, saves it as a new version (POST XML → JSON) and lists
- * the server's issues by element id; clicking one selects that element.
+ * the server's issues by element id, marking each element with an overlay whose tooltip is
+ * the issue in the user's language; clicking one in the list selects that element.
  * The modeler instance is exposed as window.hdModeler for tests and the console.
  */
 (function () {
@@ -17,7 +19,10 @@
   var saveButton = document.getElementById('modeler-save');
   var statusBox = document.getElementById('modeler-status');
   var issuesBox = document.getElementById('modeler-issues');
+  var panelBox = document.getElementById('modeler-panel');
+  var simulateButton = document.getElementById('modeler-simulate');
   var ISSUE_MARKER = 'analyst-issue';
+  var ISSUE_OVERLAY = 'hd-issue';
 
   function csrfToken() {
     var field = document.querySelector('input[name="_csrf"]');
@@ -46,6 +51,20 @@
     modeler.get('elementRegistry').forEach(function (element) {
       canvas.removeMarker(element, ISSUE_MARKER);
     });
+    modeler.get('overlays').remove({ type: ISSUE_OVERLAY });
+  }
+
+  /** A badge on the element; its tooltip (and accessible name) is the issue in the user's language. */
+  function addIssueOverlay(modeler, element, text, kind) {
+    var badge = document.createElement('span');
+    badge.className = 'hd-issue-badge' + (kind === 'warning' ? ' hd-issue-badge-warning' : '');
+    badge.setAttribute('data-element-id', element.id);
+    badge.setAttribute('role', 'img');
+    badge.setAttribute('aria-label', (messages.issueMarker || '') + ': ' + text);
+    badge.title = text;
+    badge.textContent = '!';
+    var position = element.waypoints ? { top: -10, left: -10 } : { top: -10, right: 10 };
+    modeler.get('overlays').add(element, ISSUE_OVERLAY, { position: position, html: badge });
   }
 
   /** The diagram element an issue is about, when its path is an element id that is drawn. */
@@ -61,7 +80,7 @@
     if (typeof canvas.scrollToElement === 'function') canvas.scrollToElement(element);
   }
 
-  function issueItem(modeler, issue) {
+  function issueItem(modeler, issue, kind) {
     var item = document.createElement('li');
     item.setAttribute('data-element-id', issue.path);
     var element = elementOf(modeler, issue.path);
@@ -74,6 +93,12 @@
         focusElement(modeler, element);
       });
       modeler.get('canvas').addMarker(element, ISSUE_MARKER);
+      addIssueOverlay(
+        modeler,
+        element,
+        (reasons[issue.reason] || reasons.other || '') + ': ' + issue.message,
+        kind,
+      );
     } else {
       label = document.createElement('code');
       label.title = messages.notInDiagram;
@@ -98,7 +123,7 @@
     part('message').textContent = issues && issues.length ? '' : message || '';
     var list = part('list');
     (issues || []).forEach(function (issue) {
-      list.appendChild(issueItem(modeler, issue));
+      list.appendChild(issueItem(modeler, issue, kind));
     });
     issuesBox.hidden = false;
   }
@@ -131,13 +156,23 @@
     // The text the server stored: sent back as is when nothing changed, so the hash matches.
     var stored = await loaded[0].text();
     var camunda = await loaded[1].json();
+    var forms = await formCatalogue();
 
     canvasBox.hidden = false;
     toolbar.hidden = false;
-    var modeler = new window.BpmnJS({ container: canvasBox, moddleExtensions: { camunda: camunda } });
+    panelBox.hidden = false;
+    var modeler = new window.BpmnJS({
+      container: canvasBox,
+      moddleExtensions: { camunda: camunda },
+      propertiesPanel: { parent: panelBox },
+      formCatalogue: forms,
+      translations: jsonBlock('modeler-panel-labels'),
+    });
     window.hdModeler = modeler;
     await modeler.importXML(stored);
-    modeler.get('canvas').zoom('fit-viewport');
+    if (window.hdDiagramControls) window.hdDiagramControls(modeler, canvasBox);
+    else modeler.get('canvas').zoom('fit-viewport');
+    wireSimulation(modeler);
     // Export of the untouched diagram: an unchanged export means "no edits", even after undo.
     var baseline = (await modeler.saveXML({ format: true })).xml;
     var dirty = false;
@@ -187,6 +222,32 @@
     var fallback = document.getElementById('modeler-fallback');
     if (!fallback.querySelector('.analyst-issues')) fallback.open = false;
     canvasBox.setAttribute('data-state', 'ready');
+  }
+
+  function jsonBlock(id) {
+    var block = document.getElementById(id);
+    return block ? JSON.parse(block.textContent || '{}') : {};
+  }
+
+  /** The form keys for the panel's form key select (empty when the catalogue is unavailable). */
+  async function formCatalogue() {
+    if (!config.formsUrl) return [];
+    var response = await fetch(config.formsUrl, { credentials: 'same-origin' }).catch(function () {
+      return undefined;
+    });
+    if (!response || !response.ok) return [];
+    return (await response.json()).forms || [];
+  }
+
+  /** The toolbar's token simulation toggle, kept in step with the simulation's own toggle. */
+  function wireSimulation(modeler) {
+    modeler.on('tokenSimulation.toggleMode', function (event) {
+      simulateButton.setAttribute('aria-pressed', event.active ? 'true' : 'false');
+      saveButton.disabled = !!event.active;
+    });
+    simulateButton.addEventListener('click', function () {
+      modeler.get('toggleMode').toggleMode();
+    });
   }
 
   function wireFileInput() {

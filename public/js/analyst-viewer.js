@@ -16,7 +16,8 @@
     window.hdViewer = viewer;
     await viewer.importXML(await response.text());
     var canvas = viewer.get('canvas');
-    canvas.zoom('fit-viewport');
+    if (window.hdDiagramControls) window.hdDiagramControls(viewer, container);
+    else canvas.zoom('fit-viewport');
     var registry = viewer.get('elementRegistry');
     (config.warningIds || []).forEach(function (id) {
       if (registry.get(id)) canvas.addMarker(id, 'analyst-issue');

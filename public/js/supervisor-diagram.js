@@ -37,7 +37,8 @@
     var viewer = new window.BpmnJS({ container: container });
     window.hdInstanceViewer = viewer;
     await viewer.importXML(xml);
-    viewer.get('canvas').zoom('fit-viewport');
+    if (window.hdDiagramControls) window.hdDiagramControls(viewer, container);
+    else viewer.get('canvas').zoom('fit-viewport');
     addMarkers(viewer, markers);
     container.setAttribute('data-state', 'ready');
   }

@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import type { InstanceRecord, OutboxMessage, PendingTimer, TaskRecord } from '../domain/instance.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';
+import { taskAssignee, taskDate, userCandidate } from '../domain/sla/camunda-task.js';
 import { planCalls, type CompletedCall } from './call-plan.js';
 import type { RunOutcome, StepIncident } from './procedure-engine.js';
 import type { Transition, TransitionEffects } from './ports.js';
@@ -195,7 +196,12 @@ function newTasks(step: StepContext, outcome: RunOutcome, timers: readonly Pendi
     .filter((task) => !previous.openTaskIds.includes(taskId(previous.id, task.executionId)))
     .map((task) => {
       const spec = catalog.userTasks[task.activityId];
-      const due = attachedDueAt(task.activityId, timers);
+      // camunda:dueDate replaces the first reminder as the task's due date (ADR 0031).
+      const dueDate = taskDate(spec?.dueDate, outcome.variables, now);
+      const due = dueDate ?? attachedDueAt(task.activityId, timers);
+      const followUpAt = taskDate(spec?.followUpDate, outcome.variables, now);
+      const assignee = taskAssignee(spec?.assignee, outcome.variables);
+      const users = (spec?.candidateUsers ?? []).map(userCandidate);
       return {
         id: taskId(previous.id, task.executionId),
         instanceId: previous.id,
@@ -204,13 +210,16 @@ function newTasks(step: StepContext, outcome: RunOutcome, timers: readonly Pendi
         activityId: task.activityId,
         executionId: task.executionId,
         name: spec?.name ?? task.name,
-        candidateGroups: spec?.candidateGroups ?? [],
+        candidateGroups: [...(spec?.candidateGroups ?? []), ...users],
         status: 'open' as const,
         createdAt: now,
         ...(spec?.laneId ? { laneId: spec.laneId } : {}),
         ...(spec?.formKey ? { formKey: spec.formKey } : {}),
-        ...(spec?.assignee ? { assignee: spec.assignee } : {}),
+        ...(assignee ? { assignee } : {}),
         ...(due ? { dueAt: due } : {}),
+        ...(dueDate ? { dueSource: 'dueDate' as const } : {}),
+        ...(followUpAt ? { followUpAt } : {}),
+        ...(task.item ? { item: task.item } : {}),
       };
     });
 }

@@ -3,6 +3,7 @@ import { sendTaskRecipientIssue, type MailPolicy } from '../domain/mail-policy.j
 import type { Clock } from '../domain/clock.js';
 import { AppError, type FieldIssue } from '../domain/errors.js';
 import type { ProcedureCatalog, ProcedureVersion } from '../domain/procedure.js';
+import { pinnedForms, samePins } from './form-versions.js';
 import type { DefinitionParser, DefinitionRepository, FormValidator } from './ports.js';
 
 const PROCEDURE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -55,6 +56,13 @@ export class DefinitionsService {
       readonly calendars?: { has(id: string): boolean };
       /** When given, send tasks mailing a literal address outside it are refused at deploy. */
       readonly mailPolicy?: MailPolicy;
+      /**
+       * Where forms generated from `camunda:formData` are registered at deploy, as form
+       * versions (ADR 0031); without it such tasks are refused as naming a missing form.
+       */
+      readonly generatedForms?: {
+        save(formKey: string, json: unknown, actor: Actor, source: 'file'): Promise<unknown>;
+      };
     },
   ) {}
 
@@ -69,8 +77,12 @@ export class DefinitionsService {
       throw new AppError('BAD_REQUEST', `procedure id <${procedureId}> must be kebab-case (a-z, 0-9, -)`);
     }
     const parsed = await this.vet(xml, procedureId, fileName);
+    await this.registerGeneratedForms(parsed.catalog, actor);
     const latest = await this.deps.definitions.findLatest(procedureId);
-    if (latest && latest.contentHash === parsed.contentHash) return { version: latest, created: false };
+    // A deploy pins the latest form versions (ADR 0028): a form edit makes a redeploy a new version.
+    const formVersions = await pinnedForms(this.deps.forms, parsed.catalog);
+    const same = latest?.contentHash === parsed.contentHash && samePins(latest.formVersions, formVersions);
+    if (latest && same) return { version: latest, created: false };
     const number = (latest?.version ?? 0) + 1;
     const version: ProcedureVersion = {
       id: `${procedureId}@${number}`,
@@ -82,6 +94,7 @@ export class DefinitionsService {
       warnings: parsed.warnings,
       deployedAt: this.deps.clock.now(),
       deployedBy: actor.id,
+      ...(formVersions ? { formVersions } : {}),
     };
     await this.deps.definitions.insert(version);
     return { version, created: true };
@@ -110,8 +123,9 @@ export class DefinitionsService {
     return version;
   }
 
-  list(): Promise<ProcedureVersion[]> {
-    return this.deps.definitions.listLatest();
+  /** The current versions of the procedures; dry runs' scratch procedures are not listed (ADR 0031). */
+  async list(): Promise<ProcedureVersion[]> {
+    return (await this.deps.definitions.listLatest()).filter((v) => !v.procedureId.startsWith('dryrun-'));
   }
 
   versions(procedureId: string) {
@@ -161,26 +175,52 @@ export class DefinitionsService {
   private calendarIssues(catalog: ProcedureCatalog): FieldIssue[] {
     const { calendars } = this.deps;
     if (!calendars) return [];
-    return Object.values(catalog.timers)
-      .filter((timer) => timer.calendar !== undefined && !calendars.has(timer.calendar))
-      .map((timer) => ({
-        path: timer.id,
-        reason: 'calendar-missing',
-        message: `timer <${timer.id}> uses calendar <${timer.calendar}>, which is not in config/calendars/`,
-      }));
+    // The desk's own calendar (process property `calendar`, docs/adr/0030) must exist too.
+    const desk =
+      catalog.calendar !== undefined && !calendars.has(catalog.calendar)
+        ? [
+            {
+              path: catalog.processId,
+              reason: 'calendar-missing',
+              message: `process <${catalog.processId}> uses calendar <${catalog.calendar}>, which is not in config/calendars/`,
+            },
+          ]
+        : [];
+    return [
+      ...desk,
+      ...Object.values(catalog.timers)
+        .filter((timer) => timer.calendar !== undefined && !calendars.has(timer.calendar))
+        .map((timer) => ({
+          path: timer.id,
+          reason: 'calendar-missing',
+          message: `timer <${timer.id}> uses calendar <${timer.calendar}>, which is not in config/calendars/`,
+        })),
+    ];
+  }
+
+  /** Saves each generated form as its next version (unchanged ones are not saved again). */
+  private async registerGeneratedForms(catalog: ProcedureCatalog, actor: Actor): Promise<void> {
+    const { generatedForms } = this.deps;
+    if (!generatedForms) return;
+    for (const [formKey, json] of Object.entries(catalog.generatedForms ?? {})) {
+      await generatedForms.save(formKey, json, actor, 'file');
+    }
   }
 
   /** Forms named in the catalog that are not in forms/; `skip` = element ids whose key is already refused. */
   private async formIssues(catalog: ProcedureCatalog, skip: ReadonlySet<string>): Promise<FieldIssue[]> {
     const keys = [
       ...(catalog.startFormKey ? [{ path: 'start', formKey: catalog.startFormKey }] : []),
+      ...(catalog.portalForm ? [{ path: 'portalForm', formKey: catalog.portalForm }] : []),
       ...Object.values(catalog.userTasks).flatMap((task) =>
         task.formKey ? [{ path: task.id, formKey: task.formKey }] : [],
       ),
     ].filter(({ path }) => !skip.has(path));
     const missing: FieldIssue[] = [];
+    // Generated forms are registered by the deploy itself (ADR 0031).
+    const generated = this.deps.generatedForms ? (catalog.generatedForms ?? {}) : {};
     for (const { path, formKey } of keys) {
-      if (!(await this.deps.forms.exists(formKey))) {
+      if (!(formKey in generated) && !(await this.deps.forms.exists(formKey))) {
         missing.push({
           path,
           reason: 'form-missing',

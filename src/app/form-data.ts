@@ -12,8 +12,10 @@ export async function acceptFormData(
   input: unknown,
   noForm: string,
   currentUser?: string,
+  pins?: Readonly<Record<string, number>>,
 ): Promise<Record<string, unknown>> {
-  if (formKey) return forms.validate(formKey, input ?? {}, currentUser);
+  // `pins`: the procedure version's form versions (docs/adr/0028); the latest for a key it lacks.
+  if (formKey) return forms.validate(formKey, input ?? {}, currentUser, pins?.[formKey]);
   if (input && typeof input === 'object' && Object.keys(input).length > 0) {
     throw new AppError('VALIDATION_FAILED', `${noForm}; no data is accepted`);
   }

@@ -16,7 +16,8 @@ export interface FormSource {
 
 /** Reads forms for rendering; null when there is no such form. */
 export interface FormSources {
-  load(formKey: string): Promise<FormSource | null>;
+  /** `version`: a pinned form version (docs/adr/0028); the latest when absent. */
+  load(formKey: string, version?: number): Promise<FormSource | null>;
 }
 
 /** Collaborators of the agents' inbox. */
@@ -71,9 +72,12 @@ export class InboxService {
     );
   }
 
-  /** The form to render for a task or start event; FORM_NOT_FOUND when it is missing. */
-  async form(formKey: string): Promise<FormSource> {
-    const form = await this.deps.forms?.load(formKey);
+  /**
+   * The form to render for a task or start event; FORM_NOT_FOUND when it is missing. `pins`:
+   * the procedure version's form versions (docs/adr/0028); the latest for a key it lacks.
+   */
+  async form(formKey: string, pins?: Readonly<Record<string, number>>): Promise<FormSource> {
+    const form = await this.deps.forms?.load(formKey, pins?.[formKey]);
     if (!form) throw new AppError('FORM_NOT_FOUND', `form <${formKey}> not found`);
     return form;
   }

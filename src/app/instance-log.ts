@@ -33,6 +33,8 @@ export interface InstanceLogDeps {
   readonly faults?: FaultInjector;
   /** Retries of transient database failures (default: DEFAULT_RETRY). */
   readonly retry?: RetryPolicy;
+  /** The reporting read model, written with each step's effects (docs/adr/0027). */
+  readonly reports?: import('./reports-ports.js').ReportFactsWriter;
 }
 
 /**
@@ -187,6 +189,7 @@ export class InstanceLog {
     await this.deps.outbox.add(effects.outbox);
     if (effects.cancelTimers.length) await this.deps.scheduler.cancel(head.id, effects.cancelTimers);
     if (effects.scheduleTimers.length) await this.deps.scheduler.schedule(head.id, effects.scheduleTimers);
+    if (this.deps.reports) await this.deps.reports.apply(transition);
     await this.deps.store.saveHead(head);
   }
 

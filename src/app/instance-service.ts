@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hasRole, type Actor } from '../domain/actor.js';
+import { candidateGroupsOf } from '../domain/sla/camunda-task.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import {
@@ -16,6 +17,7 @@ import { acceptFormData } from './form-data.js';
 import { instanceIdForKey } from './idempotency.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
+import type { ProcedureCatalog } from '../domain/procedure.js';
 import type { FormValidator, InstanceStore, Outbox, TaskRepository, TicketNumbers } from './ports.js';
 import type { ProcedureEngine } from './procedure-engine.js';
 
@@ -38,6 +40,25 @@ export interface InstanceServiceDeps {
   readonly forms: FormValidator;
   readonly ticketNumbers: TicketNumbers;
   readonly clock: Clock;
+  /** Out-of-hours facts and the requester directory at ticket start (docs/adr/0030); absent: none. */
+  readonly startHooks?: StartHooks;
+}
+
+/** What happens around a ticket start besides the engine (docs/adr/0030). */
+export interface StartHooks {
+  /** The submitted data before validation (computed fields such as `receivedOutsideHours` dropped). */
+  input(catalog: ProcedureCatalog, input: unknown): unknown;
+  /** The validated start variables completed, and the opening step's extra outbox messages. */
+  prepare(
+    catalog: ProcedureCatalog,
+    variables: Record<string, unknown>,
+    now: Date,
+  ): Promise<{
+    readonly variables: Record<string, unknown>;
+    readonly outbox: (ticket: { instanceId: string; businessKey: string; seq: number }) => OutboxMessage[];
+  }>;
+  /** After the opening step committed: best effort (the hook logs its own failures, never throws). */
+  opened(head: InstanceRecord, actor: Actor): Promise<void>;
 }
 
 /** Starting, inspecting and cancelling procedure instances. */
@@ -56,12 +77,45 @@ export class InstanceService {
     options: { readonly idempotencyKey?: string } = {},
   ): Promise<InstanceRecord> {
     requireRole(actor, 'agent');
-    const key = options.idempotencyKey;
+    return this.startOnce(procedureId, actor, options.idempotencyKey, (id) =>
+      this.open(id, procedureId, input, actor),
+    );
+  }
+
+  /**
+   * Opens a ticket from the public portal (docs/adr/0026) for a requester whose address the caller
+   * has verified: the one start without the agent role, so it is narrow. The actor must be a
+   * requester (`requester:<email>`, no roles); the procedure must declare `portalForm`, whose form
+   * validates the data (the same validator and rules as agents'); `channel: 'portal'`,
+   * `capturedByRequester: true` and `receivedAt` are set here. The key (required) makes a repeated
+   * confirmation answer the first ticket.
+   */
+  async startFromPortal(
+    procedureId: string,
+    input: unknown,
+    requester: Actor,
+    options: { readonly idempotencyKey: string },
+  ): Promise<InstanceRecord> {
+    if (!requester.id.startsWith('requester:') || requester.roles.length > 0) {
+      throw new AppError('FORBIDDEN', `portal starts are for requesters, not <${requester.id}>`);
+    }
+    return this.startOnce(procedureId, requester, options.idempotencyKey, (id) =>
+      this.open(id, procedureId, input, requester, 'portal'),
+    );
+  }
+
+  /** Runs `open` once per (actor, key): a replay or a lost race answers the first committed start. */
+  private async startOnce(
+    procedureId: string,
+    actor: Actor,
+    key: string | undefined,
+    open: (id: string) => Promise<InstanceRecord>,
+  ): Promise<InstanceRecord> {
     const id = key ? instanceIdForKey(actor.id, key) : randomUUID();
     const replayed = key ? await this.startedBefore(id, procedureId) : undefined;
     if (replayed) return replayed;
     try {
-      return await this.open(id, procedureId, input, actor);
+      return await open(id);
     } catch (error) {
       const lost = key && isAppError(error) && error.code === 'CONFLICT';
       const winner = lost ? await this.startedBefore(id, procedureId) : undefined;
@@ -85,12 +139,34 @@ export class InstanceService {
     return first.head;
   }
 
-  private async open(id: string, procedureId: string, input: unknown, actor: Actor): Promise<InstanceRecord> {
+  private async open(
+    id: string,
+    procedureId: string,
+    input: unknown,
+    actor: Actor,
+    entry: 'desk' | 'portal' = 'desk',
+  ): Promise<InstanceRecord> {
     const definition = await this.deps.definitions.current(procedureId);
     const { catalog } = definition;
+    const portal = entry === 'portal';
+    if (portal && !catalog.portalForm) {
+      throw new AppError(
+        'PROCEDURE_NOT_FOUND',
+        `procedure <${procedureId}> is not on the portal (no portalForm)`,
+      );
+    }
+    const formKey = portal ? catalog.portalForm : catalog.startFormKey;
     const noForm = `procedure <${procedureId}> has no start form`;
-    const variables = await acceptFormData(this.deps.forms, catalog.startFormKey, input, noForm, actor.id);
+    const hooks = this.deps.startHooks;
+    const submitted = hooks ? hooks.input(catalog, input) : input;
+    const pins = definition.formVersions;
+    const accepted = await acceptFormData(this.deps.forms, formKey, submitted, noForm, actor.id, pins);
     const now = this.deps.clock.now();
+    // A portal start: the requester captured the data themselves (cita steps 2–3) on the portal form.
+    const desk = { channel: 'portal', capturedByRequester: true, receivedAt: now.toISOString() };
+    const entered = portal ? { ...accepted, ...desk } : accepted;
+    const prepared = hooks ? await hooks.prepare(catalog, entered, now) : undefined;
+    const variables = prepared?.variables ?? entered;
     const businessKey = await this.deps.ticketNumbers.next(catalog.ticketPrefix, now.getUTCFullYear(), id);
     const outcome = await this.deps.engine.start(definition, { ...variables, ticketNumber: businessKey });
     const previous = unstartedInstance({
@@ -103,11 +179,14 @@ export class InstanceService {
       startedBy: actor.id,
     });
     const data = { definitionId: definition.id, businessKey, variables };
-    const transition = buildTransition(
-      { previous, catalog, actor, now, type: 'instance.started', data },
-      outcome,
-    );
-    return (await this.deps.log.commit(transition)).head;
+    const built = buildTransition({ previous, catalog, actor, now, type: 'instance.started', data }, outcome);
+    const extra = prepared?.outbox({ instanceId: id, businessKey, seq: built.event.seq }) ?? [];
+    const transition = extra.length
+      ? { ...built, effects: { ...built.effects, outbox: [...extra, ...built.effects.outbox] } }
+      : built;
+    const { head } = await this.deps.log.commit(transition);
+    await hooks?.opened(head, actor);
+    return head;
   }
 
   /**
@@ -207,7 +286,7 @@ function isInvolved(head: InstanceRecord, tasks: readonly TaskRecord[], actor: A
         task.completedBy === actor.id ||
         // A task without candidate groups is offered to every agent (as TaskService has it).
         task.candidateGroups.length === 0 ||
-        task.candidateGroups.some((group) => actor.groups.includes(group)),
+        task.candidateGroups.some((group) => candidateGroupsOf(actor).includes(group)),
     )
   );
 }

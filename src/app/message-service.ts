@@ -79,6 +79,22 @@ export class MessageService {
   }
 
   /**
+   * The app's own requester-side callers only (tracking page, email replies; issue 11): delivers a
+   * message for a requester actor (`requester:<email>`, no role) to an instance the caller has
+   * already authorised by a link or a mail thread. Not reachable over the API.
+   */
+  async deliverForRequester(
+    instanceId: string,
+    input: MessageInput,
+    actor: Actor,
+    key?: string,
+  ): Promise<InstanceRecord> {
+    if (!actor.id.startsWith('requester:') || actor.roles.length > 0)
+      throw new AppError('FORBIDDEN', `actor <${actor.id}> is not a requester`);
+    return this.deliverOnce(instanceId, 'message', input, actor, key);
+  }
+
+  /**
    * Finds the instance awaiting the message by business key or correlation variable (one of them
    * at least, unless the message starts a procedure) and delivers it; with none waiting, a
    * procedure whose message start event names it is started.

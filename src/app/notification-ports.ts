@@ -40,6 +40,14 @@ export interface OutgoingMail {
   readonly language: string;
   /** The outbox message id: becomes a stable Message-ID so receivers can drop a duplicate. */
   readonly outboxId: string;
+  /** An automatic answer to an inbound message (docs/adr/0029): its Message-ID and `Auto-Submitted: auto-replied`. */
+  readonly inReplyTo?: string;
+  /** Files attached (a scheduled report's CSV, docs/adr/0027). */
+  readonly attachments?: readonly {
+    readonly filename: string;
+    readonly content: string;
+    readonly contentType: string;
+  }[];
 }
 
 /** Sends email; rejects when the server did not accept the message for any recipient. */

@@ -170,6 +170,14 @@ export interface FormValidator {
   /**
    * Returns the accepted (coerced) values or throws VALIDATION_FAILED listing every issue.
    * `currentUser` (who submits) fills blank `prefill: currentUser` fields (docs/adr/0021).
+   * `version`: the form version the procedure version pinned (docs/adr/0028); latest when absent.
    */
-  validate(formKey: string, data: unknown, currentUser?: string): Promise<Record<string, unknown>>;
+  validate(
+    formKey: string,
+    data: unknown,
+    currentUser?: string,
+    version?: number,
+  ): Promise<Record<string, unknown>>;
+  /** Versioned forms only: the latest version of each key, which a deploy pins (docs/adr/0028). */
+  latestVersions?(formKeys: readonly string[]): Promise<Record<string, number>>;
 }

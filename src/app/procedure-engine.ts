@@ -7,6 +7,14 @@ export interface WaitingTask {
   readonly activityId: string;
   readonly executionId: string;
   readonly name: string;
+  /** An item of a multi-instance task: 1-based index, and the item count when known (ADR 0031). */
+  readonly item?: TaskItem;
+}
+
+/** Which item of a multi-instance user task a task is. */
+export interface TaskItem {
+  readonly index: number;
+  readonly count?: number;
 }
 
 /** A send task the engine passed through during a run. */

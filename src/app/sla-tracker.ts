@@ -116,6 +116,8 @@ function disarmed(clock: SlaClock): SlaClock {
 }
 
 function withDueAt(task: TaskRecord, timers: readonly PendingTimer[]): TaskRecord {
+  // A camunda:dueDate is the task's due date, not its first timer (ADR 0031).
+  if (task.dueSource === 'dueDate') return task;
   const dueAt = attachedDueAt(task.activityId, timers);
   return dueAt ? { ...task, dueAt } : task;
 }

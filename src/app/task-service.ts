@@ -1,5 +1,6 @@
 import { retryOnConflict } from './retry.js';
 import { hasRole, type Actor } from '../domain/actor.js';
+import { candidateGroupsOf } from '../domain/sla/camunda-task.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import type { InstanceRecord, TaskRecord, TaskStatus } from '../domain/instance.js';
@@ -43,7 +44,12 @@ export class TaskService {
   list(filter: TaskListFilter, actor: Actor): Promise<TaskRecord[]> {
     const seesAll = hasRole(actor, 'supervisor');
     if (!seesAll) requireRole(actor, 'agent');
-    const groups = filter.candidateGroup ? [filter.candidateGroup] : seesAll ? undefined : actor.groups;
+    // Own `user:<id>` entry: tasks offered by camunda:candidateUsers (ADR 0031).
+    const groups = filter.candidateGroup
+      ? [filter.candidateGroup]
+      : seesAll
+        ? undefined
+        : candidateGroupsOf(actor);
     if (!seesAll && filter.candidateGroup && !actor.groups.includes(filter.candidateGroup)) {
       throw new AppError('FORBIDDEN', `you are not a member of group <${filter.candidateGroup}>`);
     }
@@ -138,9 +144,10 @@ export class TaskService {
       const task = await this.openTask(taskId, previous);
       assertMayComplete(task, actor);
       const noForm = `task <${task.id}> has no form`;
-      const data = await acceptFormData(this.deps.forms, task.formKey, input, noForm, actor.id);
-      if (isEscalationTask(task.id)) return this.acknowledgeEscalation(previous, task, data, actor, key);
       const definition = await this.deps.definitions.byId(previous.definitionId);
+      const pins = definition.formVersions;
+      const data = await acceptFormData(this.deps.forms, task.formKey, input, noForm, actor.id, pins);
+      if (isEscalationTask(task.id)) return this.acknowledgeEscalation(previous, task, data, actor, key);
       const action = { kind: 'complete-task' as const, executionId: task.executionId, data };
       const outcome = await this.deps.engine.resume(definition, previous.engineState, action);
       const now = this.deps.clock.now();
@@ -252,9 +259,8 @@ export class TaskService {
 }
 
 function isOffered(task: TaskRecord, actor: Actor): boolean {
-  return (
-    task.candidateGroups.length === 0 || task.candidateGroups.some((group) => actor.groups.includes(group))
-  );
+  const groups = candidateGroupsOf(actor);
+  return task.candidateGroups.length === 0 || task.candidateGroups.some((group) => groups.includes(group));
 }
 
 function assertOffered(task: TaskRecord, actor: Actor): void {

@@ -4,7 +4,8 @@
  *
  * - `task-timer`: a BPMN timer attached to a task (boundary event, e.g. "4 horas sin resolver");
  * - `sla`: a running SLA clock's target (its warning threshold is a heads-up, not a due instant);
- * - `timer`: another BPMN timer the ticket waits on (intermediate catch, e.g. a weekly meeting).
+ * - `timer`: another BPMN timer the ticket waits on (intermediate catch, e.g. a weekly meeting);
+ * - `due-date`: the task's `camunda:dueDate`, which replaces its own timers as its due (ADR 0031).
  *
  * SLA scheduler timers (`sla:` execution ids) are not due instants themselves: their clocks are.
  */
@@ -12,7 +13,7 @@ import type { PendingTimer } from './instance.js';
 import type { SlaClock } from './sla.js';
 
 /** What a due instant stands for. */
-export type DueKind = 'task-timer' | 'sla' | 'timer';
+export type DueKind = 'task-timer' | 'sla' | 'timer' | 'due-date';
 
 /** A due instant and what it is. */
 export interface DueInstant {
@@ -35,11 +36,15 @@ export interface DueSources {
  * when it opened (kept after a non-interrupting timer fired) and the running SLA clocks.
  */
 export function taskDue(
-  task: { readonly activityId: string; readonly dueAt?: Date },
+  task: { readonly activityId: string; readonly dueAt?: Date; readonly dueSource?: 'dueDate' },
   head: DueSources,
 ): DueInstant | undefined {
-  const dues = candidates(head).filter((due) => due.kind === 'sla' || due.attachedTo === task.activityId);
   const recorded = task.dueAt ? new Date(task.dueAt) : undefined;
+  if (task.dueSource === 'dueDate' && recorded) {
+    const clocks = candidates(head).filter((due) => due.kind === 'sla');
+    return earliest([...clocks, { at: recorded, kind: 'due-date', source: '', attachedTo: task.activityId }]);
+  }
+  const dues = candidates(head).filter((due) => due.kind === 'sla' || due.attachedTo === task.activityId);
   if (recorded && !dues.some((due) => due.kind === 'task-timer' && due.at.getTime() === recorded.getTime()))
     dues.push({ at: recorded, kind: 'task-timer', source: '', attachedTo: task.activityId });
   return earliest(dues);

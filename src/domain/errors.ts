@@ -34,7 +34,12 @@ export type ErrorCode =
   | 'NOTIFICATION_FAILED'
   | 'ARTICLE_NOT_FOUND'
   | 'GROUP_NOT_FOUND'
-  | 'MESSAGE_NOT_AWAITED';
+  | 'ATTACHMENT_NOT_FOUND'
+  | 'REQUESTER_NOT_FOUND'
+  | 'MESSAGE_NOT_AWAITED'
+  | 'LINK_INVALID'
+  | 'LINK_EXPIRED'
+  | 'SURVEY_ALREADY_ANSWERED';
 
 /** One problem with one input field (form field, XML element, request property). */
 export interface FieldIssue {

@@ -128,6 +128,12 @@ export interface TaskRecord {
   readonly status: TaskStatus;
   readonly createdAt: Date;
   readonly dueAt?: Date;
+  /** `dueDate`: `dueAt` is the task's `camunda:dueDate`, not its first timer (ADR 0031). */
+  readonly dueSource?: 'dueDate';
+  /** `camunda:followUpDate`: when to look at the task again (not a deadline; ADR 0031). */
+  readonly followUpAt?: Date;
+  /** The item of a multi-instance task: 1-based index and, when known, the count (ADR 0031). */
+  readonly item?: { readonly index: number; readonly count?: number };
   readonly completedAt?: Date;
   readonly completedBy?: string;
   readonly data?: Record<string, unknown>;

@@ -16,6 +16,11 @@ export interface UserTaskSpec {
   readonly formKey?: string;
   readonly candidateGroups: readonly string[];
   readonly assignee?: string;
+  /** `camunda:candidateUsers`: user ids the task is offered to besides its groups (ADR 0031). */
+  readonly candidateUsers?: readonly string[];
+  /** `camunda:dueDate` / `camunda:followUpDate` as written: a date or a `${ }` expression (ADR 0031). */
+  readonly dueDate?: string;
+  readonly followUpDate?: string;
 }
 
 /** A `bpmn:sendTask`: renders message template `template` when reached. */
@@ -61,12 +66,21 @@ export interface ProcedureCatalog {
   readonly language: string;
   /** `camunda:formKey` of the process's top-level start event. */
   readonly startFormKey?: string;
+  /** Process property `portalForm`: the requester-facing start form of the public portal (docs/adr/0026). */
+  readonly portalForm?: string;
   readonly lanes: readonly LaneSpec[];
   readonly userTasks: Readonly<Record<string, UserTaskSpec>>;
   readonly sendTasks: Readonly<Record<string, SendTaskSpec>>;
   readonly timers: Readonly<Record<string, TimerSpec>>;
   /** Process properties `priorityVariable` / `priorityValues` (docs/adr/0021); absent: no priority. */
   readonly priority?: PriorityScale;
+  /** Process property `reportDimensions` (docs/adr/0027): variables reports group by; absent: none. */
+  readonly reportDimensions?: readonly import('./reports/dimensions.js').ReportDimension[];
+  /**
+   * Process property `calendar`: the business calendar the desk's opening hours come from
+   * (out-of-hours requests, docs/adr/0030). Absent: the SLA policy's calendar, if any.
+   */
+  readonly calendar?: string;
   /** Call activities (absent in catalogs stored before they were supported; docs/adr/0019). */
   readonly callActivities?: Readonly<Record<string, CallActivitySpec>>;
   /**
@@ -76,6 +90,24 @@ export interface ProcedureCatalog {
   readonly messageStarts?: readonly MessageStart[];
   /** Whether the process also has a start event without event definition (a plain start). */
   readonly plainStart?: boolean;
+  /**
+   * Receive tasks and message/signal intermediate catch events, by id (absent in older catalogs):
+   * where a ticket waits for someone outside the desk; SLA policies may pause on them (ADR 0031).
+   */
+  readonly waits?: Readonly<Record<string, WaitSpec>>;
+  /**
+   * Forms generated from `camunda:formData` (ADR 0031): form key → form-js schema JSON. Deploy
+   * registers them as form versions; the tasks' `formKey` names them.
+   */
+  readonly generatedForms?: Readonly<Record<string, string>>;
+}
+
+/** A receive task or message/signal catch: the event it waits for (message name, else its id). */
+export interface WaitSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'message' | 'signal';
+  readonly eventName: string;
 }
 
 /** A message start event of a process: the message's name (its id when unnamed) and the event. */
@@ -96,4 +128,6 @@ export interface ProcedureVersion {
   readonly warnings: readonly { path: string; reason: string; message: string }[];
   readonly deployedAt: Date;
   readonly deployedBy: string;
+  /** Form versions pinned at deploy, by form key (docs/adr/0028); absent on older versions (latest used). */
+  readonly formVersions?: Readonly<Record<string, number>>;
 }

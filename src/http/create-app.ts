@@ -10,7 +10,13 @@ import { requireActor } from './auth-middleware.js';
 import { errorHandler } from './error-handler.js';
 import { instancesRouter } from './routes/instances.js';
 import { messagesRouter } from './routes/messages.js';
+import { dryRunRouter } from './routes/dry-run.js';
+import type { DryRunService } from '../app/dry-run.js';
+import { migrationRouter } from './routes/migration.js';
+import type { MigrationService } from '../app/migration.js';
 import { kbRouter } from './routes/kb.js';
+import { requestersRouter } from './routes/requesters.js';
+import type { RequesterDirectory } from '../app/requester-directory.js';
 import { proceduresRouter } from './routes/procedures.js';
 import { tasksRouter } from './routes/tasks.js';
 import type { TrustProxy } from './trust-proxy.js';
@@ -42,6 +48,12 @@ export interface HttpDeps {
   readonly tasks: TaskService;
   /** Messages and signals (ADR 0018); without it their routes answer 404. */
   readonly messages?: MessageService;
+  /** Dry runs of unsaved diagrams (ADR 0031); without it their routes answer 404. */
+  readonly dryRuns?: DryRunService;
+  /** Instance migration between versions (ADR 0031); without it its routes answer 404. */
+  readonly migrations?: MigrationService;
+  /** Requester directory lookup for the telephony screen-pop (docs/adr/0030); absent: 404. */
+  readonly requesters?: RequesterDirectory;
   readonly knowledgeBase: KnowledgeBaseService;
   readonly authenticator: Authenticator;
   readonly health: HealthProbe;
@@ -70,10 +82,13 @@ export function createHttpApp(deps: HttpDeps): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(requireActor(deps.authenticator));
   if (deps.messages) api.use(messagesRouter(deps.messages));
+  if (deps.dryRuns) api.use('/dry-runs', dryRunRouter(deps.dryRuns));
+  if (deps.migrations) api.use('/migrations', migrationRouter(deps.migrations));
   api.use('/procedures', proceduresRouter(deps.definitions, deps.instances));
   api.use('/instances', instancesRouter(deps.instances));
   api.use('/tasks', tasksRouter(deps.tasks));
   api.use('/kb', kbRouter(deps.knowledgeBase));
+  if (deps.requesters) api.use('/requesters', requestersRouter(deps.requesters));
   app.use('/api', api);
   app.use('/api', jsonNotFound);
   app.use('/api', errorHandler(deps.logger));

@@ -100,7 +100,9 @@ describe('SLA timers through Agenda', () => {
     try {
       const jobs = app.app.database.connection.db!.collection('agendaJobs');
       const jobTimers = async () =>
-        (await jobs.find({}).toArray()).map((job) => (job.data as { activityId: string }).activityId).sort();
+        (await jobs.find({ name: 'bpmn-timer' }).toArray())
+          .map((job) => (job.data as { activityId: string }).activityId)
+          .sort();
       await app.call('agentL1', 'POST', '/api/procedures/sla-escalation/instances', {});
 
       expect(await jobTimers()).toEqual(['warn']);

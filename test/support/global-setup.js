@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
-/** Starts one embedded FerretDB for the whole run, unless MONGODB_URI points at a real server. */
+/** Builds the browser bundles, then starts one embedded FerretDB for the whole run, unless MONGODB_URI points at a real server. */
 export default async function globalSetup() {
+  // The browser bundles (public/build/, git-ignored) the analyst pages load; skipped when current.
+  const { buildAssets } = await import('../../scripts/build-assets.mjs');
+  await buildAssets({ quiet: true });
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
     return;

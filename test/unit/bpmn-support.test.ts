@@ -37,8 +37,6 @@ describe('deploy refuses what the runner cannot drive, naming the element', () =
     ['catch-without-definition', 'catch-without-definition', 'wait-forever'],
     ['flows-without-ids', 'missing-id', 'flows-without-ids'],
     ['performer-without-expression', 'performer-without-expression', 'work'],
-    ['input-output-loop', 'camunda-input-output', 'attempt'],
-    ['camunda-form-data', 'camunda-form-data', 'order'],
     ['standard-loop-user-task', 'standard-loop', 'retry'],
     ['error-end-uncaught', 'error-uncaught', 'fail'],
     ['inclusive-join-and-fork', 'inclusive-mixed', 'both'],
@@ -88,14 +86,15 @@ describe('deploy accepts what runs', () => {
     ]);
   });
 
-  test('given Camunda user task attributes this runner does not apply, when deployed, then each is a warning', async () => {
+  test('given Camunda user task attributes, when deployed, then candidate users and the due date are catalogued and only the priority is a warning (ADR 0031)', async () => {
     const parsed = await parse('camunda-ignored-attributes');
     const ignored = parsed.warnings.filter((w) => w.reason === 'camunda-ignored').map((w) => w.message);
-    expect(ignored).toEqual([
-      expect.stringContaining('camunda:candidateUsers'),
-      expect.stringContaining('camunda:dueDate'),
-      expect.stringContaining('camunda:priority'),
-    ]);
+    expect(ignored).toEqual([expect.stringContaining('camunda:priority')]);
+    expect(parsed.catalog.userTasks.work).toMatchObject({
+      candidateUsers: ['kermit'],
+      candidateGroups: [],
+      dueDate: '2030-01-01T00:00:00',
+    });
   });
 
   test('given a conditional split without a default flow, when deployed, then it is accepted with a warning', async () => {

@@ -3,9 +3,11 @@ import type { CallActivitySpec } from '../../domain/call.js';
 import { callActivitySpec } from './call-activity-spec.js';
 import { AppError, type FieldIssue } from '../../domain/errors.js';
 import { parsePriorityScale } from '../../domain/priority.js';
+import { parseReportDimensions } from '../../domain/reports/dimensions.js';
 import { formKeyOf as readFormKey } from './form-keys.js';
 import { chooseProcess } from './process-choice.js';
-import { messageStartsOf } from './message-catalog.js';
+import { messageStartsOf, waitsOf } from './message-catalog.js';
+import { generatedForm } from './form-data.js';
 
 import type {
   ProcedureCatalog,
@@ -44,7 +46,8 @@ const ISO_DURATION =
  * 4. Process properties in `extensionElements/camunda:properties`: `ticketPrefix`
  *    (2–8 capitals; default the first 3 letters of the procedure id, uppercased)
  *    and `language` (default `en`); optional `priorityVariable` and `priorityValues`
- *    (`value=Label; …`, most urgent first) declare the ticket's priority.
+ *    (`value=Label; …`, most urgent first) declare the ticket's priority; optional `portalForm`
+ *    (a form id) opens the procedure on the public portal with that form (docs/adr/0026).
  * 5. Send tasks name their message template with camunda property `template`; one
  *    without it sends no email and is not catalogued.
  * 6. Timer events use exactly one of timeDuration / timeDate / timeCycle.
@@ -127,6 +130,9 @@ function catalogOf(
     properties.priorityValues,
   );
   if (problem) issues.push(issue(processId, 'priority', `<${processId}> ${problem}`));
+  const reports = parseReportDimensions(properties.reportDimensions);
+  if (reports.problem)
+    issues.push(issue(processId, 'report-dimensions', `<${processId}> ${reports.problem}`));
 
   const lanes = collectLanes(process);
   const laneOf = new Map(
@@ -137,13 +143,18 @@ function catalogOf(
   const sendTasks: Record<string, SendTaskSpec> = {};
   const timers: Record<string, TimerSpec> = {};
   const callActivities: Record<string, CallActivitySpec> = {};
+  const generatedForms: Record<string, string> = {};
   for (const { node, laneId } of nodes) {
     const id = String(node.id);
     const catalogued = (target: Record<string, unknown>, value: unknown) => {
       if (id.includes('.')) issues.push(issue(id, 'id', `element id <${id}> must not contain "."`));
       target[id] = value;
     };
-    if (node.$type === 'bpmn:UserTask') catalogued(userTasks, userTask(node, laneId, issues));
+    if (node.$type === 'bpmn:UserTask') {
+      const generated = generatedFormOf(node, procedureId, issues);
+      if (generated) generatedForms[generated.formKey] = generated.json;
+      catalogued(userTasks, userTask(node, laneId, issues, generated?.formKey));
+    }
     const send = node.$type === 'bpmn:SendTask' ? sendTask(node, issues) : undefined;
     if (send) catalogued(sendTasks, send);
     if (node.$type === 'bpmn:CallActivity') catalogued(callActivities, callActivitySpec(node, issues));
@@ -156,7 +167,11 @@ function catalogOf(
       node.$type === 'bpmn:StartEvent' &&
       (typeof node.formKey === 'string' || typeof node.formRef === 'string'),
   );
-  const startFormKey = start ? formKeyOf(start.node, issues) : undefined;
+  // A start event with camunda:formData gets a generated start form (ADR 0031).
+  const generatedStart = start ? undefined : generatedStartForm(nodes, procedureId, issues);
+  if (generatedStart) generatedForms[generatedStart.formKey] = generatedStart.json;
+  const startFormKey = start ? formKeyOf(start.node, issues) : generatedStart?.formKey;
+  const portalForm = portalFormOf(processId, properties.portalForm, issues);
   const catalog: ProcedureCatalog = {
     procedureId,
     processId,
@@ -164,13 +179,18 @@ function catalogOf(
     ticketPrefix,
     language,
     ...(startFormKey !== undefined ? { startFormKey } : {}),
+    ...(portalForm !== undefined ? { portalForm } : {}),
     lanes: lanes.map(({ lane }) => ({ id: String(lane.id), name: String(lane.name ?? lane.id) })),
     userTasks,
     sendTasks,
     timers,
     ...(priority ? { priority } : {}),
+    ...(reports.dimensions ? { reportDimensions: reports.dimensions } : {}),
+    ...(properties.calendar?.trim() ? { calendar: properties.calendar.trim() } : {}),
     ...(Object.keys(callActivities).length ? { callActivities } : {}),
     ...messageStartsOf(process, issues),
+    ...waitsOf(nodes.map(({ node }) => node)),
+    ...(Object.keys(generatedForms).length ? { generatedForms } : {}),
   };
   return { catalog, issues };
 }
@@ -187,16 +207,53 @@ export function camundaProperties(element: ModdleElement): Record<string, string
   return result;
 }
 
-function userTask(node: ModdleElement, laneId: string | undefined, issues: FieldIssue[]): UserTaskSpec {
+/** A task's `camunda:formData` as a generated form (form-data.ts), unless a form key names a form. */
+function generatedFormOf(node: ModdleElement, procedureId: string, issues: FieldIssue[]) {
+  if (typeof node.formKey === 'string' || typeof node.formRef === 'string') return undefined;
+  return generatedForm(node, procedureId, issues);
+}
+
+/** The generated form of the first top-level start event with `camunda:formData`, if any. */
+function generatedStartForm(nodes: readonly Placed[], procedureId: string, issues: FieldIssue[]) {
+  for (const { node, nested } of nodes) {
+    if (nested || node.$type !== 'bpmn:StartEvent') continue;
+    const generated = generatedForm(node, procedureId, issues);
+    if (generated) return generated;
+  }
+  return undefined;
+}
+
+function userTask(
+  node: ModdleElement,
+  laneId: string | undefined,
+  issues: FieldIssue[],
+  generatedKey?: string,
+): UserTaskSpec {
   const explicit = typeof node.candidateGroups === 'string' ? splitList(node.candidateGroups) : [];
-  const formKey = formKeyOf(node, issues);
+  const formKey = generatedKey ?? formKeyOf(node, issues);
+  // Candidate users alone offer the task to them only, not to the lane (ADR 0031).
+  const usersOnly = typeof node.candidateUsers === 'string' && node.candidateUsers.trim() !== '';
   return {
     id: String(node.id),
     name: String(node.name ?? node.id),
-    candidateGroups: explicit.length ? explicit : laneId ? [laneId] : [],
+    candidateGroups: explicit.length ? explicit : laneId && !usersOnly ? [laneId] : [],
     ...(laneId ? { laneId } : {}),
     ...(formKey !== undefined ? { formKey } : {}),
     ...(typeof node.assignee === 'string' && node.assignee.trim() ? { assignee: node.assignee.trim() } : {}),
+    ...camundaTaskExtras(node),
+  };
+}
+
+/** `camunda:candidateUsers`, `dueDate`, `followUpDate` of a user task (ADR 0031). */
+function camundaTaskExtras(node: ModdleElement): Partial<UserTaskSpec> {
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+  const users = text(node.candidateUsers) ? splitList(String(node.candidateUsers)) : [];
+  const dueDate = text(node.dueDate);
+  const followUpDate = text(node.followUpDate);
+  return {
+    ...(users.length ? { candidateUsers: users } : {}),
+    ...(dueDate ? { dueDate } : {}),
+    ...(followUpDate ? { followUpDate } : {}),
   };
 }
 
@@ -251,6 +308,23 @@ function validTimerValue(kind: TimerKind, value: string): boolean {
   if (kind === 'duration') return ISO_DURATION.test(value);
   if (kind === 'date') return /^\d{4}-\d{2}-\d{2}(T|$)/.test(value) && !Number.isNaN(Date.parse(value));
   return /^R\d*\//.test(value);
+}
+
+/**
+ * Process property `portalForm` (docs/adr/0026): the form id (`forms/<id>.form`, a trailing `.form`
+ * is dropped) of the requester-facing start form the public portal shows; a bad id goes to `issues`.
+ */
+function portalFormOf(
+  processId: string,
+  value: string | undefined,
+  issues: FieldIssue[],
+): string | undefined {
+  if (value === undefined) return undefined;
+  const key = value.trim().replace(/\.form$/, '');
+  if (KEY.test(key)) return key;
+  const message = `<${processId}> portalForm "${value}" must be a form id (a-z, 0-9, -) of forms/`;
+  issues.push(issue(processId, 'portal-form', message));
+  return undefined;
 }
 
 /** The form id of `camunda:formKey` / `camunda:formRef` (see form-keys.ts); refusals go to `issues`. */

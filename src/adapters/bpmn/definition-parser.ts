@@ -1,8 +1,30 @@
 import type { DefinitionParser, ParsedProcedure } from '../../app/ports.js';
+import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
 import { DefinitionRejected } from '../../app/definitions-service.js';
-import { lintDefinition, NOISY_LINT_RULES } from './lint.js';
+import { camundaTolerates, CAMUNDA_TOLERATED_LINT_RULES, lintDefinition, NOISY_LINT_RULES } from './lint.js';
 import { inspectDefinition, type ParseOptions } from './parse-definition.js';
+
+/** A tolerated finding says why it is only a warning. */
+function tolerated(issue: FieldIssue): FieldIssue {
+  const why = CAMUNDA_TOLERATED_LINT_RULES[issue.reason];
+  return why ? { ...issue, message: `${issue.message}: accepted, ${why}` } : issue;
+}
+
+/** Ids of every boundary event in the file (iterative walk, bounded by the XML guard's element cap). */
+function boundaryEventIds(root: ModdleElement): Set<string> {
+  const ids = new Set<string>();
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const element = pending.pop() as ModdleElement;
+    if (element.$type === 'bpmn:BoundaryEvent' && typeof element.id === 'string') ids.add(element.id);
+    for (const key of ['rootElements', 'flowElements'] as const) {
+      const children = element[key];
+      if (Array.isArray(children)) pending.push(...children);
+    }
+  }
+  return ids;
+}
 
 /** Tuning of {@link BpmnDefinitionParser}: file size and the safety caps (see `SafetyLimits`). */
 export type DefinitionParserOptions = ParseOptions;
@@ -22,11 +44,15 @@ export class BpmnDefinitionParser implements DefinitionParser {
   async parse(xml: string, procedureId: string, fileName: string): Promise<ParsedProcedure> {
     const report = await inspectDefinition(xml, procedureId, fileName, this.options);
     const lint = await lintDefinition(report.definitions);
-    // Drawing-only rules, and anything in a pool the procedure does not run, are warnings.
+    // Drawing-only rules, findings Camunda tolerates (ADR 0031), and anything in a pool the
+    // procedure does not run, are warnings.
+    const boundaries = boundaryEventIds(report.definitions);
     const isWarning = (issue: FieldIssue) =>
-      issue.reason in NOISY_LINT_RULES || report.notRun.has(issue.path);
+      issue.reason in NOISY_LINT_RULES ||
+      camundaTolerates(issue, boundaries) ||
+      report.notRun.has(issue.path);
     const blocking = lint.errors.filter((issue) => !isWarning(issue));
-    const downgraded = lint.errors.filter(isWarning);
+    const downgraded = lint.errors.filter(isWarning).map(tolerated);
     const problems = [...report.unsafe, ...report.invalid, ...blocking];
     if (!report.catalog || problems.length) {
       const code = report.unsafe.length ? 'PROCEDURE_UNSAFE' : 'PROCEDURE_INVALID';

@@ -58,6 +58,25 @@ export const NOISY_LINT_RULES: Readonly<Record<string, string>> = {
   'no-overlapping-elements': 'concerns diagram layout only',
 };
 
+/**
+ * bpmnlint errors about diagrams Camunda 7 deploys and runs, and so does this runner (issue 13,
+ * ADR 0031): they are shown to the analyst as warnings, not refusals. `no-disconnected` is
+ * tolerated only for boundary events (a boundary event without an outgoing flow just ends):
+ * a disconnected task would be started by the engine at once, unlike Camunda.
+ */
+export const CAMUNDA_TOLERATED_LINT_RULES: Readonly<Record<string, string>> = {
+  'no-implicit-end': 'the branch ends when its last element completes, as in Camunda',
+  'end-event-required': 'the process ends when nothing is left to run, as in Camunda',
+  'no-implicit-split': 'every outgoing flow whose condition holds is taken, as in Camunda',
+  'no-disconnected': 'a boundary event without an outgoing flow ends where it fires, as in Camunda',
+};
+
+/** Whether a lint error is one Camunda tolerates (see {@link CAMUNDA_TOLERATED_LINT_RULES}). */
+export function camundaTolerates(issue: FieldIssue, boundaryEventIds: ReadonlySet<string>): boolean {
+  if (!(issue.reason in CAMUNDA_TOLERATED_LINT_RULES)) return false;
+  return issue.reason !== 'no-disconnected' || boundaryEventIds.has(issue.path);
+}
+
 const RULE_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**

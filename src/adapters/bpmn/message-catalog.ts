@@ -1,6 +1,6 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
-import type { MessageStart } from '../../domain/procedure.js';
+import type { MessageStart, WaitSpec } from '../../domain/procedure.js';
 
 /** Longest message or signal name a procedure may use (deliveries are bounded the same way). */
 export const MAX_EVENT_NAME = 200;
@@ -46,4 +46,38 @@ export function messageStartsOf(
 
 function list(value: unknown): ModdleElement[] {
   return Array.isArray(value) ? (value as ModdleElement[]) : [];
+}
+
+/**
+ * Receive tasks and message/signal intermediate catch events of the process and its
+ * sub-processes (ADR 0031): the waits an SLA policy may pause on. Catches without a reference
+ * are refused elsewhere (support.ts) and left out here.
+ */
+export function waitsOf(nodes: readonly ModdleElement[]): { waits?: Record<string, WaitSpec> } {
+  const waits: Record<string, WaitSpec> = {};
+  for (const node of nodes) {
+    const found = awaitedBy(node);
+    if (!found) continue;
+    const id = String(node.id);
+    const name = typeof node.name === 'string' && node.name.trim() ? node.name.trim() : id;
+    waits[id] = { id, name, ...found };
+  }
+  return Object.keys(waits).length ? { waits } : {};
+}
+
+function awaitedBy(node: ModdleElement): Pick<WaitSpec, 'kind' | 'eventName'> | undefined {
+  if (node.$type === 'bpmn:ReceiveTask') return refOf('message', node.messageRef);
+  if (node.$type !== 'bpmn:IntermediateCatchEvent') return undefined;
+  for (const definition of list(node.eventDefinitions)) {
+    if (definition.$type === 'bpmn:MessageEventDefinition') return refOf('message', definition.messageRef);
+    if (definition.$type === 'bpmn:SignalEventDefinition') return refOf('signal', definition.signalRef);
+  }
+  return undefined;
+}
+
+function refOf(kind: WaitSpec['kind'], ref: unknown): Pick<WaitSpec, 'kind' | 'eventName'> | undefined {
+  const element = ref as ModdleElement | undefined;
+  if (!element || typeof element.id !== 'string') return undefined;
+  const eventName = typeof element.name === 'string' && element.name ? element.name : element.id;
+  return { kind, eventName };
 }

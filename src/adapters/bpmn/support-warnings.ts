@@ -3,11 +3,11 @@ import type { FieldIssue } from '../../domain/errors.js';
 import { list } from './flow-graph.js';
 import { idOf, issue } from './support.js';
 
-/** User task attributes of Camunda that this runner does not apply (the task is still offered). */
+/**
+ * User task attributes of Camunda that this runner does not apply (the task is still offered).
+ * `candidateUsers`, `dueDate`, `followUpDate` and `assignee` are applied (ADR 0031).
+ */
 const IGNORED_TASK_ATTRIBUTES: Readonly<Record<string, string>> = {
-  candidateUsers: 'the task is offered to its candidate groups (or lane) instead',
-  dueDate: 'due dates come from the SLA policy (config/sla)',
-  followUpDate: 'follow-ups come from the SLA policy (config/sla)',
   priority: 'the ticket priority comes from the priorityVariable process property',
 };
 

@@ -1,5 +1,6 @@
 import type { ModdleElement } from 'bpmn-moddle';
-import type { FieldIssue } from '../../domain/errors.js';
+import { isAppError, type FieldIssue } from '../../domain/errors.js';
+import { compileExpression } from '../../domain/expression/index.js';
 import { list } from './flow-graph.js';
 
 /**
@@ -71,8 +72,10 @@ const ERROR = 'bpmn:ErrorEventDefinition';
  * - `standard-loop`: a standard loop with a loopCondition (bpmn-elements inverts it);
  * - `error-uncaught`: an error end/throw event no error boundary event or error
  *   event sub-process around it catches (the ticket would stop in error);
- * - `camunda-input-output`: `camunda:inputOutput` mappings, which the engine ignores;
- * - `camunda-form-data`: generated forms (`camunda:formData`), which nothing would show.
+ * - `camunda-input-output`: `camunda:inputOutput` parameters that are not data-only text
+ *   (lists, maps; scripts are unsafe) or whose name is not a variable name (ADR 0031);
+ * - `camunda-form-data`: `camunda:formData` outside a user task (user tasks get a generated
+ *   form, form-data.ts).
  */
 export function supportIssues(process: ModdleElement): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -137,25 +140,63 @@ function elementIssues(element: ModdleElement, container: ModdleElement): FieldI
       );
     }
   }
-  if (hasExtension(element, 'camunda:FormData')) {
+  const startOfProcess = element.$type === 'bpmn:StartEvent' && container.$type === 'bpmn:Process';
+  if (hasExtension(element, 'camunda:FormData') && element.$type !== 'bpmn:UserTask' && !startOfProcess) {
     issues.push(
       issue(
         id,
         'camunda-form-data',
-        `<${id}> camunda:formData (a form generated from form fields) is not supported: the fields would never be asked; save a form with the bpmn.io form editor as forms/<name>.form and set camunda:formKey="<name>"`,
+        `<${id}> camunda:formData is generated into a form on user tasks and the process's start events only`,
       ),
     );
   }
-  if (hasExtension(element, 'camunda:InputOutput')) {
-    issues.push(
-      issue(
-        id,
-        'camunda-input-output',
-        `<${id}> camunda:inputOutput is not supported: the engine ignores these mappings, so the variables they set would never exist; collect values with the task's form instead`,
-      ),
-    );
-  }
+  issues.push(...inputOutputIssues(element, id));
   return issues;
+}
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
+/** Data-only mappings run (input-output.ts); lists and maps, and odd names, are refused. */
+function inputOutputIssues(element: ModdleElement, id: string): FieldIssue[] {
+  const io = list(element.extensionElements, 'values').find((value) => value.$type === 'camunda:InputOutput');
+  if (!io) return [];
+  return [...list(io, 'inputParameters'), ...list(io, 'outputParameters')].flatMap((parameter) => {
+    const name = String(parameter.name ?? '');
+    const definition = parameter.definition as ModdleElement | undefined;
+    if (!VARIABLE_NAME.test(name)) {
+      return [
+        issue(
+          id,
+          'camunda-input-output',
+          `<${id}> camunda:inputOutput parameter "${name.slice(0, 100)}" must be named like a variable (letters, digits, _)`,
+        ),
+      ];
+    }
+    if (definition && definition.$type !== 'camunda:Script') {
+      const kind = definition.$type.replace(/^camunda:/, '').toLowerCase();
+      return [
+        issue(
+          id,
+          'camunda-input-output',
+          `<${id}> camunda:inputOutput parameter "${name}" is a ${kind}: only text values and \${ } expressions are supported`,
+        ),
+      ];
+    }
+    return expressionProblems(id, name, typeof parameter.value === 'string' ? parameter.value : '');
+  });
+}
+
+/** Every `${ }` of a parameter value must compile in the safe expression language. */
+function expressionProblems(id: string, name: string, value: string): FieldIssue[] {
+  return [...value.matchAll(/\$\{([^}]+)\}/g)].flatMap((match) => {
+    try {
+      compileExpression((match[1] ?? '').trim());
+      return [];
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      return [issue(id, 'expression', `<${id}> camunda:inputOutput parameter "${name}": ${error.message}`)];
+    }
+  });
 }
 
 function missingId(element: ModdleElement, container: ModdleElement, count: number): FieldIssue {

@@ -26,6 +26,7 @@ import { patchVariables, stripSources, type EngineState } from './engine-state.j
 import { DEFAULT_BUDGET, StepAborted, StepGuard, type EngineBudget } from './step-guard.js';
 import { refusingScripts } from './refusing-scripts.js';
 import { guardExtension } from './guard-extension.js';
+import { inputOutputExtension } from './input-output.js';
 import { incidentOutcome } from './incident-outcome.js';
 import { capCycles, DEFAULT_CYCLE_LIMITS, type CycleLimits } from './cycle-limits.js';
 import { deliver, discardIdleStarts, eventSubProcessStarts } from './deliver.js';
@@ -165,7 +166,11 @@ export class BpmnEngineRunner implements ProcedureEngine {
       timers: quietTimers(),
       expressions: safeExpressions(),
       scripts: refusingScripts(guard),
-      extensions: { sendTasks: sendTaskExtension(tracker.sent), guard: guardExtension(guard) },
+      extensions: {
+        sendTasks: sendTaskExtension(tracker.sent),
+        guard: guardExtension(guard),
+        inputOutput: inputOutputExtension(tracker.assigned),
+      },
       Logger: silentLogger,
     } as never);
   }
@@ -180,7 +185,9 @@ export class BpmnEngineRunner implements ProcedureEngine {
     if (guard.incident) return incidentOutcome(guard.incident);
     const execution = engine.execution;
     const failure = engineFailure(execution);
-    const state = stripSources((await engine.getState()) as unknown as EngineState);
+    const saved = stripSources((await engine.getState()) as unknown as EngineState);
+    // Mapped variables reach every saved environment, like task data (ADR 0031).
+    const state = Object.keys(tracker.assigned).length ? patchVariables(saved, tracker.assigned) : saved;
     // After a run, bpmn-engine reports a finished execution as `idle` (it is `running` while waiting).
     const status = failure ? 'failed' : executionState(execution) === 'idle' ? 'completed' : 'running';
     const postponed = status === 'running' ? execution.getPostponed() : [];

@@ -4,6 +4,7 @@ import type {
   AwaitedEvent,
   FiredTimer,
   SentMessage,
+  TaskItem,
   WaitingCall,
   WaitingTask,
 } from '../../app/procedure-engine.js';
@@ -31,6 +32,8 @@ const WAITING_TYPES = new Set(['bpmn:UserTask', 'bpmn:ManualTask']);
 export class RunTracker {
   readonly listener = new EventEmitter();
   readonly sent: SentMessage[] = [];
+  /** Variables set by `camunda:inputOutput` mappings in this run (input-output.ts). */
+  readonly assigned: Record<string, unknown> = {};
   private readonly waiting = new Map<string, WaitingTask>();
   private readonly timers = new Map<string, ArmedTimer & { ownerExecutionId: string }>();
   private readonly fired: FiredTimer[] = [];
@@ -96,10 +99,12 @@ export class RunTracker {
     const awaited = awaitedOf(api);
     if (awaited) this.awaited.set(api.executionId, awaited);
     if (!WAITING_TYPES.has(api.type)) return;
+    const item = itemOf(api);
     this.waiting.set(api.executionId, {
       activityId: api.id,
       executionId: api.executionId,
       name: api.name ?? api.id,
+      ...(item ? { item } : {}),
     });
   }
 
@@ -155,6 +160,15 @@ export class RunTracker {
       if (timer.ownerExecutionId === api.executionId) this.timers.delete(key);
     }
   }
+}
+
+/** The item of a multi-instance iteration (`content.index` is 0-based), else undefined. */
+function itemOf(api: ActivityApi): TaskItem | undefined {
+  const { isMultiInstance, index, loopCardinality } = api.content;
+  if (!isMultiInstance || typeof index !== 'number' || !Number.isInteger(index) || index < 0)
+    return undefined;
+  const count = Number(loopCardinality);
+  return { index: index + 1, ...(Number.isInteger(count) && count > index ? { count } : {}) };
 }
 
 /** Execution ids of the sub-processes around an activity, innermost first. */

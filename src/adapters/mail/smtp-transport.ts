@@ -34,9 +34,15 @@ export class SmtpMailTransport implements MailTransport {
       cc: [...mail.cc],
       subject: mail.subject,
       text: mail.text,
-      // Stable per outbox message: a repeated send (see ADR 0006) carries the same Message-ID.
+      ...(mail.attachments ? { attachments: mail.attachments.map((file) => ({ ...file })) } : {}),
+      // Stable per outbox message: a repeated send (see ADR 0006) carries the same Message-ID. Its
+      // left part starts with the ticket's instance id, so email intake threads a reply to it (ADR 0029).
       messageId: `<${messageIdPart(mail.outboxId)}@${this.domain}>`,
-      headers: { 'Content-Language': mail.language, 'X-Helpdesk-Outbox-Id': mail.outboxId },
+      headers: {
+        'Content-Language': mail.language,
+        'X-Helpdesk-Outbox-Id': mail.outboxId,
+        ...(mail.inReplyTo ? { 'In-Reply-To': `<${mail.inReplyTo}>`, 'Auto-Submitted': 'auto-replied' } : {}),
+      },
     });
     const rejected = info.rejected.map((r) => (typeof r === 'string' ? r : r.address));
     return { messageId: info.messageId, rejected };

@@ -35,6 +35,7 @@ const definitionSchema = new Schema(
     warnings: { type: Mixed, default: [] },
     deployedAt: { type: Date, required: true },
     deployedBy: { type: String, required: true },
+    formVersions: { type: Mixed },
   },
   { ...plain, collection: 'definitions' },
 );
@@ -129,6 +130,9 @@ const taskShape = {
   status: String,
   createdAt: Date,
   dueAt: Date,
+  dueSource: String,
+  followUpAt: Date,
+  item: Mixed,
   completedAt: Date,
   completedBy: String,
   data: Mixed,

@@ -40,6 +40,7 @@ export const DEFAULT_TUNING: AgendaTuning = { processEveryMs: 500, lockLifetimeM
 export class AgendaScheduler implements TimerScheduler {
   private readonly agenda: Agenda;
   private phase: 'starting' | 'running' | 'stopped' = 'starting';
+  private readonly recurringJobs: import('./report-job.js').RecurringJob[] = [];
   private starting: Promise<void> | undefined;
 
   constructor(
@@ -59,6 +60,11 @@ export class AgendaScheduler implements TimerScheduler {
       lockLimit: concurrency,
       defaultLockLimit: concurrency,
     });
+  }
+
+  /** Adds a recurring job (scheduled reports, docs/adr/0027); call before `start`. */
+  recurring(job: import('./report-job.js').RecurringJob): void {
+    this.recurringJobs.push(job);
   }
 
   /** Registers the handler and starts polling (instance work: call it after the app listens). */
@@ -99,7 +105,11 @@ export class AgendaScheduler implements TimerScheduler {
     this.agenda.on(`fail:${JOB_NAME}`, (error: Error, job: { attrs: { data: unknown } }) =>
       logger.error({ err: error, job: job.attrs.data }, 'timer job failed'),
     );
+    for (const job of this.recurringJobs) this.agenda.define(job.name, () => job.run());
     await this.agenda.start();
+    // First run one interval after start: a starting app never mails at once.
+    for (const job of this.recurringJobs)
+      await this.agenda.every(job.everyMs, job.name, undefined, { skipImmediate: true });
     guardPolling(this.agenda);
     if (this.phase === 'starting') this.phase = 'running';
   }

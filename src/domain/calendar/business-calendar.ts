@@ -9,6 +9,8 @@ export interface BusinessCalendar {
   readonly id: string;
   /** IANA zone, e.g. Europe/Rome. */
   readonly timeZone: string;
+  /** The validated spec it was built from (service-hours texts read it; docs/adr/0030). */
+  readonly spec?: CalendarSpec;
   /** True when `at` is inside an opening window on a non-holiday. */
   isOpen(at: Date): boolean;
   /** `at` itself when open, else the start of the next opening window. */
@@ -30,7 +32,7 @@ export type HolidayCheck = (localDate: string) => boolean;
  */
 export function buildCalendar(spec: CalendarSpec, isHoliday: HolidayCheck): BusinessCalendar {
   const valid = parseCalendarSpec(spec, spec.id);
-  if (valid.alwaysOpen) return new AlwaysOpenCalendar(valid.id, valid.timeZone);
+  if (valid.alwaysOpen) return new AlwaysOpenCalendar(valid.id, valid.timeZone, valid);
   return new WindowedCalendar(valid, new OpeningWindows(valid, closedDates(valid, isHoliday)));
 }
 
@@ -45,6 +47,7 @@ class AlwaysOpenCalendar implements BusinessCalendar {
   constructor(
     readonly id: string,
     readonly timeZone: string,
+    readonly spec: CalendarSpec,
   ) {}
 
   isOpen(at: Date): boolean {
@@ -70,7 +73,7 @@ class WindowedCalendar implements BusinessCalendar {
   readonly timeZone: string;
 
   constructor(
-    spec: CalendarSpec,
+    readonly spec: CalendarSpec,
     private readonly windows: OpeningWindows,
   ) {
     this.id = spec.id;

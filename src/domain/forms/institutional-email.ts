@@ -83,10 +83,22 @@ export function addressesIn(value: unknown): string[] {
     .filter((address) => address.includes('@'));
 }
 
+/**
+ * Extra addresses counted as institutional whatever their domain: the requester directory's
+ * institutional accounts (docs/adr/0030). Given lower-cased addresses.
+ */
+export type InstitutionalAllowance = (address: string) => boolean;
+
 /** Whether `email` (with `copies` in copy) satisfies the policy. */
-export function acceptsEmail(email: string, copies: unknown, policy: InstitutionalEmailPolicy): boolean {
-  if (isInstitutional(email, policy.domains)) return true;
-  return addressesIn(copies).some((address) => isInstitutional(address, policy.domains));
+export function acceptsEmail(
+  email: string,
+  copies: unknown,
+  policy: InstitutionalEmailPolicy,
+  allowed?: InstitutionalAllowance,
+): boolean {
+  const ok = (address: string) =>
+    isInstitutional(address, policy.domains) || allowed?.(address.trim().toLowerCase()) === true;
+  return ok(email) || addressesIn(copies).some(ok);
 }
 
 /**
@@ -99,6 +111,7 @@ export function checkInstitutionalEmails(
   shape: DataShape,
   values: Data,
   reported: readonly FieldIssue[] = [],
+  allowed?: InstitutionalAllowance,
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const skip = new Set(reported.map((issue) => issue.path));
@@ -119,7 +132,7 @@ export function checkInstitutionalEmails(
         if (!policy || typeof value !== 'string' || value === '' || skip.has(path)) continue;
         if (policy.when !== undefined && valueAt(scope, policy.when) !== true) continue;
         const copies = policy.copyField === undefined ? undefined : valueAt(scope, policy.copyField);
-        if (!acceptsEmail(value, copies, policy)) issues.push(issueFor(node.field, path, policy));
+        if (!acceptsEmail(value, copies, policy, allowed)) issues.push(issueFor(node.field, path, policy));
       }
     }
   };

@@ -15,6 +15,8 @@ export interface SubmissionOptions {
   readonly mailPolicy?: MailPolicy;
   /** Who submits: fills blank `prefill: currentUser` fields (docs/adr/0021). */
   readonly currentUser?: string;
+  /** Addresses the institutional-email rule accepts whatever their domain (directory flag, ADR 0030). */
+  readonly institutionalAddresses?: (address: string) => boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export function validateSubmission(
   const input = options.currentUser ? fillCurrentUser(schema.data, data, options.currentUser) : data;
   const values = validateObject(schema.data, input, '', issues);
   issues.push(...checkRequiredIf(schema.data, values, issues));
-  issues.push(...checkInstitutionalEmails(schema.data, values, issues));
+  issues.push(...checkInstitutionalEmails(schema.data, values, issues, options.institutionalAddresses));
   if (options.mailPolicy)
     issues.push(...checkMailRecipients(schema.data, values, options.mailPolicy, issues));
   if (issues.length > 0) {

@@ -11,6 +11,7 @@ export function policyIssues(policy: SlaPolicy, catalog: ProcedureCatalog): Fiel
     ...Object.keys(catalog.userTasks),
     ...Object.keys(catalog.sendTasks),
     ...Object.keys(catalog.timers),
+    ...Object.keys(catalog.waits ?? {}),
   ]);
   const issues: FieldIssue[] = [];
   const unknownActivity = (id: string | undefined, path: string) => {

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { Actor } from '../../domain/actor.js';
 import type { DefinitionsService } from '../../app/definitions-service.js';
 import type { DirectoryService } from '../../app/directory-service.js';
+import type { FormVersions } from '../../app/form-versions.js';
 import type { InboxService } from '../../app/inbox-service.js';
 import type { InstanceService } from '../../app/instance-service.js';
 import type { KnowledgeBaseService } from '../../app/knowledge-base.js';
@@ -23,6 +25,19 @@ export interface WebPageDeps {
   readonly knowledgeBase: KnowledgeBaseService;
   /** Group mailboxes the admin edits under /admin/directory (absent: no such pages). */
   readonly directory?: DirectoryService;
+  /** Supervisor reports (docs/adr/0027); absent: no report pages. */
+  readonly reports?: import('../../app/reports-service.js').ReportsService;
+  /** Versioned forms the analyst edits (docs/adr/0028; absent: no form editor pages). */
+  readonly formVersions?: FormVersions;
+  /**
+   * Requester section of the instance and task pages (issue 11, docs/adr/0025): survey answer,
+   * "no email" flag, revoke and paper-ballot forms. Absent: the section is not shown.
+   */
+  readonly requesterPanel?: (instanceId: string, user: Actor) => Promise<Record<string, unknown>>;
+  /** Requester directory pages, start-form lookup and screen-pop (docs/adr/0030); absent: none. */
+  readonly requesters?: import('../../app/requester-directory.js').RequesterDirectory;
+  /** Instance migration between versions (ADR 0031); absent: no /migration page. */
+  readonly migrations?: import('../../app/migration.js').MigrationService;
   readonly clock: Clock;
   readonly logger: Logger;
 }

@@ -6,6 +6,7 @@ import type { AccountService } from '../../app/account-service.js';
 import type { SessionService } from '../../app/session-service.js';
 import { adminPages } from './admin/admin-pages.js';
 import { directoryPages } from './admin/directory-pages.js';
+import { requesterPages } from './requesters/requester-pages.js';
 import { agentPages } from './agent/agent-pages.js';
 import { analystPages } from './analyst/analyst-pages.js';
 import { accountRoutes } from './core/account-routes.js';
@@ -18,10 +19,20 @@ import { Renderer } from './core/render.js';
 import { requirePageRole } from './core/role-guard.js';
 import { requireSession, sessionCsrfOf } from './core/session-middleware.js';
 import { faqRoutes } from './kb/faq-routes.js';
+import { portalRoutes } from './portal/portal-routes.js';
+import type { PortalIntake } from '../../app/portal-intake.js';
 import { kbPages } from './kb/kb-pages.js';
 import type { PageKit } from './page.js';
 import { supervisorPages } from './supervisor/supervisor-pages.js';
+import { migrationPages } from './migration/migration-pages.js';
+import { reportPages } from './reports/reports-pages.js';
+import { conversationPages, type ConversationWebDeps } from './conversation/conversation-pages.js';
 import type { WebPageDeps } from './web-deps.js';
+import {
+  requesterPublicRoutes,
+  requesterStaffRoutes,
+  type RequesterWebDeps,
+} from './requester/requester-pages.js';
 import type { Language } from '../../domain/account.js';
 
 /** The web core's own collaborators and settings, besides what the pages get. */
@@ -35,8 +46,14 @@ export interface WebCoreDeps extends WebPageDeps {
   readonly timeZone: string;
   readonly secureCookies: boolean;
   readonly loginLimit: LoginLimit;
+  /** Requester tracking, survey and lookup pages and their staff controls (issue 11); absent: none. */
+  readonly requester?: RequesterWebDeps;
   /** Language new accounts get unless the admin picks another (`HELPDESK_DEFAULT_LANGUAGE`; default es). */
   readonly defaultLanguage?: Language;
+  /** Ticket conversations and attachments (docs/adr/0024; absent: no such pages). */
+  readonly conversation?: ConversationWebDeps;
+  /** The public portal's intake (docs/adr/0026; absent: no /portal pages). */
+  readonly portal?: PortalIntake;
 }
 
 /** Form posts can carry a whole BPMN diagram (analyst no-JS save), hence the large limit; only after login. */
@@ -78,24 +95,36 @@ export function webRouter(deps: WebCoreDeps): Router {
   const assets = { fallthrough: false, index: false, maxAge: '1h' } as const;
   router.use('/assets/css', express.static(path.join(deps.publicDir, 'css'), assets));
   router.use('/assets/js', express.static(path.join(deps.publicDir, 'js'), assets));
+  router.use('/assets/build', express.static(path.join(deps.publicDir, 'build'), assets)); // ADR 0028 bundles
   router.use('/assets/bpmn-js', express.static(BPMN_JS_DIST, assets));
   router.use('/favicon.ico', (_req, res) => void res.status(204).end());
 
   router.use(loginRoutes({ ...deps, renderer }));
   // Public: the FAQ pages of the procedures (no login).
   router.use(faqRoutes(deps, renderer.renderPage));
+  if (deps.requester)
+    router.use(
+      requesterPublicRoutes(deps.requester, renderer.renderPage, (id) => deps.monitoring.activityNames(id)),
+    );
+  if (deps.portal) router.use(portalRoutes({ ...deps, portal: deps.portal }, renderer.renderPage));
 
   router.use(requireSession(deps.sessions, deps.secureCookies));
+  // conversation: multipart forms verify their CSRF token while parsing (before the core check).
+  if (deps.conversation) router.use(conversationPages(deps.conversation, kit));
   router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 10_000 }));
   router.use(verifyCsrf(sessionCsrfOf));
   router.use(accountRoutes({ ...deps, renderPage: renderer.renderPage }));
   for (const [prefix, role] of AREAS) router.use(prefix, requirePageRole(role));
   router.use(adminPages(deps, kit));
   if (deps.directory) router.use(directoryPages(deps.directory, kit));
+  if (deps.requesters) router.use(requesterPages(deps.requesters, deps, kit));
   router.use(agentPages(deps, kit));
   router.use(supervisorPages(deps, kit));
+  if (deps.reports) router.use(reportPages(deps.reports, deps, kit, translations));
   router.use(analystPages(deps, kit));
+  if (deps.migrations) router.use(migrationPages(deps.migrations, deps, kit));
   router.use(kbPages(deps, kit));
+  if (deps.requester) router.use(requesterStaffRoutes({ ...deps.requester, clock: deps.clock }));
 
   router.use(notFoundPage(renderer));
   router.use(errorPages(renderer, deps.logger));

@@ -182,7 +182,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
   );
 
   test(
-    'CITA-4: given invalid information at step 7, when the central desk answers «No», then the missing data are requested by email and it loops back to step 4 until valid',
+    'CITA-4: given invalid information at step 7, when the central desk answers «No», then the missing data are requested by email, the ticket waits for the requester (step 5), and the reply goes to step 6 until valid',
     async () => {
       const s = await Scenario.start(app, 'cita-report', 'citaCentral', intake('email'));
       await s.complete('task-receive-email', 'citaCentral', emailReceived);
@@ -193,15 +193,27 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         missingFields: ['timeSlot'],
         missingData: 'Horario de la agenda incorrecto',
       });
-      await s.expectTasks({ 'task-request-email': CENTRAL });
-      const [missing] = (await s.view()).messages;
+      await s.expectTasks([]);
+      const waiting = await s.view();
+      expect(waiting.instance.awaiting).toEqual([
+        expect.objectContaining({
+          kind: 'message',
+          name: 'requester-reply',
+          activityId: 'wait-requester-reply',
+        }),
+      ]);
+      const [missing] = waiting.messages;
       expect(missing).toMatchObject({
         template: 'missing-data-request',
         to: 'requester',
         variables: expect.objectContaining({ missingData: 'Horario de la agenda incorrecto' }),
       });
 
-      await s.complete('task-request-email', 'citaCentral', { emailRequested: true });
+      const reply = await app.call('citaCentral', 'POST', `/api/instances/${s.instanceId}/messages`, {
+        name: 'requester-reply',
+        variables: { requesterReply: 'Horario 08:00-14:00' },
+      });
+      expect(reply.status).toBe(200);
       await s.expectTasks({ 'task-receive-email': CENTRAL });
       await s.complete('task-receive-email', 'citaCentral', { emailReceivedAt: '2025-07-10T11:40' });
       await s.expectTasks({ 'task-validate-info': CENTRAL });
@@ -427,7 +439,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         expect(await s.messages()).toEqual([]);
 
         await s.complete('task-validate-info', 'citaCentral', { ...answer, missingFields: ['phone'] });
-        await s.expectTasks({ 'task-request-email': CENTRAL });
+        await s.expectTasks([]);
         expect(await s.variables()).toMatchObject({ infoValid: false, missingFields: ['phone'] });
         expect(await s.messages()).toEqual(['missing-data-request']);
       },
@@ -492,7 +504,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
           missingFields: ['institutionalEmail'],
           missingData: 'Reenviar desde la cuenta institucional o con copia a una institucional',
         });
-        await s.expectTasks({ 'task-request-email': CENTRAL });
+        await s.expectTasks([]);
         expect(await s.messages()).toEqual(['missing-data-request']);
       },
       PATH_TIMEOUT,

@@ -81,10 +81,14 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
 
   async function carestream(s: Scenario, caseNumber: string) {
     await s.expectTasks({ 'task-manage-carestream': VENDOR });
-    await s.complete('task-manage-carestream', 'radVendor', {
-      vendorCaseNumber: caseNumber,
-      vendorResponse: 'Parche aplicado en el servidor de imágenes',
+    await s.complete('task-manage-carestream', 'radVendor', { vendorCaseNumber: caseNumber });
+    // The ticket now waits for Carestream's answer (receive task on message vendor-reply).
+    await s.expectTasks([]);
+    const reply = await s.app.call('radL2', 'POST', `/api/instances/${s.instanceId}/messages`, {
+      name: 'vendor-reply',
+      variables: { vendorResponse: 'Parche aplicado en el servidor de imágenes' },
     });
+    expect(reply.status).toBe(200);
   }
 
   async function closed(s: Scenario, ends = ['end-ticket-closed']) {

@@ -19,8 +19,8 @@ const intake = (channel: Channel, receivedOutsideHours = false) => ({
   requesterEmail: 'marco.bianchi@example.it',
   requesterPhone: '+39 055 123 4567',
   description: 'La cartella clinica non invia i certificati di malattia',
-  receivedAt: '2025-03-12T09:41',
-  receivedOutsideHours,
+  // Computed from receivedAt and the desk calendar (docs/adr/0030): 21:10 is after closing time.
+  receivedAt: receivedOutsideHours ? '2025-03-12T21:10' : '2025-03-12T09:41',
 });
 const closure = {
   solution: 'Certificato reinviato dopo il ripristino del servizio',
@@ -39,16 +39,16 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
   });
 
   /** Registration and classification; the trouble ticket goes to the requester. */
-  async function registered(s: Scenario, failureType: 'blocking' | 'non-blocking') {
+  async function registered(s: Scenario, failureType: 'blocking' | 'non-blocking', before: string[] = []) {
     await s.expectTasks({ 'task-register-classify': FIRST });
-    expect(await s.messages()).toEqual([]);
+    expect(await s.messages()).toEqual(before);
     await s.complete('task-register-classify', 'mmgFirst', {
       takenInChargeBy: 'operatore1',
       failureType,
       problemArea: 'sick-leave-certificates',
     });
     await s.expectTasks({ 'task-resolve-checklist': FIRST });
-    expect(await s.messages()).toEqual(['ticket-acknowledgement']);
+    expect(await s.messages()).toEqual([...before, 'ticket-acknowledgement']);
   }
 
   async function checklist(s: Scenario, resolved: boolean) {
@@ -164,7 +164,7 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
         takenOverAt: '2025-03-13T08:00',
         reopeningNotes: 'Messaggio in segreteria delle 21:10',
       });
-      await registered(s, 'non-blocking');
+      await registered(s, 'non-blocking', ['out-of-hours']);
       await checklist(s, true);
       await closed(s);
       expect(await s.variables()).toMatchObject({
@@ -172,7 +172,8 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
         receivedOutsideHours: true,
         takenOverAt: '2025-03-13T08:00',
       });
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      // The courtesy reply with the service hours comes first (docs/adr/0030).
+      expect(await s.messages()).toEqual(['out-of-hours', 'ticket-acknowledgement', 'closure-notice']);
     },
     PATH_TIMEOUT,
   );

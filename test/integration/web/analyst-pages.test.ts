@@ -52,11 +52,13 @@ describe('analyst pages: procedures, versions, saving diagrams without JavaScrip
     expect(download.text).toBe(stored);
   });
 
-  test('given the modeler page, then it loads bpmn-js, its script and the current XML for the no-JS form', async () => {
+  test('given the modeler page, then it loads the modeler bundle, its script and the current XML for the no-JS form', async () => {
     const page = await analyst.get(`/analyst/procedures/${PROCEDURE}/modeler`);
 
     expect(page.status).toBe(200);
-    expect(page.text).toContain('/assets/bpmn-js/bpmn-modeler.production.min.js');
+    // bpmn-js with the properties panel and token simulation, built by scripts/build-assets.mjs (ADR 0028).
+    expect(page.text).toContain('/assets/build/modeler.js');
+    expect((await analyst.get('/assets/build/modeler.js')).status).toBe(200);
     expect(page.text).toContain('/assets/js/analyst-modeler.js');
     expect(page.text).toContain('id="modeler-config"');
     expect(page.text).toContain('Handle at L2'); // in the no-JavaScript XML form

@@ -73,6 +73,9 @@ function rowOf(entry: InboxEntry, user: WebUser) {
     procedureName: entry.procedureName,
     ticketNumber: entry.ticketNumber,
     taskName: task.name,
+    // A multi-instance item: "item 2 of 3" (ADR 0031).
+    itemIndex: task.item?.index,
+    itemCount: task.item?.count,
     requester: entry.requester,
     priority: entry.priorityLabel ?? entry.priority,
     dueAt: entry.due?.at,

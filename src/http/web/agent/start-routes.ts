@@ -34,8 +34,8 @@ export function startRoutes(deps: WebPageDeps, kit: PageKit): Router {
   router.post('/start/:procedureId', guard, async (req, res) => {
     const user = webUser(req);
     const procedureId = req.params.procedureId as string;
-    const { catalog } = await deps.definitions.current(procedureId);
-    const form = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey) : undefined;
+    const { catalog, formVersions } = await deps.definitions.current(procedureId);
+    const form = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey, formVersions) : undefined;
     const values = form ? submittedValues(form.schema, req.body) : {};
     // The form's key makes a double submit or a retry after a lost answer open one ticket.
     const idempotencyKey = formIdempotencyKey(req.body);
@@ -73,8 +73,8 @@ async function showStartForm(
   },
   status = 200,
 ): Promise<void> {
-  const { catalog } = await deps.definitions.current(req.params.procedureId as string);
-  const source = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey) : undefined;
+  const { catalog, formVersions } = await deps.definitions.current(req.params.procedureId as string);
+  const source = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey, formVersions) : undefined;
   const values = submitted.values ?? (source ? initialValues(source.schema, {}, webUser(req)) : {});
   kit.renderPage(
     res,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../../../domain/actor.js';
+import { candidateGroupsOf } from '../../../domain/sla/camunda-task.js';
 import { isAppError, type FieldIssue } from '../../../domain/errors.js';
 import type { TaskRecord } from '../../../domain/instance.js';
 import { webUser, type PageKit, type WebUser } from '../page.js';
@@ -26,7 +27,8 @@ export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
   router.post('/tasks/:taskId', kit.requirePageRole('agent'), async (req, res) => {
     const user = webUser(req);
     const task = await deps.tasks.get(req.params.taskId as string, user);
-    const form = task.formKey ? await deps.inbox.form(task.formKey) : undefined;
+    const pins = task.formKey ? await pinsOf(deps, task.instanceId, user) : undefined;
+    const form = task.formKey ? await deps.inbox.form(task.formKey, pins) : undefined;
     const values = form ? submittedValues(form.schema, req.body) : {};
     // The form's key turns a retry of a completion that went through into a plain success.
     const idempotencyKey = formIdempotencyKey(req.body);
@@ -73,7 +75,7 @@ async function showTask(
   const task = await deps.tasks.get(req.params.taskId as string, user);
   const view = await deps.instances.get(task.instanceId, user);
   const definition = await deps.definitions.byId(view.instance.definitionId);
-  const source = task.formKey ? await deps.inbox.form(task.formKey) : undefined;
+  const source = task.formKey ? await deps.inbox.form(task.formKey, definition.formVersions) : undefined;
   const open = task.status === 'open';
   const values =
     submitted.values ?? (source ? initialValues(source.schema, view.instance.variables, user) : {});
@@ -108,6 +110,7 @@ async function showTask(
         open && Boolean(task.assignee) && (task.assignee === user.id || hasRole(user, 'supervisor')),
       supervisor: hasRole(user, 'supervisor'),
       flash: flashOf(req.query as Record<string, unknown>),
+      ...(await deps.requesterPanel?.(view.instance.id, user)),
       ...(await kbTaskPanel(deps, {
         task,
         variables: view.instance.variables,
@@ -132,7 +135,8 @@ async function nextTaskFor(
   const view = await deps.instances.get(done.instanceId, user).catch(() => undefined);
   const open = (view?.tasks ?? []).filter((task) => task.status === 'open' && task.id !== done.id);
   const offered = (task: TaskRecord) =>
-    task.candidateGroups.length === 0 || task.candidateGroups.some((group) => user.groups.includes(group));
+    task.candidateGroups.length === 0 ||
+    task.candidateGroups.some((group) => candidateGroupsOf(user).includes(group));
   return (
     open.find((task) => task.assignee === user.id) ?? open.find((task) => !task.assignee && offered(task))
   );
@@ -140,4 +144,10 @@ async function nextTaskFor(
 
 function mayComplete(task: TaskRecord, me: string, admin: boolean): boolean {
   return !task.assignee || task.assignee === me || admin;
+}
+
+/** The form versions the ticket's procedure version pinned (docs/adr/0028). */
+async function pinsOf(deps: WebPageDeps, instanceId: string, user: WebUser) {
+  const view = await deps.instances.get(instanceId, user);
+  return (await deps.definitions.byId(view.instance.definitionId)).formVersions;
 }

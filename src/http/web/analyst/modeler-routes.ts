@@ -17,14 +17,10 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml'];
  */
 const XML_BODY_LIMIT = '6mb';
 const CAMUNDA_MODDLE = createRequire(import.meta.url).resolve('camunda-bpmn-moddle/resources/camunda.json');
+/** The bundled modeler (properties panel, token simulation; scripts/build-assets.mjs, ADR 0028). */
 const MODELER_ASSETS = {
-  styles: [
-    '/assets/bpmn-js/assets/diagram-js.css',
-    '/assets/bpmn-js/assets/bpmn-js.css',
-    '/assets/bpmn-js/assets/bpmn-font/css/bpmn.css',
-    '/assets/css/analyst.css',
-  ],
-  scripts: ['/assets/bpmn-js/bpmn-modeler.production.min.js', '/assets/js/analyst-modeler.js'],
+  styles: ['/assets/build/modeler.css', '/assets/css/diagram.css', '/assets/css/analyst.css'],
+  scripts: ['/assets/build/modeler.js', '/assets/js/diagram-controls.js', '/assets/js/analyst-modeler.js'],
 };
 
 /** What the modeler page shows besides the diagram: kept XML and errors of a failed no-JS save. */
@@ -70,6 +66,7 @@ export function modelerRoutes(deps: WebPageDeps, kit: PageKit): Router {
           saveUrl: `${base}/versions`,
           versionsUrl: `${base}/versions`,
           moddleUrl: '/analyst/assets/camunda-moddle.json',
+          formsUrl: deps.formVersions ? '/analyst/forms.json' : null,
           version: current?.version ?? null,
         },
       },

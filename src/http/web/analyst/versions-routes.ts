@@ -10,9 +10,14 @@ const VIEWER_ASSETS = {
     '/assets/bpmn-js/assets/diagram-js.css',
     '/assets/bpmn-js/assets/bpmn-js.css',
     '/assets/bpmn-js/assets/bpmn-font/css/bpmn.css',
+    '/assets/css/diagram.css',
     '/assets/css/analyst.css',
   ],
-  scripts: ['/assets/bpmn-js/bpmn-navigated-viewer.production.min.js', '/assets/js/analyst-viewer.js'],
+  scripts: [
+    '/assets/bpmn-js/bpmn-navigated-viewer.production.min.js',
+    '/assets/js/diagram-controls.js',
+    '/assets/js/analyst-viewer.js',
+  ],
 };
 
 /**
@@ -69,6 +74,7 @@ export function versionsRoutes(deps: WebPageDeps, kit: PageKit): Router {
         deployedAt: version.deployedAt,
         deployedBy: version.deployedBy,
         warnings: version.warnings,
+        formVersions: Object.entries(version.formVersions ?? {}).map(([key, n]) => ({ key, version: n })),
         versionsUrl: `${base}/versions`,
         downloadUrl: `${base}/versions/${version.version}.bpmn`,
         viewer: {

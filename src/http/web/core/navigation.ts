@@ -36,8 +36,24 @@ const ITEMS: readonly NavItem[] = [
     label: 'common.nav.procedures',
     role: 'analyst',
   },
+  {
+    key: 'reports',
+    area: 'supervisor',
+    href: '/supervisor/reports',
+    label: 'reports.nav',
+    role: 'supervisor',
+  },
+  // Instance migration (docs/adr/0031): supervisors and analysts.
+  ...(['supervisor', 'analyst'] as const).map((role) => ({
+    key: 'migration',
+    area: 'migration',
+    href: '/migration',
+    label: 'migration.nav',
+    role,
+  })),
   { key: 'users', area: 'admin', href: '/admin/users', label: 'common.nav.users', role: 'admin' },
   { key: 'directory', area: 'admin', href: '/admin/directory', label: 'common.nav.directory', role: 'admin' },
+  { key: 'requesters', area: 'requesters', href: '/requesters', label: 'requesters.nav', role: 'supervisor' },
   // The knowledge base (docs/adr/0023): one entry, shown to any of these roles.
   ...(['agent', 'supervisor', 'analyst'] as const).map((role) => ({
     key: 'kb',

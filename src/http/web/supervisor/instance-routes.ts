@@ -35,7 +35,13 @@ export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
         styles: DIAGRAM_STYLES,
         scripts: DIAGRAM_SCRIPTS,
       },
-      { ...model, cancelled: req.query.cancelled === '1', retried: req.query.retried === '1', ...extra },
+      {
+        ...model,
+        cancelled: req.query.cancelled === '1',
+        retried: req.query.retried === '1',
+        ...(await deps.requesterPanel?.(instanceId, user)),
+        ...extra,
+      },
       status,
     );
   }

@@ -9,10 +9,12 @@ export const DIAGRAM_STYLES: readonly string[] = [
   '/assets/bpmn-js/assets/diagram-js.css',
   '/assets/bpmn-js/assets/bpmn-js.css',
   '/assets/bpmn-js/assets/bpmn-font/css/bpmn.css',
+  '/assets/css/diagram.css',
   ...STYLES,
 ];
 export const DIAGRAM_SCRIPTS: readonly string[] = [
   '/assets/bpmn-js/bpmn-navigated-viewer.production.min.js',
+  '/assets/js/diagram-controls.js',
   '/assets/js/supervisor-diagram.js',
 ];
 

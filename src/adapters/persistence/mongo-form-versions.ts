@@ -1,0 +1,91 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { AppError } from '../../domain/errors.js';
+import type { FormHead, FormVersion, FormVersionStore } from '../../app/form-versions.js';
+import { ignoreDuplicate, isDuplicateKey, modelOn } from './models.js';
+
+const plain = { versionKey: false, strict: true, minimize: false } as const;
+
+// One collection, two kinds of rows (docs/adr/0028): versions `<formKey>@<n>` (immutable) and
+// heads `<formKey>` (latest n). Reads are `_id` lookups; only the catalogue lists the heads.
+const formVersionSchema = new Schema(
+  {
+    _id: String,
+    kind: { type: String, required: true },
+    formKey: { type: String, required: true },
+    version: Number,
+    latest: Number,
+    seedHash: String,
+    json: String,
+    contentHash: String,
+    savedAt: Date,
+    savedBy: String,
+    source: String,
+  },
+  { ...plain, collection: 'form_versions' },
+);
+
+/** Form versions and heads in the `form_versions` collection. */
+export class MongoFormVersionStore implements FormVersionStore {
+  private readonly rows: Model<Record<string, unknown>>;
+
+  constructor(connection: Connection) {
+    this.rows = modelOn(connection, 'FormVersion', formVersionSchema);
+  }
+
+  async head(formKey: string): Promise<FormHead | null> {
+    const doc = await this.rows.findById(formKey).lean();
+    return doc && doc.kind === 'head' ? toHead(doc) : null;
+  }
+
+  async version(formKey: string, version: number): Promise<FormVersion | null> {
+    const doc = await this.rows.findById(`${formKey}@${version}`).lean();
+    return doc && doc.kind === 'version' ? toVersion(doc) : null;
+  }
+
+  async insert(version: FormVersion): Promise<void> {
+    const { id, ...rest } = version;
+    try {
+      await this.rows.create({ _id: id, kind: 'version', ...rest });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      throw new AppError(
+        'CONFLICT',
+        `form <${version.formKey}> version ${version.version} was saved concurrently; reload and save again`,
+      );
+    }
+  }
+
+  async advance(formKey: string, latest: number, seedHash?: string): Promise<void> {
+    const current = await this.head(formKey);
+    if (current && current.latest >= latest) return;
+    const seed = seedHash ?? current?.seedHash;
+    const row = { kind: 'head', formKey, latest, ...(seed ? { seedHash: seed } : {}) };
+    await ignoreDuplicate(this.rows.replaceOne({ _id: formKey }, row, { upsert: true }).exec());
+  }
+
+  async heads(limit: number): Promise<FormHead[]> {
+    const docs = await this.rows.find({ kind: 'head' }, { formKey: 1, latest: 1 }).limit(limit).lean();
+    return docs.map(toHead);
+  }
+}
+
+function toHead(doc: Record<string, unknown>): FormHead {
+  return {
+    formKey: String(doc.formKey),
+    latest: Number(doc.latest),
+    ...(typeof doc.seedHash === 'string' ? { seedHash: doc.seedHash } : {}),
+  };
+}
+
+function toVersion(doc: Record<string, unknown>): FormVersion {
+  return {
+    id: String(doc._id),
+    formKey: String(doc.formKey),
+    version: Number(doc.version),
+    json: String(doc.json),
+    contentHash: String(doc.contentHash),
+    savedAt: new Date(doc.savedAt as Date),
+    savedBy: String(doc.savedBy),
+    source: doc.source === 'file' ? 'file' : 'editor',
+  };
+}

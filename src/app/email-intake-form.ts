@@ -1,0 +1,34 @@
+import type { InboundMail } from '../domain/inbound-mail.js';
+import type { MailboxDefinition } from './mailbox-ports.js';
+
+/**
+ * The start form an email fills (docs/adr/0029): the mailbox's constants, then the mapped parts
+ * (sender, name, copies, subject, body, receipt time, channel `email`). Subject and body are cut
+ * to the mailbox's limits; `notes` (e.g. attachments that could not be kept) end the body.
+ */
+export function startFormFor(
+  box: Pick<MailboxDefinition, 'startForm' | 'constants' | 'maxSubjectChars' | 'maxBodyChars'>,
+  mail: InboundMail,
+  notes: readonly string[] = [],
+): Record<string, unknown> {
+  const map = box.startForm;
+  const form: Record<string, unknown> = { ...box.constants };
+  const set = (field: string | undefined, value: unknown) => {
+    if (field && value !== undefined && value !== '') form[field] = value;
+  };
+  const body = [mail.text || mail.subject || '(no text)', ...notes].join('\n\n');
+  set(map.sender, mail.from);
+  set(map.senderName, mail.fromName || mail.from);
+  set(map.cc, mail.cc.join(', '));
+  set(map.subject, cut(mail.subject, box.maxSubjectChars));
+  set(map.body, cut(body, box.maxBodyChars));
+  set(map.received, mail.receivedAt.toISOString());
+  set(map.channel, 'email');
+  return form;
+}
+
+/** The text, at most `max` characters (code points), marked with `…` when cut. */
+export function cut(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

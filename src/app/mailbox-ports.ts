@@ -1,0 +1,83 @@
+/**
+ * Ports and settings of email-to-ticket (docs/adr/0029): desk mailboxes read over IMAP, each
+ * opening tickets of one procedure through its start form.
+ */
+import type { InboundMail } from '../domain/inbound-mail.js';
+
+/** The start-form fields the parts of an email go to (each optional: a form without the field gets nothing). */
+export interface StartFormMapping {
+  readonly subject?: string;
+  readonly body?: string;
+  /** The sender's address (the requester's email, e.g. `requesterEmail`). */
+  readonly sender?: string;
+  readonly senderName?: string;
+  /** Addresses in copy, comma-separated (e.g. `ccEmails`). */
+  readonly cc?: string;
+  /** ISO 8601 receipt time (the Date header, else INTERNALDATE). */
+  readonly received?: string;
+  /** Gets the value `email`. */
+  readonly channel?: string;
+}
+
+/** Where to reach a mailbox. The password comes from the environment variable the config names. */
+export interface ImapAccount {
+  readonly host: string;
+  readonly port: number;
+  /** Implicit TLS (993); otherwise STARTTLS is used when offered. */
+  readonly secure: boolean;
+  readonly user: string;
+  readonly password: string;
+}
+
+/** One desk mailbox as configured (`HELPDESK_MAILBOXES` or `config/mailboxes.json`). */
+export interface MailboxDefinition {
+  readonly id: string;
+  readonly imap: ImapAccount;
+  /** Folder read for new mail (default `INBOX`). */
+  readonly folder: string;
+  readonly processedFolder: string;
+  readonly refusedFolder: string;
+  readonly ignoredFolder: string;
+  readonly procedureId: string;
+  /** Language of the replies this mailbox sends (es, it, en). */
+  readonly language: string;
+  readonly startForm: StartFormMapping;
+  /** Fixed start-form values (e.g. a medical unit), applied before the mapped ones. */
+  readonly constants: Readonly<Record<string, string | number | boolean>>;
+  /** The institutional email rule on sender and copies (seed 001); empty = off. */
+  readonly institutionalDomains: readonly string[];
+  /** Messages per poll, largest message read, attachments kept per message. */
+  readonly batchSize: number;
+  readonly maxMessageBytes: number;
+  readonly maxAttachments: number;
+  /** Longest subject and body put into the form (longer ones are cut, marked with `…`). */
+  readonly maxSubjectChars: number;
+  readonly maxBodyChars: number;
+}
+
+/** Where a handled message goes. */
+export type MailOutcome = 'processed' | 'refused' | 'ignored';
+
+/** An open session on a mailbox folder. */
+export interface MailboxSession {
+  /** The oldest messages still in the folder (at most `limit`), parsed one at a time as asked for. */
+  messages(limit: number): AsyncIterable<InboundMail>;
+  /** Marks the message \Seen and moves it to the outcome's folder; false if it was already gone. */
+  settle(mail: InboundMail, outcome: MailOutcome): Promise<boolean>;
+}
+
+/** Opens sessions on one mailbox (a connection each; closed when `work` ends). */
+export interface MailboxReader {
+  session<T>(work: (session: MailboxSession) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Claims on work about one inbound message that two pollers must not both do: sending its refusal
+ * reply, moving it. A claim never marked done (its poller died) may be retaken after a lease.
+ */
+export interface MailboxLedger {
+  /** True when this caller may do the work named `key` (first claim, or a stale unfinished one). */
+  claim(key: string, now: Date): Promise<boolean>;
+  /** Marks the work named `key` done. */
+  done(key: string, now: Date): Promise<void>;
+}

@@ -1,0 +1,141 @@
+import { AppError, type FieldIssue } from '../domain/errors.js';
+
+/** What a supervisor or analyst asks (ADR 0031). */
+export interface MigrationRequest {
+  readonly procedureId: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+  /** Source activity id → target activity id. */
+  readonly mapping: Readonly<Record<string, string>>;
+  /** Also map activities whose id exists in both versions (default true, Camunda's `mapEqualActivities`). */
+  readonly mapEqualActivities: boolean;
+  /** Only these tickets (at most 500); absent: every running ticket of the source version. */
+  readonly instanceIds?: readonly string[];
+}
+
+const ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,199}$/;
+const PROCEDURE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const MAX_MAPPINGS = 200;
+const MAX_INSTANCES = 500;
+
+/** Checks the request body, listing every problem (VALIDATION_FAILED naming the field). */
+export function parseMigrationRequest(input: unknown): MigrationRequest {
+  const body = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const issues: FieldIssue[] = [];
+  const problem = (path: string, message: string) =>
+    issues.push({ path, reason: 'invalid', message: `${path}: ${message}` });
+  const procedureId = typeof body.procedureId === 'string' ? body.procedureId : '';
+  if (!PROCEDURE_ID.test(procedureId)) problem('procedureId', 'a procedure id (kebab-case)');
+  const version = (key: string) => {
+    const value = body[key];
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 1_000_000)
+      return value;
+    problem(key, 'a version number (1, 2, ...)');
+    return 0;
+  };
+  const fromVersion = version('fromVersion');
+  const toVersion = version('toVersion');
+  const mapping: Record<string, string> = {};
+  const rawMapping = body.mapping ?? {};
+  if (typeof rawMapping !== 'object' || rawMapping === null || Array.isArray(rawMapping)) {
+    problem('mapping', 'an object of source activity id → target activity id');
+  } else {
+    const entries = Object.entries(rawMapping);
+    if (entries.length > MAX_MAPPINGS) problem('mapping', `at most ${MAX_MAPPINGS} entries`);
+    for (const [from, to] of entries.slice(0, MAX_MAPPINGS)) {
+      if (!ID.test(from) || typeof to !== 'string' || !ID.test(to))
+        problem(`mapping.${from.slice(0, 50)}`, 'activity ids');
+      else mapping[from] = to;
+    }
+  }
+  const mapEqualActivities = body.mapEqualActivities === undefined ? true : body.mapEqualActivities === true;
+  let instanceIds: string[] | undefined;
+  if (body.instanceIds !== undefined) {
+    const ids = body.instanceIds;
+    if (
+      !Array.isArray(ids) ||
+      ids.length > MAX_INSTANCES ||
+      !ids.every((id) => typeof id === 'string' && id.length <= 100)
+    ) {
+      problem('instanceIds', `a list of at most ${MAX_INSTANCES} instance ids`);
+    } else instanceIds = [...new Set(ids as string[])];
+  }
+  if (issues.length) {
+    throw new AppError('VALIDATION_FAILED', `migration: ${issues.map((i) => i.message).join('; ')}`, issues);
+  }
+  return {
+    procedureId,
+    fromVersion,
+    toVersion,
+    mapping,
+    mapEqualActivities,
+    ...(instanceIds ? { instanceIds } : {}),
+  };
+}
+
+/**
+ * The saved engine state moved to the target version: the `bpmn:definitions` id of the source
+ * becomes the target's, and each moved activity id becomes its target's, with the waiting
+ * execution renamed `<target>_<old suffix>v<version>` so its task reopens under the target's
+ * spec. Variables (every `environment`) are left as they are. Walks the JSON iteratively.
+ */
+export function movedState(
+  engineState: unknown,
+  moves: readonly { readonly from: string; readonly to: string }[],
+  fromXml: string,
+  toXml: string,
+  toVersion: number,
+): unknown {
+  const renames = new Map<string, string>();
+  const fromDefinitions = definitionsId(fromXml);
+  const toDefinitions = definitionsId(toXml);
+  if (fromDefinitions && toDefinitions && fromDefinitions !== toDefinitions)
+    renames.set(fromDefinitions, toDefinitions);
+  for (const move of moves) renames.set(move.from, move.to);
+  const rename = (text: string): string => {
+    const whole = renames.get(text);
+    if (whole !== undefined) return whole;
+    const cut = text.lastIndexOf('_');
+    if (cut <= 0) return text;
+    const move = moves.find((m) => m.from === text.slice(0, cut));
+    return move && /^[0-9a-f]+$/.test(text.slice(cut + 1))
+      ? `${move.to}_${text.slice(cut + 1)}v${toVersion}`
+      : text;
+  };
+  const root = structuredClone(engineState) as unknown;
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const node = pending.pop();
+    if (Array.isArray(node)) {
+      node.forEach((value, i) =>
+        typeof value === 'string' ? (node[i] = rename(value)) : pending.push(value),
+      );
+    } else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      for (const [key, value] of Object.entries(record)) {
+        if (key === 'environment') continue;
+        if (typeof value === 'string') record[key] = rename(value);
+        else pending.push(value);
+      }
+    }
+  }
+  return root;
+}
+
+/** The `id` of the `bpmn:definitions` root of a BPMN file. */
+function definitionsId(xml: string): string | undefined {
+  return /<(?:[A-Za-z0-9_]+:)?definitions\b[^>]*?\sid="([^"]+)"/.exec(xml)?.[1];
+}
+
+/**
+ * The joining gateway a waiting sequence flow leads to, if it is one (a parallel or inclusive
+ * join partly reached keeps the arrived flow pending). Reads the source XML's tags (no DOM).
+ */
+export function joinReachedBy(xml: string, flowId: string): string | undefined {
+  const escaped = flowId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const flow = new RegExp(`<(?:[A-Za-z0-9_]+:)?sequenceFlow\\b[^>]*\\sid="${escaped}"[^>]*>`).exec(xml)?.[0];
+  const target = flow ? /\stargetRef="([^"]+)"/.exec(flow)?.[1] : undefined;
+  if (!target) return undefined;
+  const gateways = xml.match(/<(?:[A-Za-z0-9_]+:)?(?:parallel|inclusive)Gateway\b[^>]*>/g) ?? [];
+  return gateways.some((tag) => tag.includes(` id="${target}"`)) ? target : undefined;
+}

@@ -1,0 +1,29 @@
+/** Ports of the public portal (docs/adr/0026). */
+import type { PortalRequest, PortalTicket } from '../domain/portal.js';
+
+/** Pending portal submissions, every access by `_id` (the token's sha256). */
+export interface PortalRequestStore {
+  /** Stores a new request (ids are random: a duplicate is a bug, not a race). */
+  insert(request: PortalRequest): Promise<void>;
+  find(id: string): Promise<PortalRequest | null>;
+  /** Records the ticket the request opened (idempotent: the same ticket every time). */
+  markOpened(id: string, ticket: PortalTicket): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Deletes requests whose `purgeAfter` passed; returns how many. */
+  purge(now: Date): Promise<number>;
+}
+
+/** One plain-text mail to one requester, sent now (the confirmation link; there is no ticket yet). */
+export interface PortalMail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly language: string;
+  /** Stable id of the mail (its Message-ID part). */
+  readonly id: string;
+}
+
+/** Sends a portal mail; rejects when the server did not take it. */
+export interface PortalMailer {
+  send(mail: PortalMail): Promise<void>;
+}

@@ -1,0 +1,45 @@
+import type { OutboxMessage } from '../domain/instance.js';
+import { requesterEmailOf } from '../domain/requester-link.js';
+import type { DeliveryLedger } from './notification-ports.js';
+import type { RequesterLinks } from './requester-links.js';
+
+/** Templates whose email carries a one-time survey link (`{{surveyUrl}}`). */
+export const SURVEY_TEMPLATES: ReadonlySet<string> = new Set(['satisfaction-survey']);
+
+/**
+ * The delivery ledger with requester links added at delivery time (docs/adr/0025): every message
+ * to `requester` gets `{{trackingUrl}}`, a survey template also `{{surveyUrl}}`. Tokens are derived
+ * from the outbox message id, so each attempt of one message mails the same links and the outbox
+ * never holds a token; messages to groups or addresses get no link (a link is the requester's).
+ */
+export function withRequesterLinks(ledger: DeliveryLedger, links: RequesterLinks): DeliveryLedger {
+  return {
+    listPending: (limit) => ledger.listPending(limit),
+    attempts: (id) => ledger.attempts(id),
+    claim: (attempt) => ledger.claim(attempt),
+    recordResult: (id, attempt, result) => ledger.recordResult(id, attempt, result),
+    finish: (id, outcome) => ledger.finish(id, outcome),
+    async loadMessage(id) {
+      const message = await ledger.loadMessage(id);
+      return message ? addRequesterLinks(message, links) : message;
+    },
+  };
+}
+
+/** The message with its requester links in `variables` (unchanged when it does not go to the requester). */
+export async function addRequesterLinks(
+  message: OutboxMessage,
+  links: RequesterLinks,
+): Promise<OutboxMessage> {
+  if (message.to?.trim() !== 'requester') return message;
+  const email = requesterEmailOf(message.variables);
+  if (!email) return message; // undeliverable anyway: the dispatcher says why
+  const trackingUrl = await links.mintForMessage('track', message.id, message.instanceId, email);
+  const surveyUrl = SURVEY_TEMPLATES.has(message.template)
+    ? await links.mintForMessage('survey', message.id, message.instanceId, email)
+    : undefined;
+  return {
+    ...message,
+    variables: { ...message.variables, trackingUrl, ...(surveyUrl ? { surveyUrl } : {}) },
+  };
+}

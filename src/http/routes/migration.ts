@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import type { MigrationService } from '../../app/migration.js';
+import { actorOf } from '../auth-middleware.js';
+
+/**
+ * Instance migration (ADR 0031), for supervisors and analysts. Body of both:
+ * `{ procedureId, fromVersion, toVersion, mapping: { <source activity>: <target activity> },
+ *    mapEqualActivities?: true, instanceIds?: [...] }`.
+ * - `POST /api/migrations/preview` → `{ procedureId, from, to, tickets: [{ instanceId,
+ *   businessKey, canMove, reasons, moves }] }`;
+ * - `POST /api/migrations` → the same, each ticket with `migrated`.
+ */
+export function migrationRouter(migrations: MigrationService): Router {
+  const router = Router();
+
+  router.post('/preview', async (req, res) => {
+    res.json(await migrations.preview(req.body, actorOf(req)));
+  });
+
+  router.post('/', async (req, res) => {
+    res.json(await migrations.migrate(req.body, actorOf(req)));
+  });
+
+  return router;
+}

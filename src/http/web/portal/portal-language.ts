@@ -1,0 +1,31 @@
+import type { Request } from 'express';
+import { UI_LANGUAGES } from '../core/i18n.js';
+import { isUiLanguage } from '../core/language.js';
+import type { UiLanguage } from '../page.js';
+
+/**
+ * The requester's language on the portal: the `?lang=` switch, else the first of es/it/en the
+ * browser accepts (`Accept-Language`), else `fallback` (the procedure's language) when it is one
+ * of them, else Spanish.
+ */
+export function portalLanguage(req: Request, fallback?: string): UiLanguage {
+  const asked = req.query.lang;
+  if (typeof asked === 'string' && isUiLanguage(asked)) return asked;
+  // In the browser's order of preference; `*` (what a client without preference sends) stops the search.
+  for (const tag of req.get('accept-language') ? req.acceptsLanguages().slice(0, 20) : []) {
+    if (tag === '*') break;
+    const base = tag.slice(0, 2).toLowerCase();
+    if (isUiLanguage(base)) return base;
+  }
+  const base = fallback?.slice(0, 2).toLowerCase();
+  return isUiLanguage(base) ? base : 'es';
+}
+
+/** Links of the language switch: the same path with each other language. */
+export function languageLinks(path: string, current: UiLanguage) {
+  return UI_LANGUAGES.map((code) => ({
+    code,
+    href: `${path}?lang=${code}`,
+    current: code === current,
+  }));
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { addRequesterReply } from '../../../app/requester-reply.js';
+import type { GrantedLink } from '../../../app/requester-links.js';
+import { requesterActor } from '../../../domain/conversation.js';
+import { isAppError } from '../../../domain/errors.js';
+import { multipartForm, uploadedFiles } from '../core/uploads.js';
+import type { RenderPage } from '../page.js';
+import type { RequesterWebDeps } from './requester-deps.js';
+import { langQuery, openLink, pageLanguage, requesterHeaders } from './requester-http.js';
+import { trackingModel } from './tracking-model.js';
+
+/**
+ * The requester's tracking page (no login; the link is the key to exactly one ticket):
+ * `GET /r/:token` (status, expected dates, public history and files, a form to add information),
+ * `POST /r/:token` (adds a `conversation.requester` entry with public files and resumes a procedure
+ * waiting for the requester) and `GET /r/:token/files/:id` (a public file of that ticket).
+ */
+export function trackingRoutes(
+  deps: RequesterWebDeps,
+  renderPage: RenderPage,
+  activityNames: (definitionId: string) => Promise<(activityId: string) => string>,
+): Router {
+  const router = Router();
+  router.use(['/r', '/s', '/track'], requesterHeaders);
+
+  async function show(
+    req: Request,
+    res: Response,
+    link: GrantedLink,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    const head = await deps.log.load(link.instanceId);
+    const version = await deps.definitions.byId(head.definitionId);
+    pageLanguage(req, res, version.catalog.language);
+    const model = await trackingModel(deps.log, head, version, await activityNames(head.definitionId));
+    renderPage(
+      res,
+      'requester/tracking',
+      { title: 'requester.tracking.title' },
+      {
+        ...model,
+        csrf: deps.links.csrfFor(link.token),
+        formUrl: `/r/${link.token}${langQuery(req)}`,
+        filesUrl: `/r/${link.token}/files/`,
+        idempotencyKey: randomUUID(),
+        added: req.query.added === '1',
+        resumed: req.query.resumed === '1',
+        ...extra,
+      },
+      status,
+    );
+  }
+
+  router.get('/r/:token', async (req, res) => {
+    const link = await openLink(deps, renderPage, req, res, 'track');
+    if (link) await show(req, res, link);
+  });
+
+  router.post('/r/:token', async (req, res) => {
+    const link = await openLink(deps, renderPage, req, res, 'track');
+    if (!link) return;
+    await readForm(deps, req, res, link);
+    const files = uploadedFiles(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = typeof body.body === 'string' ? body.body : '';
+    const actor = requesterActor(link.email);
+    try {
+      const attachments = [];
+      for (const file of files)
+        attachments.push(
+          await deps.attachments.store({
+            instanceId: link.instanceId,
+            fileName: file.fileName,
+            bytes: file.bytes,
+            visibility: 'public',
+            uploadedBy: actor.id,
+          }),
+        );
+      const key = typeof body._idempotencyKey === 'string' ? body._idempotencyKey.slice(0, 200) : undefined;
+      const result = await addRequesterReply(
+        deps,
+        link.instanceId,
+        { body: text, attachments, via: 'web' },
+        actor,
+        key || undefined,
+      );
+      const lang = langQuery(req).replace('?', '&');
+      res.redirect(303, `/r/${link.token}?added=1${result.resumed ? '&resumed=1' : ''}${lang}`);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
+      await show(req, res, link, { errors: error.details, bodyText: text }, 422);
+    }
+  });
+
+  router.get('/r/:token/files/:attachmentId', async (req, res) => {
+    const link = await openLink(deps, renderPage, req, res, 'track');
+    if (!link) return;
+    const file = await deps.attachments.open(String(req.params.attachmentId), {
+      requesterOf: link.instanceId,
+    });
+    res
+      .status(200)
+      .type(file.meta.contentType)
+      .set(
+        'Content-Disposition',
+        `attachment; filename="${file.meta.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`,
+      )
+      .set('Content-Security-Policy', "sandbox; default-src 'none'")
+      .set('X-Content-Type-Options', 'nosniff')
+      .send(file.bytes);
+  });
+
+  return router;
+}
+
+/** Parses the multipart form (H1's limits), refusing it unless its `_csrf` is the link's. */
+function readForm(deps: RequesterWebDeps, req: Request, res: Response, link: GrantedLink): Promise<void> {
+  const { maxBytes, maxFiles } = deps.attachments.limits;
+  const parse = multipartForm({ maxFileBytes: maxBytes, maxFiles }, () => deps.links.csrfFor(link.token));
+  return new Promise((resolve, reject) =>
+    parse(req, res, (error?: unknown) => (error ? reject(error as Error) : resolve())),
+  );
+}

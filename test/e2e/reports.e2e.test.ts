@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { USERS, type TestApp } from '../support/harness.js';
+import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { Scenario } from '../support/scenario.js';
+import { startWebApp } from '../support/web-accounts.js';
+
+/** Browser steps are slower than HTTP ones, on a shared two-core machine even more. */
+const SLOW = 60_000;
+
+describe('diagram heatmap in a real browser (radiology-support seed)', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startWebApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
+    const ticket = await Scenario.start(app, 'radiology-support', 'radL1', {
+      channel: 'phone',
+      requesterName: 'TM Carolina Soto',
+      description: 'No carga el visor de imágenes en el PACS',
+    });
+    await ticket.complete('task-identify-requester', 'radL1', {
+      requesterName: 'TM Carolina Soto',
+      registeredUser: true,
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await loginInBrowser(page, app.app.url, USERS.supervisor.user);
+  }, SLOW);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  }, SLOW);
+
+  test(
+    'given a ticket that passed one step and waits at the next, when the supervisor opens the heatmap, then both steps carry their badges',
+    async () => {
+      await page.goto(`${app.app.url}/supervisor/reports?kind=week&procedure=radiology-support`);
+      await page.click('#rp-heatmap');
+      await page.waitForSelector('#heatmap-canvas[data-state="ready"]', { timeout: SLOW });
+      const badge = (activity: string) => page.locator(`.rp-heat-badge[data-activity="${activity}"]`);
+      expect(await badge('task-identify-requester').getAttribute('data-passed')).toBe('1');
+      expect(await badge('task-confirm-user-data').getAttribute('data-waiting')).toBe('1');
+      expect(await page.$$('#heatmap-canvas .djs-element.rp-heat-4')).not.toHaveLength(0);
+      expect(consoleErrors).toEqual([]);
+    },
+    SLOW,
+  );
+});

@@ -1,0 +1,142 @@
+import { startTestApp, type TestApp } from '../../support/harness.js';
+
+/** Instance migration between versions (issue 13, ADR 0031): preview, move, audit; tasks and timers follow. */
+const diagram = (definitionsId: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="${definitionsId}" targetNamespace="http://helpdesk.example/migration">
+  <bpmn:process id="mig-desk" name="Migration desk" isExecutable="true">
+    <bpmn:extensionElements><camunda:properties><camunda:property name="ticketPrefix" value="MIG" /></camunda:properties></bpmn:extensionElements>
+${body}
+  </bpmn:process>
+</bpmn:definitions>`;
+const reminder = (
+  on: string,
+) => `<bpmn:boundaryEvent id="remind" cancelActivity="false" attachedToRef="${on}"><bpmn:timerEventDefinition id="remind-def"><bpmn:timeDuration>PT4H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:endEvent id="reminded" />
+    <bpmn:sequenceFlow id="f-remind" sourceRef="remind" targetRef="reminded" />`;
+const V1 = diagram(
+  'defs-v1',
+  `<bpmn:startEvent id="start" />
+    <bpmn:userTask id="review" name="Review (v1)" camunda:candidateGroups="l1" />
+    ${reminder('review')}
+    <bpmn:parallelGateway id="split" />
+    <bpmn:userTask id="a" camunda:candidateGroups="l1" />
+    <bpmn:userTask id="b" camunda:candidateGroups="l1" />
+    <bpmn:parallelGateway id="join" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="split" />
+    <bpmn:sequenceFlow id="f3" sourceRef="split" targetRef="a" />
+    <bpmn:sequenceFlow id="f4" sourceRef="split" targetRef="b" />
+    <bpmn:sequenceFlow id="f5" sourceRef="a" targetRef="join" />
+    <bpmn:sequenceFlow id="f6" sourceRef="b" targetRef="join" />
+    <bpmn:sequenceFlow id="f7" sourceRef="join" targetRef="end" />`,
+);
+const V2 = diagram(
+  'defs-v2',
+  `<bpmn:startEvent id="start" />
+    <bpmn:userTask id="check" name="Check (v2)" camunda:candidateGroups="l1" />
+    ${reminder('check')}
+    <bpmn:userTask id="approve" name="Approve (v2)" camunda:candidateGroups="l2" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="approve" />
+    <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="end" />`,
+);
+
+describe('instance migration', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const view = async (id: string) => (await app.call('supervisor', 'GET', `/api/instances/${id}`)).body;
+  const open = async (id: string) => (await view(id)).tasks.filter((t: any) => t.status === 'open');
+  const complete = async (taskId: string, user: 'agentL1' | 'agentL2' = 'agentL1') =>
+    expect(
+      (await app.call(user, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/complete`, {})).status,
+    ).toBe(200);
+
+  test('given tickets of version 1, when a supervisor previews and migrates them to version 2 with review→check, then the one waiting at review moves with its assignee and reminder, and the one at a partly reached join is refused with its reasons', async () => {
+    expect((await app.call('analyst', 'PUT', '/api/procedures/mig-desk', V1, 'application/xml')).status).toBe(
+      201,
+    );
+    const waiting = (await app.call('agentL1', 'POST', '/api/procedures/mig-desk/instances', {})).body
+      .id as string;
+    const [review] = await open(waiting);
+    expect(
+      (await app.call('agentL1', 'POST', `/api/tasks/${encodeURIComponent(review.id)}/claim`)).status,
+    ).toBe(200);
+    const reminderBefore = (await view(waiting)).instance.timers.find((t: any) => t.activityId === 'remind');
+    const joining = (await app.call('agentL1', 'POST', '/api/procedures/mig-desk/instances', {})).body
+      .id as string;
+    await complete((await open(joining))[0].id);
+    await complete((await open(joining)).find((t: any) => t.activityId === 'a').id);
+    expect((await app.call('analyst', 'PUT', '/api/procedures/mig-desk', V2, 'application/xml')).status).toBe(
+      201,
+    );
+    const request = { procedureId: 'mig-desk', fromVersion: 1, toVersion: 2, mapping: { review: 'check' } };
+
+    const preview = await app.call('supervisor', 'POST', '/api/migrations/preview', request);
+
+    expect(preview.status).toBe(200);
+    const verdict = (id: string) => preview.body.tickets.find((t: any) => t.instanceId === id);
+    expect(verdict(waiting)).toMatchObject({
+      canMove: true,
+      reasons: [],
+      moves: [{ from: 'review', to: 'check' }],
+    });
+    expect(verdict(joining).canMove).toBe(false);
+    expect(verdict(joining).reasons.join(' ')).toMatch(
+      /the join <join> is partly reached \(flow <f5> arrived\)/,
+    );
+    expect(verdict(joining).reasons.join(' ')).toMatch(/<b>, which the mapping does not map/);
+
+    const done = await app.call('supervisor', 'POST', '/api/migrations', request);
+
+    expect(done.body.tickets.find((t: any) => t.instanceId === waiting).migrated).toBe(true);
+    expect(done.body.tickets.find((t: any) => t.instanceId === joining).migrated).toBe(false);
+    const moved = await view(waiting);
+    expect(moved.instance.definitionId).toBe('mig-desk@2');
+    expect(moved.events.at(-1)).toMatchObject({
+      type: 'instance.migrated',
+      actor: 'sofia',
+      data: { from: 'mig-desk@1', to: 'mig-desk@2' },
+    });
+    const [check] = moved.tasks.filter((t: any) => t.status === 'open');
+    expect(check).toMatchObject({ activityId: 'check', name: 'Check (v2)', assignee: 'luis' });
+    expect(moved.tasks.find((t: any) => t.id === review.id).status).toBe('cancelled');
+    const reminderAfter = moved.instance.timers.find((t: any) => t.activityId === 'remind');
+    expect(reminderAfter).toMatchObject({ attachedTo: 'check', dueAt: reminderBefore.dueAt });
+    expect((await view(joining)).instance.definitionId).toBe('mig-desk@1');
+
+    await complete(check.id);
+    const [approve] = await open(waiting);
+    expect(approve).toMatchObject({ activityId: 'approve', candidateGroups: ['l2'] });
+    await complete(approve.id, 'agentL2');
+    expect((await view(waiting)).instance.status).toBe('completed');
+  }, 90_000);
+
+  test('given an agent or a bad request, then 403 and 422 naming the fields', async () => {
+    const agent = await app.call('agentL1', 'POST', '/api/migrations/preview', {
+      procedureId: 'mig-desk',
+      fromVersion: 1,
+      toVersion: 2,
+    });
+    expect(agent.status).toBe(403);
+    const bad = await app.call('supervisor', 'POST', '/api/migrations/preview', {
+      procedureId: 'Mig',
+      fromVersion: 0,
+      mapping: [],
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.map((d: any) => d.path)).toEqual([
+      'procedureId',
+      'fromVersion',
+      'toVersion',
+      'mapping',
+    ]);
+  });
+});

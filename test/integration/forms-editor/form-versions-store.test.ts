@@ -1,0 +1,158 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { FileFormSeeds } from '../../../src/adapters/forms/versioned-forms.js';
+import { MongoFormVersionStore } from '../../../src/adapters/persistence/mongo-form-versions.js';
+import { FormVersions } from '../../../src/app/form-versions.js';
+import { systemClock } from '../../../src/adapters/clock/system-clock.js';
+import { USERS, startTestApp, type TestApp } from '../../support/harness.js';
+
+/**
+ * The versioned form store (docs/adr/0028) on the real database: forms/ files become version 1
+ * at first use, saves add versions after the form checks, the head only moves forward.
+ */
+const FORMS = path.resolve('test/fixtures/forms-editor/forms');
+const ANALYST = { id: USERS.analyst.user, roles: ['analyst' as const], groups: [] };
+const schema = (formKey: string, label: string, extra: Record<string, unknown> = {}) => ({
+  type: 'default',
+  id: formKey,
+  components: [{ type: 'textfield', key: 'comment', label, ...extra }],
+});
+
+describe('form versions store', () => {
+  let app: TestApp;
+  let versions: FormVersions;
+  let store: MongoFormVersionStore;
+
+  beforeAll(async () => {
+    app = await startTestApp({ processesDir: 'test/fixtures/forms-editor/processes', formsDir: FORMS });
+    store = new MongoFormVersionStore(app.app.database.connection);
+    versions = new FormVersions({ store, clock: systemClock, seeds: new FileFormSeeds(FORMS) });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  test('given the forms/ files, when the catalogue is listed, then every file is a form at version 1 taken from its file', async () => {
+    const catalogue = await versions.catalogue();
+
+    expect(catalogue).toEqual(
+      expect.arrayContaining([
+        { key: 'panel-first', version: 1 },
+        { key: 'panel-second', version: 1 },
+        { key: 'panel-start', version: 1 },
+      ]),
+    );
+    const first = await versions.get('panel-first', 1);
+    expect(first).toMatchObject({ id: 'panel-first@1', source: 'file', savedBy: 'system' });
+    expect(JSON.parse(first!.json).components[0].key).toBe('comment');
+  });
+
+  test('given a changed schema, when saved, then it is the next version and saving it again changes nothing', async () => {
+    const before = (await versions.latestNumber('panel-start'))!;
+
+    const saved = await versions.save('panel-start', schema('panel-start', 'Subject, edited'), ANALYST);
+    const again = await versions.save('panel-start', schema('panel-start', 'Subject, edited'), ANALYST);
+
+    expect(saved).toMatchObject({
+      created: true,
+      version: { version: before + 1, savedBy: 'ana', source: 'editor' },
+    });
+    expect(again).toMatchObject({ created: false, version: { version: before + 1 } });
+    expect(await versions.latestNumber('panel-start')).toBe(before + 1);
+    expect((await versions.get('panel-start', before))?.json).not.toContain('Subject, edited');
+  });
+
+  test('given a pattern the linear-time engine refuses, when saved, then VALIDATION_FAILED names the field and no version is added', async () => {
+    const before = await versions.latestNumber('panel-first');
+
+    const error = await versions
+      .save('panel-first', schema('panel-first', 'Comment', { validate: { pattern: '(?<=a)b' } }), ANALYST)
+      .catch((e: unknown) => e as any);
+
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details.map((issue: any) => issue.path).join(' ')).toMatch(/comment/);
+    expect(await versions.latestNumber('panel-first')).toBe(before);
+  });
+
+  test('given a key that is not kebab-case, when saved, then BAD_REQUEST names it', async () => {
+    await expect(versions.save('../etc', schema('x', 'x'), ANALYST)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('<../etc>'),
+    });
+  });
+
+  test('given a save that stored its version but stopped before the head, when the next save comes, then the head is repaired and nothing is overwritten', async () => {
+    const key = 'repair-demo';
+    await versions.save(key, schema(key, 'one'), ANALYST);
+    // The crash window: version 2 inserted, head still at 1.
+    const orphan = {
+      ...(await versions.get(key, 1))!,
+      id: `${key}@2`,
+      version: 2,
+      json: JSON.stringify(schema(key, 'two')),
+      contentHash: 'x',
+    };
+    await store.insert(orphan);
+
+    const next = await versions.save(key, schema(key, 'three'), ANALYST);
+
+    expect(next.version.version).toBe(3);
+    expect((await versions.get(key, 2))?.json).toContain('two');
+    expect(await versions.latestNumber(key)).toBe(3);
+  });
+
+  test('given two saves of different content at once, then each version number is taken once and the head names the highest', async () => {
+    const key = 'race-demo';
+    await versions.save(key, schema(key, 'base'), ANALYST);
+
+    const results = await Promise.allSettled([
+      versions.save(key, schema(key, 'left'), ANALYST),
+      versions.save(key, schema(key, 'right'), ANALYST),
+    ]);
+
+    const saved = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.version.version] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as any).code] : []));
+    expect(new Set(saved).size).toBe(saved.length);
+    expect(refused.every((code) => code === 'CONFLICT')).toBe(true);
+    expect(await versions.latestNumber(key)).toBe(Math.max(...saved));
+  });
+
+  test('given a seed file changed by a new release, when the app starts, then it becomes a new version unless the form was edited in the browser since', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'forms-refresh-'));
+    try {
+      const key = 'refresh-demo';
+      const file = path.join(dir, `${key}.form`);
+      const own = new FormVersions({ store, clock: systemClock, seeds: new FileFormSeeds(dir) });
+      await writeFile(file, JSON.stringify(schema(key, 'release 1')));
+      expect(await own.latestNumber(key)).toBe(1);
+
+      await writeFile(file, JSON.stringify(schema(key, 'release 2')));
+      const first = await own.refreshSeeds();
+      await own.save(key, schema(key, 'edited in the browser'), ANALYST);
+      await writeFile(file, JSON.stringify(schema(key, 'release 3')));
+      const second = await own.refreshSeeds();
+
+      expect(first).toEqual([{ formKey: key, outcome: 'updated', version: 2 }]);
+      expect(second).toEqual([{ formKey: key, outcome: 'kept', version: 3 }]);
+      expect((await own.get(key))?.json).toContain('edited in the browser');
+      expect(await own.refreshSeeds()).toEqual([{ formKey: key, outcome: 'kept', version: 3 }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('given a broken seed file, when its form is first read, then FORM_INVALID names the form and no version is stored', async () => {
+    const broken = new FormVersions({
+      store,
+      clock: systemClock,
+      seeds: new FileFormSeeds(path.resolve('test/fixtures/forms')),
+    });
+
+    await expect(broken.get('broken-unknown-type')).rejects.toMatchObject({
+      code: 'FORM_INVALID',
+      message: expect.stringContaining('broken-unknown-type'),
+    });
+    expect(await store.head('broken-unknown-type')).toBeNull();
+  });
+});

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { ImapMailbox } from '../../../src/adapters/mail/imap-mailbox.js';
+import { MongoMailboxLedger } from '../../../src/adapters/mail/imap-ledger.js';
+import { HandlebarsMessageRenderer } from '../../../src/adapters/mail/template-renderer.js';
+import { systemClock } from '../../../src/adapters/clock/system-clock.js';
+import { EmailIntake, type EmailIntakeDeps } from '../../../src/app/email-intake.js';
+import { MailboxRefusals } from '../../../src/app/mailbox-refusals.js';
+import type { Actor } from '../../../src/domain/actor.js';
+import type { InboundMail } from '../../../src/domain/inbound-mail.js';
+import type { InstanceRecord } from '../../../src/domain/instance.js';
+import { startTestApp, type TestApp } from '../../support/harness.js';
+import { startImapServer, type ImapServer } from '../../support/imap-server.js';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { waitFor } from '../../support/wait.js';
+import { fixtureMail, mailboxEnv, OUR_DOMAIN, plainMail } from './mailbox-support.js';
+
+const SUPERVISOR: Actor = { id: 'sofia', roles: ['supervisor'], groups: [] };
+
+describe('a message is moved only after its ticket is committed (ADR 0029)', () => {
+  let imap: ImapServer;
+  let sink: SmtpSink;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    imap = await startImapServer();
+    sink = await startSmtpSink();
+    const dbName = `t_${randomUUID().slice(0, 8)}`;
+    app = await startTestApp({ dbName, env: mailboxEnv(imap, sink.port), timerPollMs: 60_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.stop();
+    await sink?.stop();
+    await imap?.stop();
+  });
+
+  /** An intake on its own IMAP connection, wired to the app's real services (as main.ts does). */
+  function intake(beforeSettle?: (mail: InboundMail) => Promise<void>): EmailIntake {
+    const { services, config, database } = app.app;
+    const box = config.mailboxes.find((candidate) => candidate.id === 'desk')!;
+    const ledger = new MongoMailboxLedger(database.connection);
+    const deps: EmailIntakeDeps = {
+      box,
+      reader: new ImapMailbox(box),
+      tickets: {
+        start: (procedureId, input, actor, options) =>
+          services.instances.start(procedureId, input, actor, options),
+        find: (id) =>
+          services.instances.get(id, SUPERVISOR).then(
+            (view) => view.instance as InstanceRecord,
+            () => undefined,
+          ),
+        instanceOf: async () => undefined,
+      },
+      reply: (id, input, actor, key) =>
+        services.conversations.add(id, { kind: 'requester', ...input }, actor, key),
+      entry: (id, input, actor, key) => services.conversations.add(id, input, actor, key),
+      attachments: (upload) => services.attachments.store(upload),
+      refusals: new MailboxRefusals({
+        ledger,
+        renderer: new HandlebarsMessageRenderer({ dir: config.messageTemplatesDir }),
+        clock: systemClock,
+      }),
+      ledger,
+      clock: systemClock,
+      ourDomain: OUR_DOMAIN,
+      logger: app.app.logger,
+      ...(beforeSettle ? { beforeSettle } : {}),
+    };
+    return new EmailIntake(deps);
+  }
+  const tickets = () => app.app.services.instances.list({ procedureId: 'mail-desk' }, SUPERVISOR);
+
+  test('given the ticket committed but the poller failing before the move, when the next poll (after a restart) runs, then it finds the ticket, opens no second one and moves the message', async () => {
+    await imap.deliver(await fixtureMail('new-request.eml'));
+    const crashing = intake(async () => {
+      throw new Error('simulated crash between the commit and the move');
+    });
+
+    const failed = await crashing.poll();
+
+    expect(failed).toMatchObject({ opened: 0, retried: 1 });
+    expect(await tickets()).toHaveLength(1);
+    expect(await imap.subjects('INBOX')).toEqual(['Reporte de citas de cardiología']);
+    expect((await imap.flags('INBOX')).get('Reporte de citas de cardiología')).not.toContain('\\Seen');
+
+    const restarted = await intake().poll();
+
+    expect(restarted).toMatchObject({ opened: 1, retried: 0 });
+    const [ticket] = await tickets();
+    expect(await tickets()).toHaveLength(1);
+    expect(await imap.subjects('INBOX')).toEqual([]);
+    expect(await imap.subjects('Processed')).toEqual(['Reporte de citas de cardiología']);
+    const entries = await app.app.services.conversations.list(ticket!.id, 'staff');
+    expect(entries).toHaveLength(1); // the attachments entry is keyed: not added twice
+  });
+
+  test('given the app started with a poll interval, when a request arrives, then the background loop opens its ticket without being asked', async () => {
+    const env = { ...mailboxEnv(imap, sink.port), HELPDESK_MAILBOX_POLL_MS: '200' };
+    const polling = await startTestApp({ env, timerPollMs: 60_000 });
+    try {
+      await imap.deliver(
+        plainMail(
+          {
+            From: 'unidad.sur@issste.gob.mx',
+            Subject: 'Reporte de la unidad sur',
+            'Message-ID': '<loop-0001@issste.gob.mx>',
+          },
+          'Solicito el reporte de la unidad sur.',
+        ),
+      );
+
+      const opened = await waitFor(async () => {
+        const list = await polling.app.services.instances.list({ procedureId: 'mail-desk' }, SUPERVISOR);
+        return list.length > 0 ? list : undefined;
+      }, 15_000);
+
+      expect(opened!.map((ticket) => ticket.variables.subject)).toEqual(['Reporte de la unidad sur']);
+      await waitFor(async () => (await imap.subjects('INBOX')).length === 0, 5000);
+    } finally {
+      await polling.stop();
+    }
+  });
+});

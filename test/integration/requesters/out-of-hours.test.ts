@@ -1,0 +1,146 @@
+import { startTestApp, type TestApp } from '../../support/harness.js';
+import { ManualClock } from '../../support/manual-clock.js';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { waitFor } from '../../support/wait.js';
+
+/**
+ * Out-of-hours requests (issue 14, seed 003): `receivedOutsideHours` is computed from `receivedAt`
+ * and the Tuscan desk calendar (Mon-Fri 08:00-20:00 Rome), the requester gets a courtesy reply with
+ * the service hours, and the SLA clock counts from the reopening (manual clock, real SMTP sink).
+ */
+const SUPERVISOR = { id: 'sofia', roles: ['supervisor' as const], groups: [] };
+const intake = (over: Record<string, unknown>) => ({
+  channel: 'voicemail',
+  requesterName: 'Dott. Marco Bianchi',
+  requesterEmail: 'marco.bianchi@example.it',
+  description: 'Messaggio in segreteria: i certificati non partono',
+  ...over,
+});
+
+describe('out-of-hours requests on the Tuscan GP desk', () => {
+  let sink: SmtpSink;
+  let app: TestApp;
+  // Friday 13 March 2026, 21:30 in Rome (UTC+1): the desk closed at 20:00 and reopens Monday 08:00.
+  const clock = new ManualClock(new Date('2026-03-13T20:30:00Z'));
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    app = await startTestApp({
+      processesDir: 'processes',
+      formsDir: 'forms',
+      clock,
+      env: {
+        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+        HELPDESK_MAIL_FROM: 'Help desk <desk@example.org>',
+        HELPDESK_MAIL_POLL_MS: '100',
+      },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await app.stop();
+    await sink.stop();
+  });
+
+  const start = async (data: unknown) => {
+    const started = await app.call('mmgFirst', 'POST', '/api/procedures/tuscan-gp-helpdesk/instances', data);
+    expect(started.status).toBe(201);
+    return started.body;
+  };
+  const view = async (id: string) => (await app.call('supervisor', 'GET', `/api/instances/${id}`)).body;
+
+  test('given a voicemail left on Friday at 21:10, when the ticket is opened, then it is outside hours, the requester gets the service hours in Italian and the SLA clock starts on Monday 08:00', async () => {
+    const ticket = await start(intake({ receivedAt: '2026-03-13T21:10' }));
+    const opened = await view(ticket.id);
+    expect(opened.instance.variables).toMatchObject({
+      receivedAt: '2026-03-13T21:10',
+      receivedOutsideHours: true,
+      serviceReopensAt: '2026-03-16T07:00:00.000Z',
+    });
+    // The take-over task exists at once; its SLA clock has not counted anything yet.
+    expect(opened.tasks.map((t: any) => t.activityId)).toEqual(['task-take-over-at-reopening']);
+    const firstResponse = opened.instance.sla.find((c: any) => c.id === 'first-response');
+    expect(firstResponse).toMatchObject({
+      status: 'running',
+      elapsedMs: 0,
+      dueAt: '2026-03-16T08:00:00.000Z', // Monday 09:00 Rome: one business hour after the reopening
+      warnAt: '2026-03-16T07:48:00.000Z',
+    });
+    expect(opened.messages.map((m: any) => m.template)).toEqual(['out-of-hours']);
+
+    const mail = (await waitFor(async () =>
+      sink.received.find((m) => m.envelopeTo.includes('marco.bianchi@example.it')),
+    ))!;
+    expect(mail.subject).toBe(
+      `Richiesta ${ticket.businessKey} ricevuta fuori orario – Help desk MMG/PLS – Regione Toscana`,
+    );
+    expect(mail.body).toContain('ricevuto la sua richiesta (venerdì 13/03/2026 21:10)');
+    expect(mail.body).toContain(
+      'Orario del servizio: lunedì–venerdì 08:00–20:00 (chiuso nei giorni festivi; ora di Europe/Rome).',
+    );
+    expect(mail.body).toContain('alla riapertura, lunedì 16/03/2026 08:00');
+
+    // Monday 08:30 Rome: the operator takes the request over; 30 business minutes have passed.
+    clock.set('2026-03-16T07:30:00Z');
+    const task = opened.tasks[0];
+    const done = await app.call('mmgFirst', 'POST', `/api/tasks/${task.id}/complete`, {
+      takenOverAt: '2026-03-16T08:30',
+      reopeningNotes: 'Messaggio in segreteria delle 21:10',
+    });
+    expect(done.status).toBe(200);
+    const after = (await view(ticket.id)).instance.sla.find((c: any) => c.id === 'first-response');
+    expect(after).toMatchObject({
+      status: 'running',
+      elapsedMs: 30 * 60_000,
+      dueAt: '2026-03-16T08:00:00.000Z',
+    });
+    clock.set('2026-03-13T20:30:00Z');
+  });
+
+  test('given a requester the directory knows as English-speaking, then the courtesy reply is in English', async () => {
+    await app.app.services.requesters.create(
+      {
+        name: 'Dr John Smith',
+        emails: ['john.smith@example.it'],
+        phones: [],
+        identifiers: [],
+        institutional: false,
+        language: 'en',
+      },
+      SUPERVISOR,
+    );
+    const ticket = await start(
+      intake({
+        requesterName: 'Dr John Smith',
+        requesterEmail: 'john.smith@example.it',
+        receivedAt: '2026-03-14T10:00',
+      }),
+    );
+    const mail = (await waitFor(async () =>
+      sink.received.find((m) => m.envelopeTo.includes('john.smith@example.it')),
+    ))!;
+    expect(mail.subject).toBe(
+      `Request ${ticket.businessKey} received outside service hours – Help desk MMG/PLS – Regione Toscana`,
+    );
+    expect(mail.body).toContain(
+      'Service hours: Monday–Friday 08:00–20:00 (closed on public holidays; Europe/Rome time).',
+    );
+    expect(mail.body).toContain('when the desk reopens, Monday 2026-03-16 08:00');
+  });
+
+  test('given a request within hours that was ticked "outside hours", then the computed value wins and no courtesy reply is written', async () => {
+    const ticket = await start(
+      intake({ channel: 'phone', receivedAt: '2026-03-12T09:41', receivedOutsideHours: true }),
+    );
+    const opened = await view(ticket.id);
+    expect(opened.instance.variables.receivedOutsideHours).toBe(false);
+    expect(opened.instance.variables.serviceReopensAt).toBeUndefined();
+    expect(opened.tasks.map((t: any) => t.activityId)).toEqual(['task-register-classify']);
+    expect(opened.messages).toEqual([]);
+  });
+
+  test('given an outside-hours request without an email, then it is routed to the take-over but nobody is written to', async () => {
+    const ticket = await start(intake({ requesterEmail: undefined, receivedAt: '2026-03-15T11:00' }));
+    const opened = await view(ticket.id);
+    expect(opened.instance.variables.receivedOutsideHours).toBe(true);
+    expect(opened.messages).toEqual([]);
+  });
+});
