@@ -17,6 +17,7 @@ import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import FormKeySelectModule from './form-key-select.js';
 import './csp-style-mount.js';
 import TranslateModule from './translate.js';
+import './dry-run.js'; // modelertools: dry run and live condition checks (imports condition-check.js)
 
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';

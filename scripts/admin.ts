@@ -4,6 +4,11 @@
  *   npm run admin -- create-user --username ana --roles analyst,admin [--groups a,b] [--language es]
  *                                [--name "Ana Ruiz"] [--email ana@example.org]
  *   npm run admin -- reset-password --username ana
+ *   npm run admin -- rebuild-reports [--procedure ID] [--since YYYY-MM-DD]
+ *
+ * rebuild-reports backfills the reporting read model (docs/adr/0027, 0035) from the step history
+ * of existing tickets: one scan of the ticket heads (a one-off command, never a hot path), then
+ * each ticket's missing steps read by `_id` in batches. Re-running it changes nothing.
  *
  * The password is read from HELPDESK_NEW_PASSWORD, or else from stdin (one line); it must meet
  * the same rules as in the web app (10+ characters, at most 72 UTF-8 bytes, zxcvbn score 3+).
@@ -24,10 +29,15 @@ import { loadConfig } from '../src/config.js';
 import type { Language } from '../src/domain/account.js';
 import type { Role } from '../src/domain/actor.js';
 import { isAppError } from '../src/domain/errors.js';
+import { DateTime } from 'luxon';
+import type { Models } from '../src/adapters/persistence/models.js';
+import { reportRebuildOn } from '../src/adapters/persistence/mongo-report-rebuild.js';
+import { rebuildReports } from '../src/app/reports-rebuild.js';
 
 const CLI = { id: 'system:cli', roles: ['admin' as const], groups: [] };
 const USAGE = `usage: npm run admin -- create-user --username NAME --roles r1,r2 [--groups g1,g2] [--language es|it|en] [--name "Full Name"] [--email a@b.c]
        npm run admin -- reset-password --username NAME
+       npm run admin -- rebuild-reports [--procedure ID] [--since YYYY-MM-DD]
 password: HELPDESK_NEW_PASSWORD, or one line on stdin`;
 
 async function main(argv: string[]): Promise<void> {
@@ -41,8 +51,11 @@ async function main(argv: string[]): Promise<void> {
       language: { type: 'string' },
       name: { type: 'string' },
       email: { type: 'string' },
+      procedure: { type: 'string' },
+      since: { type: 'string' },
     },
   });
+  if (command === 'rebuild-reports') return rebuildReportsCommand(values.procedure, values.since);
   if ((command !== 'create-user' && command !== 'reset-password') || !values.username) throw new Error(USAGE);
   if (command === 'create-user' && !values.roles) throw new Error(`--roles is required\n${USAGE}`);
   const password = await readPassword();
@@ -77,7 +90,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 /** Runs the work against the app's database, starting the embedded one only if nothing listens. */
-async function withDatabase(work: (connection: Connection) => Promise<void>) {
+async function withDatabase(work: (connection: Connection, models: Models) => Promise<void>) {
   const config = loadConfig();
   let embedded: EmbeddedFerretDb | undefined;
   let uri = config.mongoUri;
@@ -92,11 +105,34 @@ async function withDatabase(work: (connection: Connection) => Promise<void>) {
   }
   const database = await connectDatabase(uri, config.dbName);
   try {
-    await work(database.connection);
+    await work(database.connection, database.models);
   } finally {
     await database.close();
     await embedded?.stop();
   }
+}
+
+/** `rebuild-reports`: folds the facts of tickets the reporting read model lacks (idempotent). */
+async function rebuildReportsCommand(procedureId?: string, since?: string): Promise<void> {
+  const config = loadConfig();
+  const day = since === undefined ? undefined : DateTime.fromISO(since, { zone: config.timeZone });
+  if (day && (!/^\d{4}-\d{2}-\d{2}$/.test(since!) || !day.isValid))
+    throw new Error(`--since "${since!.slice(0, 40)}" is not a date YYYY-MM-DD`);
+  const from = day?.toJSDate();
+  await withDatabase(async (connection, models) => {
+    const deps = await reportRebuildOn({ connection, models }, config.timeZone);
+    const result = await rebuildReports(
+      {
+        ...deps,
+        onBatch: (p) =>
+          process.stderr.write(`  ${p.seen} tickets: ${p.written} written, ${p.current} current\n`),
+      },
+      { ...(procedureId ? { procedureId } : {}), ...(from ? { since: from } : {}) },
+    );
+    process.stdout.write(
+      `rebuild-reports: ${result.seen} tickets, ${result.written} written, ${result.current} already current, ${result.skipped} skipped\n`,
+    );
+  });
 }
 
 async function readPassword(): Promise<string> {

@@ -67,6 +67,7 @@ export async function buildAssets({ force = false, quiet = false } = {}) {
   const esbuild = await import('esbuild');
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
+  // esbuild's service process would keep a Jest run (the global setup builds) from exiting.
   await esbuild.build({
     entryPoints: Object.fromEntries(ENTRIES.map((name) => [name, path.join(sourceDir, `${name}.js`)])),
     outdir: outDir,
@@ -88,7 +89,7 @@ export async function buildAssets({ force = false, quiet = false } = {}) {
       '.svg': 'dataurl',
       '.png': 'dataurl',
     },
-  });
+  }).finally(() => esbuild.stop());
   await writeFile(stampFile, stamp);
   if (!quiet) console.log(`browser bundles built in ${path.relative(root, outDir)}/`);
   return { built: true };

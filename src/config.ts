@@ -101,6 +101,11 @@ export interface Config {
   readonly mailboxPollMs: number;
   /** Largest attachment in MiB (`HELPDESK_ATTACHMENT_MAX_MB`, default 10; docs/adr/0024). */
   readonly attachmentMaxMb: number;
+  /**
+   * Largest total of ticket files attached to one email, in KiB (`HELPDESK_MAIL_ATTACHMENTS_MAX_KB`,
+   * default 10240 = 10 MiB; 0 = never attach): larger files stay on the tracking page (ADR 0032).
+   */
+  readonly mailAttachmentsMaxKb: number;
 }
 
 /** Reads the configuration; throws a clear error for a malformed value. */
@@ -188,6 +193,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     mailboxes: readMailboxSettings(env, path.resolve(root, configDir)),
     mailboxPollMs: integer(env.HELPDESK_MAILBOX_POLL_MS, 30_000, 'HELPDESK_MAILBOX_POLL_MS'),
     attachmentMaxMb: attachmentMaxMb(env.HELPDESK_ATTACHMENT_MAX_MB),
+    mailAttachmentsMaxKb: integer(
+      env.HELPDESK_MAIL_ATTACHMENTS_MAX_KB,
+      10_240,
+      'HELPDESK_MAIL_ATTACHMENTS_MAX_KB',
+    ),
   };
 }
 

@@ -2,14 +2,14 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { MongoRequesterStore } from './adapters/persistence/mongo-requesters.js';
-import { OutOfHours } from './app/out-of-hours.js';
+import { wireAccounts, wireLoginThrottle } from './composition/accounts.js';
+import { wireForms } from './composition/forms.js';
+import { wireMailboxes, wireNotifications } from './composition/mail.js';
+import { wirePortal } from './composition/portal.js';
+import { startReportBackfill, wireReports, wireReportSchedules } from './composition/reports.js';
+import { requesterStartHooks, wireRequesterDirectory, wireRequesterLinks } from './composition/requesters.js';
 import { RequesterDirectory } from './app/requester-directory.js';
-import { RequesterStartHooks } from './app/requester-directory-start.js';
-import { InstitutionalAccounts } from './app/requester-directory-institutional.js';
 import type { Db } from 'mongodb';
-import { BcryptHasher } from './adapters/auth/bcrypt-hasher.js';
-import { ZxcvbnPasswordPolicy } from './adapters/auth/zxcvbn-password-policy.js';
 import { StaticTokenAuthenticator } from './adapters/auth/static-tokens.js';
 import { BpmnDefinitionParser } from './adapters/bpmn/definition-parser.js';
 import { systemClock } from './adapters/clock/system-clock.js';
@@ -18,16 +18,11 @@ import { EmbeddedFerretDb } from './adapters/db/embedded-ferretdb.js';
 import { killAtFaultPoint } from './adapters/chaos/kill-at-fault-point.js';
 import { backfillOpenWork } from './adapters/persistence/open-work-backfill.js';
 import { WorkerEngine } from './adapters/engine/worker-engine.js';
-import { FileFormSeeds, VersionedForms } from './adapters/forms/versioned-forms.js';
-import { MongoFormVersionStore } from './adapters/persistence/mongo-form-versions.js';
 import { FormVersions } from './app/form-versions.js';
-import { MongoAccountRepository } from './adapters/persistence/mongo-account-repository.js';
 import { MongoDefinitionRepository } from './adapters/persistence/mongo-definition-repository.js';
 import { MongoInstanceStore } from './adapters/persistence/mongo-instance-store.js';
 import { MongoOutbox } from './adapters/persistence/mongo-outbox.js';
 import { MongoPendingSteps } from './adapters/persistence/mongo-pending-steps.js';
-import { MongoSessionRepository } from './adapters/persistence/mongo-session-repository.js';
-import { MongoThrottleCounters } from './adapters/persistence/mongo-throttle-counters.js';
 import { MongoTaskRepository } from './adapters/persistence/mongo-task-repository.js';
 import { MongoTicketNumbers } from './adapters/persistence/mongo-ticket-numbers.js';
 import { AgendaScheduler } from './adapters/scheduler/agenda-scheduler.js';
@@ -35,29 +30,19 @@ import { FileRecipientDirectory } from './adapters/mail/file-directory.js';
 import { MongoDirectoryRepository } from './adapters/persistence/mongo-directory-repository.js';
 import { DirectoryService } from './app/directory-service.js';
 import { SmtpMailTransport } from './adapters/mail/smtp-transport.js';
-import { HandlebarsMessageRenderer } from './adapters/mail/template-renderer.js';
-import { bindDeliveryModels } from './adapters/persistence/delivery-models.js';
-import { MongoDeliveryLedger } from './adapters/persistence/mongo-delivery-ledger.js';
-import { NotificationDispatcher } from './app/notification-dispatcher.js';
 import { FileCalendarRegistry } from './adapters/calendar/file-calendar-registry.js';
 import { FileSlaPolicies } from './adapters/sla/file-sla-policies.js';
 import { SlaEscalations } from './app/sla-escalations.js';
 import { SlaTracker } from './app/sla-tracker.js';
 import { AccountService } from './app/account-service.js';
-import { bootstrapAdmin } from './app/bootstrap-admin.js';
 import { DefinitionsService } from './app/definitions-service.js';
 import { ConversationService } from './app/conversation-service.js';
 import { AttachmentService } from './app/attachment-service.js';
+import { FormFiles } from './app/form-files.js';
 import { MongoAttachmentStore } from './adapters/persistence/mongo-attachment-store.js';
 import { attachmentLimits } from './domain/attachment.js';
-import { ReportRecorder } from './app/reports-recorder.js';
 import { ReportsService } from './app/reports-service.js';
-import { MongoReportStore } from './adapters/persistence/mongo-report-store.js';
-import { MongoReportRuns } from './adapters/persistence/mongo-report-runs.js';
 import { ReportSchedules } from './app/reports-schedule.js';
-import { loadSchedules, reportJob } from './adapters/scheduler/report-job.js';
-import { Translations } from './http/web/core/i18n.js';
-import type { UiLanguage } from './http/web/page.js';
 import { InstanceLog } from './app/instance-log.js';
 import { CallActivities } from './app/call-activities.js';
 import { InboxService } from './app/inbox-service.js';
@@ -69,36 +54,20 @@ import { MiniSearchArticleIndex } from './adapters/kb/minisearch-index.js';
 import { MongoArticleStore } from './adapters/persistence/mongo-kb-store.js';
 import { StepReconciler } from './app/reconciler.js';
 import { SessionService } from './app/session-service.js';
-import { LoginThrottle } from './app/login-throttle.js';
-import { PortalIntake } from './app/portal-intake.js';
-import { transportMailer } from './app/portal-mailer.js';
-import { PortalThrottle } from './app/portal-throttle.js';
-import { MongoPortalRequests } from './adapters/persistence/mongo-portal-requests.js';
 import { TaskService } from './app/task-service.js';
-import { MongoRequesterLinks } from './adapters/persistence/mongo-requester-links.js';
-import { RequesterLinks } from './app/requester-links.js';
-import { withRequesterLinks } from './app/requester-link-mail.js';
-import { RequesterLookup } from './app/requester-lookup.js';
-import { SatisfactionSurvey } from './app/satisfaction-survey.js';
-import { requesterPanel, type RequesterWebDeps } from './http/web/requester/requester-pages.js';
+import { requesterPanel } from './http/web/requester/requester-pages.js';
 import { MessageService } from './app/message-service.js';
 import { OpenWorkAwaitingLookup } from './adapters/persistence/awaiting-lookup.js';
 import { TimerService } from './app/timer-service.js';
 import type { Clock } from './domain/clock.js';
 import { startBackgroundJobs } from './background-jobs.js';
-import { ImapMailbox } from './adapters/mail/imap-mailbox.js';
-import { MongoMailboxLedger } from './adapters/mail/imap-ledger.js';
-import { createMailboxPoller, intakeTickets, type MailboxPoller } from './app/mailbox-poller.js';
-import { MailboxRefusals } from './app/mailbox-refusals.js';
-import { addRequesterReply } from './app/requester-reply.js';
-import { messageIdDomainOf } from './domain/inbound-mail.js';
+import { type MailboxPoller } from './app/mailbox-poller.js';
 import { CatchUpMonitor } from './catch-up.js';
 import { loadConfig, type Config } from './config.js';
 import { deployDirectory, reportPolicyIssues } from './load-procedures.js';
 import { createHttpApp } from './http/create-app.js';
-import { DryRunService } from './app/dry-run.js';
+import { wireDryRuns } from './composition/dry-runs.js';
 import { MigrationService } from './app/migration.js';
-import { withoutEmails } from './adapters/bpmn/dry-run-xml.js';
 
 /** A running app: its address, services (for tests and scripts) and a clean shutdown. */
 export interface RunningApp {
@@ -166,24 +135,16 @@ export async function startApp(
     ...directoryFile.mailPolicy(config.mailAllowedDomains, config.mailMaxCc),
     addresses: directory.addresses,
   };
-  // modeler: versioned forms (docs/adr/0028); forms/ files are version 1 at first use; procedure versions pin theirs.
-  const formVersions = new FormVersions({
-    store: new MongoFormVersionStore(database.connection),
+  // The requester directory's institutional accounts count for the institutional-email rule (ADR 0030).
+  const { requesters, institutional } = await wireRequesterDirectory(database.connection, clock);
+  const { formVersions, forms } = await wireForms({
+    connection: database.connection,
+    formsDir: config.formsDir,
+    mailPolicy,
+    institutionalAddresses: institutional.has,
     clock,
-    seeds: new FileFormSeeds(config.formsDir),
+    logger,
   });
-  for (const refresh of await formVersions.refreshSeeds()) {
-    logger.warn(
-      refresh,
-      'form file changed since seeded (updated: new version; kept: edited in the browser)',
-    );
-  }
-  // requesters: the directory's institutional accounts count for the institutional-email rule (ADR 0030).
-  const institutional: InstitutionalAccounts = new InstitutionalAccounts(
-    (): Promise<string[]> => requesters.institutionalEmails(),
-    clock,
-  );
-  const forms = new VersionedForms(formVersions, { mailPolicy, institutionalAddresses: institutional.has });
   const scheduler = new AgendaScheduler(
     database.connection.db as unknown as Db,
     {
@@ -220,26 +181,14 @@ export async function startApp(
   const faults = config.faultKillAt
     ? killAtFaultPoint(config.faultKillAt, config.faultKillProbability)
     : undefined;
-  // reports: the reporting read model, written with each step's effects (docs/adr/0027).
-  const reportFacts = new MongoReportStore(database.connection);
-  await reportFacts.init();
-  const reportRecorder = new ReportRecorder({
-    facts: reportFacts,
-    steps: store,
-    dimensions: (definitionId) =>
-      definitions.byId(definitionId).then(
-        (version) => version.catalog.reportDimensions ?? [],
-        () => [],
-      ),
-    timeZone: config.timeZone,
-  });
-  const reports = new ReportsService({
-    facts: reportFacts,
+  const { recorder: reportRecorder, reports } = await wireReports({
+    connection: database.connection,
     store,
     definitions,
     clock,
-    timeZone: config.timeZone,
+    config,
   });
+  startReportBackfill(database, config, clock, logger);
   const log = new InstanceLog({
     store,
     tasks,
@@ -258,21 +207,10 @@ export async function startApp(
     logger,
   });
   const ticketNumbers = new MongoTicketNumbers(models);
+  // Every start (form, portal, message, call activity) runs the requester start hooks (ADR 0030).
+  const startHooks = requesterStartHooks(requesters, calendars, logger);
   // Call activities open, cancel and resume other tickets as effects of committed steps (ADR 0019).
-  log.useCalls(new CallActivities({ log, definitions, engine, ticketNumbers, clock, logger }));
-  // requesters: directory, start-form lookup, screen-pop and out-of-hours answers (docs/adr/0030).
-  const requesters: RequesterDirectory = new RequesterDirectory({
-    store: new MongoRequesterStore(database.connection),
-    clock,
-    onChange: (): Promise<void> => institutional.refresh(),
-  });
-  await institutional.refresh();
-  const startHooks = new RequesterStartHooks(
-    new OutOfHours({ calendars, languageOf: (email) => requesters.languageOf(email) }),
-    requesters,
-    (error, instanceId) =>
-      logger.warn({ err: error, instanceId }, 'requester directory: ticket not recorded'),
-  );
+  log.useCalls(new CallActivities({ log, definitions, engine, ticketNumbers, clock, logger, startHooks }));
   const instances = new InstanceService({
     definitions,
     engine,
@@ -302,6 +240,7 @@ export async function startApp(
     clock,
     ticketNumbers,
     lookup: new OpenWorkAwaitingLookup(models, ticketNumbers),
+    startHooks,
   });
   const escalations = new SlaEscalations({ definitions, policies: slaPolicies });
   const timers = new TimerService({ definitions, engine, log, clock, store, escalations, scheduler });
@@ -321,165 +260,86 @@ export async function startApp(
     clock,
   });
   await knowledgeBase.load();
-  const accounts = new AccountService({
-    repository: new MongoAccountRepository(database.connection),
-    hasher: new BcryptHasher(config.bcryptCost),
-    passwordPolicy: new ZxcvbnPasswordPolicy(),
-    clock,
-  });
-  const sessions = new SessionService({
-    repository: new MongoSessionRepository(database.connection),
-    accounts,
-    clock,
-    policy: { idleTimeoutMs: config.sessionIdleMs, absoluteTimeoutMs: config.sessionAbsoluteMs },
-  });
-  const firstAdminPassword = config.bootstrapAdmin
-    ? await bootstrapAdmin(accounts, config.defaultLanguage)
-    : undefined;
+  const { accounts, sessions, firstAdminPassword } = await wireAccounts(database.connection, config, clock);
 
   const deployStartedAt = Date.now();
   await deployDirectory(config.processesDir, definitions, logger);
   await reportPolicyIssues(slaPolicies, definitions, logger);
   logger.info({ ms: Date.now() - deployStartedAt }, 'procedures deployed');
-  // requester: tracking links, survey answers and the /track lookup (docs/adr/0025).
-  const requesterStore = new MongoRequesterLinks(database.connection);
-  const requesterLinks = new RequesterLinks({
-    store: requesterStore,
+  // Tracking links, survey answers and the /track lookup (docs/adr/0025).
+  const { links: requesterLinks, web: requesterWeb } = wireRequesterLinks({
+    connection: database.connection,
+    config,
     clock,
-    publicUrl: config.publicUrl,
-    trackDays: config.requesterLinkDays,
-    ...(config.requesterLinkSecret ? { secret: config.requesterLinkSecret } : {}),
-  });
-  const requesterWeb: RequesterWebDeps = {
-    links: requesterLinks,
-    lookup: new RequesterLookup({
-      counters: new MongoThrottleCounters(database.connection),
-      clock,
-      log,
-      definitions,
-      instanceIdOf: async (key) => ticketNumbers.instanceOf?.(key),
-    }),
-    survey: new SatisfactionSurvey({ answers: requesterStore, log, definitions, clock }),
-    conversation: conversations,
-    attachments,
-    messages,
     log,
     definitions,
-    secureCookies: config.cookieSecure,
-  };
+    ticketNumbers,
+    conversations,
+    attachments,
+    messages,
+  });
   const transport = config.smtp ? new SmtpMailTransport(config.smtp) : undefined;
-  // reports: scheduled reports (config/reports/schedules.json), sent by an Agenda job (docs/adr/0027).
-  const reportRuns = new MongoReportRuns(database.connection);
-  await reportRuns.init();
-  const reportLabels = new Translations(path.join(config.templatesDir, 'i18n'), logger);
-  const reportSchedules = new ReportSchedules({
-    schedules: await loadSchedules(path.join(config.configDir, 'reports', 'schedules.json')),
+  const reportSchedules = await wireReportSchedules({
+    connection: database.connection,
+    config,
+    calendars,
     reports,
-    runs: reportRuns,
-    ...(transport ? { transport } : {}),
+    transport,
     directory,
-    label: (language, key, vars) => reportLabels.t(language as UiLanguage, key, vars),
-    clock,
-    owner: `${process.pid}:${Date.now()}`,
-    logger,
-  });
-  if (config.reportJobEveryMs > 0) scheduler.recurring(reportJob(reportSchedules, config.reportJobEveryMs));
-  const notifications = transport
-    ? new NotificationDispatcher({
-        // requester: links are added to requester-bound mail at delivery (docs/adr/0025).
-        ledger: withRequesterLinks(
-          new MongoDeliveryLedger(models, bindDeliveryModels(database.connection)),
-          requesterLinks,
-        ),
-        renderer: new HandlebarsMessageRenderer({
-          dir: config.messageTemplatesDir,
-          timeZone: config.mailTimeZone,
-        }),
-        directory,
-        transport,
-        clock,
-        logger,
-        policy: { recipients: mailPolicy },
-        ...(faults ? { faults } : {}),
-      })
-    : undefined;
-  if (!notifications)
-    logger.warn(
-      'no SMTP server configured (HELPDESK_SMTP_URL or HELPDESK_SMTP_HOST): notifications stay in the outbox',
-    );
-  // mailbox: email-to-ticket (docs/adr/0029): desk mailboxes over IMAP open tickets, thread replies.
-  const mailboxLedger = new MongoMailboxLedger(database.connection);
-  const mailboxes = createMailboxPoller({
-    boxes: config.mailboxes,
-    ledger: mailboxLedger,
-    readerFor: (box) => new ImapMailbox(box),
-    tickets: intakeTickets({ instances, log, ticketNumbers }),
-    reply: (instanceId, input, actor, key) =>
-      addRequesterReply(
-        { conversation: conversations, messages, log, definitions },
-        instanceId,
-        input,
-        actor,
-        key,
-      ),
-    attachments: (upload) => attachments.store(upload),
-    entry: (instanceId, input, actor, key) => conversations.add(instanceId, input, actor, key),
-    refusals: new MailboxRefusals({
-      ledger: mailboxLedger,
-      renderer: new HandlebarsMessageRenderer({
-        dir: config.messageTemplatesDir,
-        timeZone: config.mailTimeZone,
-      }),
-      ...(transport ? { transport } : {}),
-      clock,
-    }),
-    ourDomain: messageIdDomainOf(config.smtp?.from ?? ''),
+    scheduler,
     clock,
     logger,
   });
-  const loginThrottle = new LoginThrottle({
-    store: new MongoThrottleCounters(database.connection),
+  const notifications = wireNotifications({
+    models,
+    connection: database.connection,
+    config,
+    transport,
+    links: requesterLinks,
+    directory,
+    mailPolicy,
     clock,
-    policy: config.loginThrottle,
+    logger,
+    ...(faults ? { faults } : {}),
+    attachments, // form-files: send tasks with `attach` mail public ticket files (ADR 0032)
   });
-  // Ended windows' counters are deleted with the expired sessions' rhythm (FerretDB v1 has no TTL index).
-  const throttlePurge = setInterval(
-    () =>
-      void loginThrottle
-        .purgeExpired()
-        .catch((error: unknown) => logger.error({ err: error }, 'login throttle purge failed')),
-    config.sessionCleanupEveryMs,
-  );
-  throttlePurge.unref();
-  // portal: public intake with a mailed one-time link (docs/adr/0026); counters share login_throttle.
-  const portal = new PortalIntake({
+  const mailboxes = wireMailboxes({
+    connection: database.connection,
+    config,
+    transport,
+    instances,
+    log,
+    ticketNumbers,
+    conversations,
+    attachments,
+    messages,
+    definitions,
+    clock,
+    logger,
+  });
+  const login = wireLoginThrottle(database.connection, config, clock, logger);
+  const portal = wirePortal({
+    connection: database.connection,
+    config,
     definitions,
     forms,
     instances,
-    requests: new MongoPortalRequests(database.connection),
-    throttle: new PortalThrottle({
-      store: new MongoThrottleCounters(database.connection),
-      clock,
-      policy: config.portalThrottle,
-    }),
-    ...(transport ? { mailer: transportMailer(transport) } : {}),
-    renderer: new HandlebarsMessageRenderer({
-      dir: config.messageTemplatesDir,
-      timeZone: config.mailTimeZone,
-    }),
+    transport,
+    links: requesterLinks,
     clock,
-    publicUrl: config.publicUrl,
-    trackingLink: (instanceId, email) => requesterLinks.mintRandom('track', instanceId, email),
     logger,
   });
-  const portalPurge = setInterval(
-    () => void portal.purge().catch((error: unknown) => logger.error({ err: error }, 'portal purge failed')),
-    config.sessionCleanupEveryMs,
-  );
-  portalPurge.unref();
 
   // bpmn-semantics: dry runs of unsaved diagrams under scratch procedure ids, instance migration (ADR 0031).
-  const dryRuns = new DryRunService({ definitions, instances, tasks: taskService, clock, withoutEmails });
+  const dryRuns = wireDryRuns({
+    connection: database.connection,
+    definitions,
+    instances,
+    tasks: taskService,
+    scheduler,
+    clock,
+    logger,
+  });
   const migrations = new MigrationService({ definitions, log, store, tasks, engine, clock });
 
   const catchUp = new CatchUpMonitor({
@@ -512,6 +372,7 @@ export async function startApp(
       reports,
       migrations,
       conversation: { conversations, attachments },
+      formFiles: new FormFiles(attachments), // form-files: filepicker fields (ADR 0032)
       requester: requesterWeb,
       requesterPanel: requesterPanel(requesterWeb),
       clock,
@@ -520,9 +381,9 @@ export async function startApp(
       publicDir: config.publicDir,
       timeZone: config.timeZone,
       secureCookies: config.cookieSecure,
-      loginLimit: loginThrottle,
+      loginLimit: login.loginThrottle,
       defaultLanguage: config.defaultLanguage,
-      portal,
+      portal: portal.portal,
     },
     trustProxy: config.trustProxy,
     health: {
@@ -592,8 +453,8 @@ export async function startApp(
     async stop() {
       await instanceWork;
       await background.stop();
-      clearInterval(throttlePurge);
-      clearInterval(portalPurge);
+      login.stop();
+      portal.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -30,6 +30,8 @@ export interface AttachmentStore {
   describe(id: string): Promise<StoredAttachment | null>;
   /** The content, read chunk by chunk by `_id`. */
   read(meta: StoredAttachment): Promise<Buffer>;
+  /** Deletes a file (metadata first, so it is invisible at once; then its chunks). */
+  remove(id: string): Promise<void>;
 }
 
 /** Who downloads: staff (an actor), or the requester of a ticket (authorised by its link). */
@@ -74,10 +76,14 @@ export class AttachmentService {
    * Stores a file of the ticket after checking its size and its type by content; VALIDATION_FAILED
    * naming the file otherwise. The caller has authorised the uploader for the ticket.
    */
-  async store(upload: AttachmentUpload): Promise<AttachmentRef> {
+  async store(
+    upload: AttachmentUpload,
+    options: { readonly opening?: boolean } = {},
+  ): Promise<AttachmentRef> {
     checkSize(upload.fileName, upload.bytes.length, this.limits);
     const contentType = await sniffContentType(upload.bytes, upload.fileName);
-    const head = await this.deps.instances.loadSummary(upload.instanceId);
+    // A start form's files are stored under the id the ticket is about to get (docs/adr/0032).
+    const head = options.opening ? true : await this.deps.instances.loadSummary(upload.instanceId);
     if (!head) throw new AppError('INSTANCE_NOT_FOUND', `instance <${upload.instanceId}> not found`);
     const meta: StoredAttachment = {
       id: randomUUID(),
@@ -92,6 +98,32 @@ export class AttachmentService {
     };
     await this.deps.store.save(meta, upload.bytes);
     return toRef(meta);
+  }
+
+  /**
+   * Deletes files no committed data refers to (a refused form submission, docs/adr/0032); best
+   * effort: a file left behind is unreferenced and only reachable by its random id.
+   */
+  async discard(ids: readonly string[]): Promise<void> {
+    for (const id of ids.slice(0, 50)) {
+      if (ID.test(id)) await this.deps.store.remove(id).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Metadata of a stored file, or null (the dispatcher attaches files to emails by it).
+   */
+  describe(attachmentId: string): Promise<StoredAttachment | null> {
+    return ID.test(attachmentId) ? this.deps.store.describe(attachmentId) : Promise.resolve(null);
+  }
+
+  /** The content of a described file, its checksum verified. */
+  async read(meta: StoredAttachment): Promise<Buffer> {
+    const bytes = await this.deps.store.read(meta);
+    if (createHash('sha256').update(bytes).digest('hex') !== meta.sha256) {
+      throw new Error(`attachment <${meta.id}> is corrupt (checksum mismatch)`);
+    }
+    return bytes;
   }
 
   /**

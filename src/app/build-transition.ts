@@ -1,4 +1,6 @@
 import type { Actor } from '../domain/actor.js';
+import type { AttachmentRef } from '../domain/conversation.js';
+import { isAttachmentRef } from '../domain/forms/file-refs.js';
 import type { InstanceRecord, OutboxMessage, PendingTimer, TaskRecord } from '../domain/instance.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';
 import { taskAssignee, taskDate, userCandidate } from '../domain/sla/camunda-task.js';
@@ -255,8 +257,21 @@ function outboxMessages(step: StepContext, outcome: RunOutcome, seq: number): Ou
       variables: messageVariables(outcome.variables, previous.businessKey, catalog),
       createdAt: now,
       ...(spec.to ? { to: spec.to } : {}),
+      ...mailedFiles(spec.attach, outcome.variables),
     };
   });
+}
+
+/** The public files a send task's `attach` variable holds (docs/adr/0032); internal ones are never mailed. */
+function mailedFiles(
+  attach: string | undefined,
+  variables: Record<string, unknown>,
+): { attachments?: AttachmentRef[] } {
+  if (!attach || !Object.hasOwn(variables, attach)) return {};
+  const value = variables[attach];
+  const refs = (Array.isArray(value) ? value.slice(0, 10) : [value]).filter(isAttachmentRef);
+  const visible = refs.filter((ref) => ref.visibility === 'public');
+  return visible.length > 0 ? { attachments: visible } : {};
 }
 
 /** What cancelling an instance leaves: nothing waits any more, so its called tickets are cancelled too. */

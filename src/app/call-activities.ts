@@ -7,6 +7,7 @@ import type { ProcedureVersion } from '../domain/procedure.js';
 import { buildTransition, cancelledOutcome, incidentTransition } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { CallEffectHandler, InstanceLog, InstanceLogLogger } from './instance-log.js';
+import type { StartHooks } from './instance-service.js';
 import type { TicketNumbers, Transition } from './ports.js';
 import type { ProcedureEngine, RunOutcome } from './procedure-engine.js';
 
@@ -26,6 +27,8 @@ export interface CallActivitiesDeps {
   readonly ticketNumbers: TicketNumbers;
   readonly clock: Clock;
   readonly logger?: InstanceLogLogger;
+  /** The start hooks every ticket start runs (out-of-hours, requester directory; docs/adr/0030). */
+  readonly startHooks?: StartHooks;
 }
 
 /**
@@ -56,7 +59,7 @@ export class CallActivities implements CallEffectHandler {
     if (!caller || !runningLink(caller, request.instanceId)) return;
     let transition: Transition;
     try {
-      transition = await this.openingStep(request);
+      transition = await this.withStartHooks(request);
     } catch (error) {
       if (!isAppError(error) || error.code === 'DATABASE_UNAVAILABLE') throw error;
       const reason = `call activity <${request.calledBy.activityId}>: cannot start <${request.procedureId}>: ${error.message}`;
@@ -64,18 +67,38 @@ export class CallActivities implements CallEffectHandler {
       return;
     }
     try {
-      await log.commit(transition);
+      const { head } = await log.commit(transition);
+      await this.deps.startHooks?.opened(head, actorNamed(request.actor));
     } catch (error) {
       // Another writer (a load, the reconciler, another process) opened it first.
       if (!(isAppError(error) && error.code === 'CONFLICT')) throw error;
     }
   }
 
-  private async openingStep(request: StartCall): Promise<Transition> {
-    const { engine, ticketNumbers, clock } = this.deps;
+  /** The opening step with what the start hooks add: computed start variables, a courtesy reply. */
+  private async withStartHooks(request: StartCall): Promise<Transition> {
+    const hooks = this.deps.startHooks;
+    if (!hooks) return this.openingStep(request);
     const definition = await this.calledVersion(request);
+    const now = this.deps.clock.now();
+    const given = hooks.input(definition.catalog, request.variables);
+    const variables = isRecord(given) ? given : request.variables;
+    const prepared = await hooks.prepare(definition.catalog, variables, now);
+    const built = await this.openingStep({ ...request, variables: prepared.variables }, definition, now);
+    const extra = prepared.outbox({
+      instanceId: request.instanceId,
+      businessKey: built.head.businessKey,
+      seq: built.event.seq,
+    });
+    if (!extra.length) return built;
+    return { ...built, effects: { ...built.effects, outbox: [...extra, ...built.effects.outbox] } };
+  }
+
+  private async openingStep(request: StartCall, called?: ProcedureVersion, at?: Date): Promise<Transition> {
+    const { engine, ticketNumbers, clock } = this.deps;
+    const definition = called ?? (await this.calledVersion(request));
     const { catalog } = definition;
-    const now = clock.now();
+    const now = at ?? clock.now();
     const businessKey = await ticketNumbers.next(
       catalog.ticketPrefix,
       now.getUTCFullYear(),
@@ -252,6 +275,10 @@ export class CallActivities implements CallEffectHandler {
 function runningLink(caller: InstanceRecord, calledId: string): CallLink | undefined {
   if (!isOpenStatus(caller.status)) return undefined;
   return caller.calls?.find((link) => link.instanceId === calledId && link.status === 'running');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The audit actor of a step taken on behalf of another ticket's step (only its id is recorded). */

@@ -1,11 +1,12 @@
 import { hasRole, type Actor } from '../domain/actor.js';
 import { AppError } from '../domain/errors.js';
 import type { InstanceRecord, TaskRecord } from '../domain/instance.js';
+import { candidateGroupsOf } from '../domain/sla/camunda-task.js';
 import type { TaskRepository } from './ports.js';
 
 /**
  * True when a staff member may see the ticket: supervisors always; an agent who started it, or has
- * (had) one of its tasks offered to a group of theirs, assigned to or completed by them — the rule
+ * (had) one of its tasks offered to a group of theirs or to them by name, assigned to or completed by them — the rule
  * of the instance page (InstanceService.get). Tasks are folded from the ticket's own steps (`_id` reads).
  */
 export async function staffMaySee(
@@ -37,6 +38,7 @@ function involves(task: TaskRecord, actor: Actor): boolean {
     task.completedBy === actor.id ||
     // A task without candidate groups is offered to every agent (as TaskService has it).
     task.candidateGroups.length === 0 ||
-    task.candidateGroups.some((group) => actor.groups.includes(group))
+    // Its groups, or the actor's own `user:<id>` entry (camunda:candidateUsers, ADR 0031).
+    task.candidateGroups.some((group) => candidateGroupsOf(actor).includes(group))
   );
 }

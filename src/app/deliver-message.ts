@@ -1,4 +1,5 @@
 import { isAppError } from '../domain/errors.js';
+import type { OutboxMessage } from '../domain/instance.js';
 import type { Clock } from '../domain/clock.js';
 import { failure, type DeliveryPolicy } from './delivery-plan.js';
 import type { FaultInjector } from './fault-points.js';
@@ -6,6 +7,8 @@ import type {
   AttemptResult,
   DeliveryLedger,
   MailTransport,
+  MailAttachments,
+  MailFile,
   MessageRenderer,
   RecipientDirectory,
 } from './notification-ports.js';
@@ -18,6 +21,8 @@ export interface DeliverDeps {
   readonly directory: RecipientDirectory;
   readonly transport: MailTransport;
   readonly clock: Clock;
+  /** Loads the files a message carries (docs/adr/0032); absent: files are named, not attached. */
+  readonly files?: MailAttachments;
   /** Chaos runs only: told when the SMTP server accepted a message whose result is not yet recorded. */
   readonly faults?: FaultInjector;
 }
@@ -47,22 +52,51 @@ export async function deliverMessage(
     policy.recipients,
   );
   if (!recipients.ok) return undeliverable(recipients.reason);
+  let files: { files: readonly MailFile[]; omitted: readonly string[] };
+  try {
+    files = await mailFiles(deps.files, message);
+  } catch (error) {
+    return failure(attempt, errorText(error), now, policy);
+  }
   let rendered;
   try {
-    rendered = await deps.renderer.render(message.template, message.language, message.variables);
+    const variables = { ...message.variables, ...fileVariables(files) };
+    rendered = await deps.renderer.render(message.template, message.language, variables);
   } catch (error) {
     if (isAppError(error)) return undeliverable(error.message);
     return failure(attempt, errorText(error), now, policy);
   }
   const { to, cc } = recipients;
   try {
-    const sent = await deps.transport.send({ to, cc, ...rendered, outboxId: id });
+    const attachments = files.files.length > 0 ? { attachments: files.files } : {};
+    const sent = await deps.transport.send({ to, cc, ...rendered, outboxId: id, ...attachments });
     deps.faults?.reached('after-smtp');
     const accepted = [...to, ...cc].filter((address) => !sent.rejected.includes(address));
     return { outcome: 'sent', at: deps.clock.now(), smtpMessageId: sent.messageId, recipients: accepted };
   } catch (error) {
     return failure(attempt, errorText(error), deps.clock.now(), policy);
   }
+}
+
+/** The message's files: loaded when a loader is wired, else all named as left out. */
+async function mailFiles(
+  loader: MailAttachments | undefined,
+  message: OutboxMessage,
+): Promise<{ files: readonly MailFile[]; omitted: readonly string[] }> {
+  const refs = message.attachments ?? [];
+  if (refs.length === 0) return { files: [], omitted: [] };
+  return loader ? loader.load(message) : { files: [], omitted: refs.map((ref) => ref.name) };
+}
+
+/** Template variables about the files: `attachedFiles` (sent) and `filesOnTrackingPage` (left out). */
+function fileVariables(files: {
+  files: readonly MailFile[];
+  omitted: readonly string[];
+}): Record<string, string> {
+  return {
+    ...(files.files.length > 0 ? { attachedFiles: files.files.map((file) => file.filename).join(', ') } : {}),
+    ...(files.omitted.length > 0 ? { filesOnTrackingPage: files.omitted.join(', ') } : {}),
+  };
 }
 
 /** The error with the server's reply when nodemailer has one (e.g. `450 mailbox unavailable`). */

@@ -1,25 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, isAppError } from '../domain/errors.js';
 import type { FieldIssue } from '../domain/errors.js';
 import { requireAnyRole } from './authorization.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceService } from './instance-service.js';
 import type { TaskService } from './task-service.js';
 
-/** Procedure ids of dry runs: `dryrun-<12 hex>`; never listed with the real procedures. */
-export const DRY_RUN_PREFIX = 'dryrun-';
-/** A throwaway instance older than this is cancelled by the next dry run's sweep. */
-export const DRY_RUN_TTL_MS = 60 * 60_000;
-/** Dry runs remembered for the sweep at most (older ones are swept first). */
-const MAX_TRACKED = 1000;
-const BYTES = 512 * 1024;
+import { DRY_RUN_PREFIX, isDryRun } from './dry-run-id.js';
+import { MAX_LIVE_DRY_RUNS, type DryRunRecord, type DryRunRegistry } from './dry-run-registry.js';
 
-/** True for the procedure id of a dry run. */
-export function isDryRun(procedureId: string): boolean {
-  return procedureId.startsWith(DRY_RUN_PREFIX);
-}
+export { DRY_RUN_PREFIX, isDryRun } from './dry-run-id.js';
+/** A throwaway instance older than this is cancelled by the next sweep of any process. */
+export const DRY_RUN_TTL_MS = 60 * 60_000;
+/** How often every app process sweeps expired dry runs. */
+export const DRY_RUN_SWEEP_EVERY_MS = 5 * 60_000;
+/** Expired runs cleaned up per sweep at most (the next sweep takes the rest). */
+const SWEEP_BATCH = 100;
+/** Cancel refusals meaning the run's instance is already over. */
+const GONE = new Set(['INSTANCE_NOT_RUNNING', 'INSTANCE_NOT_FOUND']);
+const SYSTEM: Actor = { id: 'system:dry-run', roles: ['admin'], groups: [] };
+const BYTES = 512 * 1024;
 
 /** What a dry run answers: the throwaway instance and what it waits for, to walk it. */
 export interface DryRunState {
@@ -53,18 +55,20 @@ export interface DryRunDeps {
   readonly clock: Clock;
   /** Removes every email from the XML (adapters/bpmn/dry-run-xml.ts). */
   readonly withoutEmails: (xml: string) => Promise<{ xml: string; silenced: string[] }>;
+  /** Live dry runs, shared by every process (ADR 0035). */
+  readonly registry: DryRunRegistry;
+  readonly logger?: { warn(details: object, message: string): void };
 }
 
 /**
  * "Try before deploying" (issue 13, ADR 0031): an analyst's unsaved diagram is deployed under a
  * scratch procedure id and started as a throwaway instance the analyst walks task by task. No
  * email leaves a dry run (send task templates are dropped), dry-run procedures are not listed,
- * and instances are cancelled when the analyst ends the run or an hour later (swept by the next
- * dry run of this process).
+ * and instances are cancelled when the analyst ends the run or an hour later: each run is
+ * registered (`dry_runs`, ADR 0035) so the sweep of any process ends it and deletes the forms
+ * generated for it. Dry-run tickets never appear in lists, the inbox, reports or search.
  */
 export class DryRunService {
-  private readonly started = new Map<string, { at: number; actor: string; silenced: string[] }>();
-
   constructor(private readonly deps: DryRunDeps) {}
 
   /** Deploys `xml` as `dryrun-<random>` and starts it with `variables` (the start form's data). */
@@ -74,11 +78,29 @@ export class DryRunService {
       throw new AppError('BAD_REQUEST', 'xml: send the BPMN XML as text');
     if (Buffer.byteLength(xml) > BYTES) throw new AppError('BAD_REQUEST', `xml: over ${BYTES} bytes`);
     await this.sweep();
+    if ((await this.deps.registry.live(MAX_LIVE_DRY_RUNS)) >= MAX_LIVE_DRY_RUNS)
+      throw new AppError('CONFLICT', `xml: ${MAX_LIVE_DRY_RUNS} dry runs are live; end some or wait an hour`);
     const procedureId = `${DRY_RUN_PREFIX}${randomBytes(6).toString('hex')}`;
     const silent = await this.deps.withoutEmails(xml);
     const { version } = await this.deps.definitions.deploy(procedureId, silent.xml, actor, 'dry-run.bpmn');
-    const instance = await this.deps.instances.start(procedureId, variables ?? {}, runner(actor));
-    this.remember(instance.id, actor, silent.silenced);
+    const formKeys = Object.keys(version.catalog.generatedForms ?? {});
+    const instance = await this.deps.instances
+      .start(procedureId, variables ?? {}, runner(actor))
+      .catch(async (error: unknown) => {
+        await this.deps.registry.dropForms(formKeys);
+        throw error;
+      });
+    const now = this.deps.clock.now();
+    await this.deps.registry.add({
+      instanceId: instance.id,
+      procedureId,
+      definitionId: version.id,
+      actor: actor.id,
+      startedAt: now,
+      expiresAt: new Date(now.getTime() + DRY_RUN_TTL_MS),
+      silenced: silent.silenced,
+      formKeys,
+    });
     return this.state(instance.id, actor, version.warnings);
   }
 
@@ -103,32 +125,38 @@ export class DryRunService {
   async end(instanceId: string, actor: Actor): Promise<void> {
     requireAnyRole(actor, ['analyst']);
     const view = await this.view(instanceId, actor);
-    this.started.delete(instanceId);
+    const run = await this.deps.registry.get(instanceId);
     if (view.instance.status === 'running' || view.instance.status === 'incident') {
       await this.deps.instances.cancel(instanceId, 'dry run ended', runner(actor));
     }
+    if (run) await this.cleanUp(run);
   }
 
-  /** Cancels this process's dry runs older than {@link DRY_RUN_TTL_MS}. */
+  /**
+   * Ends every registered dry run past its expiry, whichever process started it: cancels its
+   * instance (if still open), deletes its generated forms and its registry row. At most
+   * {@link SWEEP_BATCH} per call; two processes sweeping at once only repeat idempotent steps.
+   */
   async sweep(): Promise<number> {
-    const now = this.deps.clock.now().getTime();
-    let swept = 0;
-    for (const [instanceId, run] of [...this.started]) {
-      if (now - run.at < DRY_RUN_TTL_MS) continue;
-      this.started.delete(instanceId);
-      const system: Actor = { id: 'system:dry-run', roles: ['admin'], groups: [] };
-      await this.deps.instances.cancel(instanceId, 'dry run expired', system).catch(() => undefined);
-      swept++;
+    const expired = await this.deps.registry.expired(this.deps.clock.now(), SWEEP_BATCH);
+    for (const run of expired) {
+      try {
+        await this.deps.instances
+          .cancel(run.instanceId, 'dry run expired', SYSTEM)
+          .catch((error: unknown) => {
+            if (!isAppError(error) || !GONE.has(error.code)) throw error;
+          });
+        await this.cleanUp(run);
+      } catch (error) {
+        this.deps.logger?.warn({ err: error, instanceId: run.instanceId }, 'dry run not swept');
+      }
     }
-    return swept;
+    return expired.length;
   }
 
-  private remember(instanceId: string, actor: Actor, silenced: string[]): void {
-    if (this.started.size >= MAX_TRACKED) {
-      const oldest = this.started.keys().next().value;
-      if (oldest !== undefined) this.started.delete(oldest);
-    }
-    this.started.set(instanceId, { at: this.deps.clock.now().getTime(), actor: actor.id, silenced });
+  private async cleanUp(run: DryRunRecord): Promise<void> {
+    await this.deps.registry.dropForms(run.formKeys);
+    await this.deps.registry.remove(run.instanceId);
   }
 
   /** The instance view, refused unless it is a dry run (an analyst may not walk real tickets). */
@@ -169,7 +197,7 @@ export class DryRunService {
       completedActivities: instance.completedActivities,
       variables: instance.variables,
       warnings: version,
-      silenced: this.started.get(instance.id)?.silenced ?? [],
+      silenced: (await this.deps.registry.get(instance.id))?.silenced ?? [],
       ...(instance.error ? { error: instance.error } : {}),
     };
   }

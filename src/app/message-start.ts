@@ -8,6 +8,7 @@ import { buildTransition } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import { instanceIdForKey } from './idempotency.js';
 import type { InstanceLog } from './instance-log.js';
+import type { StartHooks } from './instance-service.js';
 import type { MessageInput } from './message-input.js';
 import type { ProcedureEngine, RunOutcome } from './procedure-engine.js';
 import type { TicketNumbers } from './ports.js';
@@ -19,6 +20,8 @@ export interface MessageStartDeps {
   readonly log: InstanceLog;
   readonly clock: Clock;
   readonly ticketNumbers: TicketNumbers;
+  /** The same start hooks as form starts (out-of-hours, requester directory; docs/adr/0030). */
+  readonly startHooks?: StartHooks;
 }
 
 /**
@@ -92,8 +95,12 @@ async function open(
 ): Promise<InstanceRecord> {
   const { catalog } = procedure;
   const now = deps.clock.now();
+  const hooks = deps.startHooks;
+  const given = hooks ? hooks.input(catalog, input.variables) : input.variables;
+  const prepared = hooks ? await hooks.prepare(catalog, recordOf(given), now) : undefined;
+  const variables = prepared?.variables ?? input.variables;
   const businessKey = await deps.ticketNumbers.next(catalog.ticketPrefix, now.getUTCFullYear(), id);
-  const outcome = await runToStart(deps.engine, procedure, input, businessKey);
+  const outcome = await runToStart(deps.engine, procedure, { ...input, variables }, businessKey);
   const previous = unstartedInstance({
     id,
     procedureId: procedure.procedureId,
@@ -106,12 +113,25 @@ async function open(
   const data = {
     definitionId: procedure.id,
     businessKey,
-    variables: input.variables,
+    variables,
     message: input.name,
     ...(key ? { idempotencyKey: key } : {}),
   };
   const step = { previous, catalog, actor, now, type: 'instance.started', data };
-  return (await deps.log.commit(buildTransition(step, outcome))).head;
+  const built = buildTransition(step, outcome);
+  const extra = prepared?.outbox({ instanceId: id, businessKey, seq: built.event.seq }) ?? [];
+  const transition = extra.length
+    ? { ...built, effects: { ...built.effects, outbox: [...extra, ...built.effects.outbox] } }
+    : built;
+  const { head } = await deps.log.commit(transition);
+  await hooks?.opened(head, actor);
+  return head;
+}
+
+function recordOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 /** Starts the engine (the message start event waits) and delivers the message to that start event. */

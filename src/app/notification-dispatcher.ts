@@ -6,6 +6,7 @@ import { DEFAULT_DELIVERY_POLICY, nextStep, toFinal, type DeliveryPolicy } from 
 import type {
   AttemptResult,
   DeliveryLedger,
+  MailAttachments,
   MailTransport,
   MessageRenderer,
   NotificationLogger,
@@ -32,6 +33,8 @@ export interface NotificationDispatcherDeps {
   readonly owner?: string;
   /** Chaos runs only (see fault-points.ts). */
   readonly faults?: FaultInjector;
+  /** Loads the ticket files a message carries (docs/adr/0032); absent: they are named, not attached. */
+  readonly files?: MailAttachments;
 }
 
 /** Pending messages looked at per run, at most. */

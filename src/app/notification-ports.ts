@@ -42,12 +42,27 @@ export interface OutgoingMail {
   readonly outboxId: string;
   /** An automatic answer to an inbound message (docs/adr/0029): its Message-ID and `Auto-Submitted: auto-replied`. */
   readonly inReplyTo?: string;
-  /** Files attached (a scheduled report's CSV, docs/adr/0027). */
-  readonly attachments?: readonly {
-    readonly filename: string;
-    readonly content: string;
-    readonly contentType: string;
-  }[];
+  /** Files attached (a scheduled report's CSV, docs/adr/0027; a ticket's public files, docs/adr/0032). */
+  readonly attachments?: readonly MailFile[];
+}
+
+/** One file attached to an email. */
+export interface MailFile {
+  readonly filename: string;
+  readonly content: string | Buffer;
+  readonly contentType: string;
+}
+
+/** The files an outbox message carries, loaded for its email (docs/adr/0032). */
+export interface MailAttachments {
+  /**
+   * The bytes of `message.attachments` that may go by email (public files of the message's own
+   * ticket, within the total size limit); the names of those left out (the email points to the
+   * tracking page for them). Rejects on database trouble (the attempt is retried).
+   */
+  load(
+    message: OutboxMessage,
+  ): Promise<{ readonly files: readonly MailFile[]; readonly omitted: readonly string[] }>;
 }
 
 /** Sends email; rejects when the server did not accept the message for any recipient. */

@@ -20,6 +20,16 @@ export function reportCsv(
   request: Pick<ReportRequest, 'period' | 'groupBy'>,
   t: ReportLabel,
 ): string {
+  const { header, rows } = reportTable(figures, request, t);
+  return toCsv(header, rows);
+}
+
+/** The report as a table (header and cells), shared by the CSV and the XLSX export. */
+export function reportTable(
+  figures: ReportFigures,
+  request: Pick<ReportRequest, 'period' | 'groupBy'>,
+  t: ReportLabel,
+): { header: string[]; rows: CsvCell[][] } {
   const header = [
     t('reports.csv.period'),
     t('reports.csv.group'),
@@ -58,5 +68,5 @@ export function reportCsv(
   ];
   const rows =
     request.groupBy === 'none' ? [] : figures.rows.map((row) => line(row, row.key || t('reports.none')));
-  return toCsv(header, [...rows, line(figures.total, t('reports.total'))]);
+  return { header, rows: [...rows, line(figures.total, t('reports.total'))] };
 }

@@ -1,6 +1,9 @@
 import type { Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
-import { lastEndedPeriod, type Period } from '../domain/reports/period.js';
+import { AppError } from '../domain/errors.js';
+import type { Period } from '../domain/reports/period.js';
+import { duePeriod } from '../domain/reports/schedule-period.js';
+import type { CalendarRegistry } from './calendar-registry.js';
 import type { ReportRecipient, ReportSchedule } from '../domain/reports/schedule.js';
 import type { MailTransport, RecipientDirectory } from './notification-ports.js';
 import { reportCsv } from './reports-csv.js';
@@ -35,6 +38,8 @@ export interface ReportSchedulesDeps {
   /** `reports.*` UI strings in a language. */
   readonly label: (language: string, key: string, vars?: Record<string, string>) => string;
   readonly clock: Clock;
+  /** Business calendars a schedule's `calendar` names (docs/adr/0035); required when one does. */
+  readonly calendars?: Pick<CalendarRegistry, 'get' | 'has'>;
   readonly owner: string;
   readonly logger?: {
     warn(details: object, message: string): void;
@@ -51,14 +56,35 @@ const REPORTER: Actor = { id: 'system:reports', roles: ['supervisor'], groups: [
  * at most once however many processes run the job; a failed send is recorded on the run.
  */
 export class ReportSchedules {
-  constructor(private readonly deps: ReportSchedulesDeps) {}
+  /** Throws VALIDATION_FAILED naming `schedules[i].calendar` when a schedule names an unknown calendar. */
+  constructor(private readonly deps: ReportSchedulesDeps) {
+    const unknown = deps.schedules.flatMap((schedule, i) =>
+      schedule.calendar && !deps.calendars?.has(schedule.calendar)
+        ? [
+            {
+              path: `schedules[${i}].calendar`,
+              reason: 'unknown',
+              message: `calendar <${schedule.calendar}> not found`,
+            },
+          ]
+        : [],
+    );
+    if (unknown.length)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `report schedules: ${unknown.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+        unknown,
+      );
+  }
 
   /** Sends every ended period not sent yet; returns the runs this call sent. */
   async runDue(): Promise<string[]> {
     if (!this.deps.transport) return [];
     const sent: string[] = [];
     for (const schedule of this.deps.schedules) {
-      const period = lastEndedPeriod(schedule.period, this.deps.clock.now(), schedule.timeZone);
+      const calendar = schedule.calendar ? this.deps.calendars?.get(schedule.calendar) : undefined;
+      const period = duePeriod(schedule.period, this.deps.clock.now(), schedule.timeZone, calendar);
+      if (!period) continue; // the calendar is closed today: the run waits for its next open day
       const runId = `${schedule.id}:${period.key}`;
       const claimed = await this.deps.runs.claim({
         id: runId,

@@ -19,6 +19,7 @@ import { requireRole } from './authorization.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceStore } from './ports.js';
 import type { ReportFactsStore, TicketVisits } from './reports-ports.js';
+import { isDryRun } from './dry-run-id.js';
 
 /** Collaborators of the reports. */
 export interface ReportsServiceDeps {
@@ -126,6 +127,26 @@ export class ReportsService {
       .slice(0, limit);
   }
 
+  /**
+   * The live backlog (open-work model, ADR 0017): tickets open now, whenever they were opened, of
+   * the procedure or of all of them. Only meaningful for the current period (its end is not past):
+   * undefined for a period that has ended, whose backlog at its end is not kept.
+   */
+  async openNow(
+    actor: Actor,
+    request: Pick<ReportRequest, 'period' | 'procedureId'>,
+  ): Promise<number | undefined> {
+    requireRole(actor, 'supervisor');
+    const now = this.deps.clock.now().getTime();
+    if (request.period.to.getTime() <= now || request.period.from.getTime() > now) return undefined;
+    const filter = request.procedureId ? { procedureId: request.procedureId } : {};
+    const [running, incident] = await Promise.all([
+      this.deps.store.listInstances({ status: 'running', ...filter, limit: MAX_OPEN }),
+      this.deps.store.listInstances({ status: 'incident', ...filter, limit: MAX_OPEN }),
+    ]);
+    return running.length + incident.length;
+  }
+
   /** Per step of the procedure: stays begun in the period, their median time, tickets there now. */
   async heatmap(actor: Actor, period: Period, procedureId: string): Promise<HeatmapStep[]> {
     requireRole(actor, 'supervisor');
@@ -211,6 +232,7 @@ export class ReportsService {
     const merged = new Map<string, TicketFacts>();
     for (const month of monthsOfPeriod(period, this.deps.timeZone)) {
       for (const facts of await this.month(month)) {
+        if (isDryRun(facts.procedureId)) continue;
         const known = merged.get(facts.id);
         if (!known || known.seq < facts.seq) merged.set(facts.id, facts);
       }

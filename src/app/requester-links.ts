@@ -86,6 +86,15 @@ export class RequesterLinks {
     return { ...checkLink(link, purpose, revocation, this.deps.clock.now()), token };
   }
 
+  /**
+   * The ticket a well-formed token was minted for, whatever its state (expired, revoked, used): for
+   * the language of the page explaining it no longer works. One `_id` read; nothing is granted.
+   */
+  async ticketOf(token: string): Promise<string | undefined> {
+    if (!isTokenShaped(token)) return undefined;
+    return (await this.deps.store.find(tokenId(token)))?.instanceId;
+  }
+
   /** Marks a survey link used (after its answer was committed). */
   markUsed(link: RequesterLink): Promise<void> {
     return this.deps.store.markUsed(link.id, this.deps.clock.now());

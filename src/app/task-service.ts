@@ -121,7 +121,7 @@ export class TaskService {
     const key = options.idempotencyKey;
     const initial = await this.find(taskId);
     try {
-      return await retryOnConflict(() => this.completeOnce(initial.instanceId, taskId, input, actor, key));
+      return await retryOnConflict(() => this.completeOnce(initial, input, actor, key));
     } catch (error) {
       const retried =
         key && isAppError(error) && (error.code === 'TASK_NOT_OPEN' || error.code === 'CONFLICT');
@@ -132,16 +132,16 @@ export class TaskService {
   }
 
   private completeOnce(
-    instanceId: string,
-    taskId: string,
+    initial: TaskRecord,
     input: unknown,
     actor: Actor,
     key: string | undefined,
   ): Promise<InstanceRecord> {
     const keyData = key ? { idempotencyKey: key } : {};
+    const { instanceId, id: taskId } = initial;
     return this.deps.log.exclusive(instanceId, async () => {
       const previous = await this.deps.log.load(instanceId);
-      const task = await this.openTask(taskId, previous);
+      const task = await this.openTask(taskId, previous, initial);
       assertMayComplete(task, actor);
       const noForm = `task <${task.id}> has no form`;
       const definition = await this.deps.definitions.byId(previous.definitionId);
@@ -205,19 +205,19 @@ export class TaskService {
     decide: (task: TaskRecord) => string | null,
   ): Promise<TaskRecord> {
     const initial = await this.find(taskId);
-    return retryOnConflict(() => this.bookkeepingOnce(initial.instanceId, taskId, actor, type, decide));
+    return retryOnConflict(() => this.bookkeepingOnce(initial, actor, type, decide));
   }
 
   private bookkeepingOnce(
-    instanceId: string,
-    taskId: string,
+    initial: TaskRecord,
     actor: Actor,
     type: string,
     decide: (task: TaskRecord) => string | null,
   ): Promise<TaskRecord> {
+    const { instanceId, id: taskId } = initial;
     return this.deps.log.exclusive(instanceId, async () => {
       const previous = await this.deps.log.load(instanceId);
-      const task = await this.openTask(taskId, previous);
+      const task = await this.openTask(taskId, previous, initial);
       const assignee = decide(task);
       if (assignee === null) return task;
       const definition = await this.deps.definitions.byId(previous.definitionId);
@@ -228,8 +228,10 @@ export class TaskService {
           assign: [{ id: taskId, assignee: assignee || null }],
         },
       );
-      await this.deps.log.commit(transition);
-      return this.find(taskId);
+      const { event } = await this.deps.log.commit(transition);
+      // The task as this step stored it (no read back): the assignment applied, the step's seq.
+      const { assignee: _previous, ...unassigned } = task;
+      return assignee ? { ...unassigned, assignee, seq: event.seq } : { ...unassigned, seq: event.seq };
     });
   }
 
@@ -239,9 +241,15 @@ export class TaskService {
     return task;
   }
 
-  /** The task as of the instance's latest state; TASK_NOT_OPEN if that state no longer waits on it. */
-  private async openTask(taskId: string, head: InstanceRecord): Promise<TaskRecord> {
-    const task = await this.find(taskId);
+  /**
+   * The task as of the instance's latest state; TASK_NOT_OPEN if that state no longer waits on it.
+   * `known` (read before the head was loaded) is that state when the step that last wrote it is the
+   * head's own step: a later change would have a later seq, and one committed after the load makes
+   * the commit a CONFLICT. Otherwise the task is read again.
+   */
+  private async openTask(taskId: string, head: InstanceRecord, known?: TaskRecord): Promise<TaskRecord> {
+    const current = known?.seq !== undefined && known.seq === head.seq;
+    const task = current ? known : await this.find(taskId);
     if (head.status === 'incident') {
       throw new AppError(
         'INSTANCE_NOT_RUNNING',

@@ -137,6 +137,8 @@ export interface TaskRecord {
   readonly completedAt?: Date;
   readonly completedBy?: string;
   readonly data?: Record<string, unknown>;
+  /** As stored: the seq of the step that last wrote the task. */
+  readonly seq?: number;
 }
 
 /** A message rendered by a send task, waiting for delivery. */
@@ -149,6 +151,8 @@ export interface OutboxMessage {
   readonly language: string;
   readonly variables: Record<string, unknown>;
   readonly createdAt: Date;
+  /** Public files of the ticket the email carries (send task property `attach`, docs/adr/0032). */
+  readonly attachments?: readonly import('./conversation.js').AttachmentRef[];
 }
 
 /** One entry of an instance's audit trail; `(instanceId, seq)` is unique. */

@@ -30,6 +30,8 @@ export interface SendTaskSpec {
   readonly template: string;
   /** Optional camunda property `to` (recipient hint for the outbox). */
   readonly to?: string;
+  /** Optional camunda property `attach`: the variable whose files the email carries (docs/adr/0032). */
+  readonly attach?: string;
 }
 
 /** Which timer definition a timer event uses: timeDuration, timeDate or timeCycle. */

@@ -93,7 +93,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use('/api', jsonNotFound);
   app.use('/api', errorHandler(deps.logger));
 
-  app.use(webRouter(deps.web));
+  // modelertools: the modeler's dry runs use the API's service with the web session.
+  app.use(webRouter(deps.dryRuns && !deps.web.dryRuns ? { ...deps.web, dryRuns: deps.dryRuns } : deps.web));
   app.use(jsonNotFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -71,7 +71,9 @@ describe('agent form renderer', () => {
       for (const field of rendered) {
         expect(field.label).not.toBe('');
         expect(field.name).not.toBe('');
-        expect(['input', 'textarea', 'select', 'radio', 'checkbox', 'checklist']).toContain(field.control);
+        expect(['input', 'textarea', 'select', 'radio', 'checkbox', 'checklist', 'file']).toContain(
+          field.control,
+        );
       }
       expect(view.otherErrors).toEqual([]);
     },

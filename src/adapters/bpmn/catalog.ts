@@ -21,6 +21,7 @@ import type {
 export type { ProcedureCatalog, SendTaskSpec, TimerKind, TimerSpec, UserTaskSpec, LaneSpec };
 
 const KEY = /^[a-z0-9][a-z0-9-]*$/;
+const ATTACH_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 const TICKET_PREFIX = /^[A-Z]{2,8}$/;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const TIMER_PROPERTY = { duration: 'timeDuration', date: 'timeDate', cycle: 'timeCycle' } as const;
@@ -260,13 +261,25 @@ function camundaTaskExtras(node: ModdleElement): Partial<UserTaskSpec> {
 /** A send task without a `template` property sends no email: it is left out (see support.ts warnings). */
 function sendTask(node: ModdleElement, issues: FieldIssue[]): SendTaskSpec | undefined {
   const id = String(node.id);
-  const { template = '', to } = camundaProperties(node);
+  const { template = '', to, attach } = camundaProperties(node);
   if (!template.trim()) return undefined;
   if (!KEY.test(template)) {
     const problem = `template "${template}" must be a template id (a-z, 0-9, -)`;
     issues.push(issue(id, 'template', `send task <${id}> ${problem}`));
   }
-  return { id, name: String(node.name ?? id), template, ...(to ? { to } : {}) };
+  // `attach`: the variable holding a filepicker's files (`reportFile` or `${reportFile}`, ADR 0032).
+  const attachName = attach?.trim().replace(/^\$\{\s*([^}]*?)\s*\}$/, '$1');
+  if (attachName !== undefined && !ATTACH_VARIABLE.test(attachName)) {
+    const problem = `property "attach" must name a variable, e.g. reportFile or \${reportFile}`;
+    issues.push(issue(id, 'attach', `send task <${id}> ${problem}`));
+  }
+  return {
+    id,
+    name: String(node.name ?? id),
+    template,
+    ...(to ? { to } : {}),
+    ...(attachName && ATTACH_VARIABLE.test(attachName) ? { attach: attachName } : {}),
+  };
 }
 
 function timerOf(node: ModdleElement, issues: FieldIssue[]): TimerSpec | undefined {

@@ -6,6 +6,8 @@ const KEY = /^[a-z0-9][a-z0-9-]*$/;
 const DEPLOYMENT_KEY = /^(?:(?:embedded|camunda-forms):)?deployment:(?:[\w.-]+\/)*([\w.-]+?)(?:\.form)?$/;
 /** Forms served by a Camunda web application (`embedded:app:forms/x.html`, `app:...`). */
 const APP_KEY = /^(?:(?:embedded|camunda-forms):)?app:/;
+/** Embedded HTML forms deployed with the process (`embedded:deployment:forms/x.html`): the name is read. */
+const DEPLOYED_HTML = /^(?:(?:embedded|camunda-forms):)?deployment:(?:[\w.-]+\/)*([\w.-]+?)\.html?$/i;
 
 /** What {@link formKeyOf} read from a user task or start event. */
 export interface FormKeyReading {
@@ -23,7 +25,8 @@ export interface FormKeyReading {
  * - `camunda:formRef="x"` (Camunda 7.16+ form references): `forms/x.form`; the
  *   binding (latest / deployment / version) does not apply, forms are read at deploy.
  * Refused with a reason: `app:` keys (HTML forms of a Camunda web application),
- * and names that are not form ids (a-z, 0-9, -).
+ * `deployment:…/x.html` (embedded HTML forms deployed with the process: the reason names
+ * the form id to save instead), and names that are not form ids (a-z, 0-9, -).
  */
 export function formKeyOf(node: ModdleElement): FormKeyReading {
   const id = String(node.id);
@@ -38,6 +41,13 @@ export function formKeyOf(node: ModdleElement): FormKeyReading {
   const refuse = (message: string): FormKeyReading => ({
     issue: { path: id, reason: 'form-key', message: `<${id}> ${attribute} "${raw}" ${message}` },
   });
+  const html = formKey !== undefined ? DEPLOYED_HTML.exec(raw)?.[1] : undefined;
+  if (html !== undefined) {
+    const name = KEY.test(html) ? html : '<name>';
+    return refuse(
+      `is an embedded HTML form, which this runner cannot show; save the form with the bpmn.io form editor as forms/${name}.form and set camunda:formKey="${name}" (or "deployment:${name}.form")`,
+    );
+  }
   if (APP_KEY.test(raw)) {
     return refuse(
       'is an HTML form of a Camunda web application, which this runner cannot show; save the form with the bpmn.io form editor as forms/<name>.form and set camunda:formKey="<name>"',

@@ -156,6 +156,7 @@ const outboxSchema = new Schema(
     variables: Mixed,
     createdAt: Date,
     sentAt: Date,
+    attachments: Mixed,
   },
   { ...plain, collection: 'outbox' },
 );

@@ -58,6 +58,15 @@ export class MongoAttachmentStore implements AttachmentStore {
     return doc ? fromDoc(doc) : null;
   }
 
+  async remove(id: string): Promise<void> {
+    const doc = await this.meta.findById(id, { chunks: 1 }).lean();
+    if (!doc) return;
+    // Metadata first: the file is invisible from then on, whatever happens to its chunks.
+    await this.meta.collection.deleteOne({ _id: id as never });
+    const count = Math.min(Number(doc.chunks ?? 0), MAX_CHUNKS);
+    for (let n = 0; n < count; n++) await this.chunks.collection.deleteOne({ _id: `${id}:${n}` as never });
+  }
+
   async read(meta: StoredAttachment): Promise<Buffer> {
     const doc = await this.meta.findById(meta.id, { chunks: 1 }).lean();
     const count = Math.min(Number(doc?.chunks ?? 0), MAX_CHUNKS);

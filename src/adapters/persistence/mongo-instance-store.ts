@@ -1,4 +1,6 @@
 import { AppError } from '../../domain/errors.js';
+import { isDryRun, listedInWork } from '../../app/dry-run-id.js';
+import { RecentById } from '../../app/recent-by-id.js';
 import {
   isOpenStatus,
   type InstanceEvent,
@@ -11,6 +13,8 @@ import { closedSummary, OpenWork } from './open-work.js';
 import { StepHistory } from './step-history.js';
 
 const eventId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
+/** Heads remembered per process for the guard of `saveHead` (a forgotten one is read again). */
+const REMEMBERED_HEADS = 10_000;
 
 /**
  * Instance log on MongoDB/FerretDB: heads in `instances`, transitions in `instance_events`, and
@@ -18,6 +22,11 @@ const eventId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
  * instead of the history (docs/adr/0017). Every read and write of one instance is by `_id`.
  */
 export class MongoInstanceStore implements InstanceStore {
+  /** The seq of each head this process last loaded or stored. */
+  private readonly seen = new RecentById<number>(REMEMBERED_HEADS);
+  /** The seq of each step this process committed and has not yet saved as the head. */
+  private readonly committed = new RecentById<number>(REMEMBERED_HEADS);
+
   constructor(private readonly models: Models) {}
 
   private get work(): OpenWork {
@@ -28,6 +37,7 @@ export class MongoInstanceStore implements InstanceStore {
     const doc = await this.models.instances.findById(instanceId).lean();
     if (!doc) return null;
     const head = fromDoc<InstanceRecord>(doc);
+    this.seen.set(instanceId, Number(head.seq));
     return { ...head, engineState: parseJson(doc.engineState) };
   }
 
@@ -51,6 +61,7 @@ export class MongoInstanceStore implements InstanceStore {
         event: { ...event },
         effects: JSON.parse(JSON.stringify(transition.effects)) as Transition['effects'],
       });
+      this.committed.set(event.instanceId, event.seq);
     } catch (error) {
       if (isDuplicateKey(error)) {
         throw new AppError(
@@ -78,9 +89,13 @@ export class MongoInstanceStore implements InstanceStore {
     // Never move a head backwards: a writer delayed after its commit may arrive after another
     // process rolled its step forward and committed the next one. One `_id` read; the write
     // below is not conditional (FerretDB scans for any filter but `_id`), so a narrow race
-    // remains, healed by the next load's roll-forward.
-    const current = await this.models.instances.findById(id, { seq: 1 }).lean();
-    if (current && Number(current.seq) >= head.seq) return;
+    // remains, healed by the next load's roll-forward. The read is skipped for a step this process
+    // just committed on top of the head it loaded or stored (ADR 0017, round-trip diet): a newer
+    // head then needs another process to roll this step forward and commit the next one meanwhile.
+    if (!this.justCommittedOnTop(head)) {
+      const current = await this.models.instances.findById(id, { seq: 1 }).lean();
+      if (current && Number(current.seq) >= head.seq) return;
+    }
     const { engineState, ...summary } = rest;
     // Open work first, the head last: a crash in between leaves the head behind, so the next
     // load rolls this step forward again and rewrites both (every write here is idempotent).
@@ -99,8 +114,16 @@ export class MongoInstanceStore implements InstanceStore {
     // Two writers upserting one head at once: one wins, and any head it leaves behind is
     // rolled forward from the log on the next load.
     await ignoreDuplicate(this.models.instances.replaceOne({ _id: id }, stored, { upsert: true }).exec());
+    this.seen.set(id, head.seq);
     this.work.putHead(head);
     this.work.touch();
+  }
+
+  /** This process committed `head`'s step, on top of the head it loaded or stored last (or a first step). */
+  private justCommittedOnTop(head: InstanceRecord): boolean {
+    const ours = this.committed.get(head.id) === head.seq;
+    this.committed.delete(head.id);
+    return ours && (head.seq === 1 || this.seen.get(head.id) === head.seq - 1);
   }
 
   async listEvents(instanceId: string): Promise<InstanceEvent[]> {
@@ -123,6 +146,7 @@ export class MongoInstanceStore implements InstanceStore {
     const work = await this.work.ready();
     return work
       .closedSince(since)
+      .filter((closed) => !isDryRun(closed.procedureId))
       .sort((a, b) => new Date(b.endedAt!).getTime() - new Date(a.endedAt!).getTime())
       .slice(0, limit);
   }
@@ -146,12 +170,16 @@ export class MongoInstanceStore implements InstanceStore {
       .skip(filter.skip ?? 0)
       .limit(filter.limit)
       .lean();
-    return docs.map((doc) => fromDoc<InstanceRecord>(doc));
+    // Dry runs (ADR 0035) only when the filter names their procedure; few, so filtered after paging.
+    return docs
+      .map((doc) => fromDoc<InstanceRecord>(doc))
+      .filter((head) => listedInWork(head.procedureId, filter));
   }
 }
 
 /** The in-memory twin of `instanceQuery` for open instances. */
 function matches(head: InstanceRecord, filter: InstanceListFilter): boolean {
+  if (!listedInWork(head.procedureId, filter)) return false;
   const started = new Date(head.startedAt).getTime();
   if (filter.procedureId && head.procedureId !== filter.procedureId) return false;
   if (filter.status && head.status !== filter.status) return false;

@@ -169,6 +169,8 @@ export class MongoReportStore implements ReportFactsStore {
   private async write(month: string, queue: ReadonlyMap<string, TicketFacts>): Promise<void> {
     const slot = await this.slotOf(month);
     const touched = new Map<number, Map<string, TicketFacts>>();
+    // Chunks where some ticket's visits or search text changed: only their `:v` row is rewritten.
+    const detailed = new Set<number>();
     for (const facts of queue.values()) {
       let chunk = slot.where.get(facts.id);
       if (chunk === undefined) {
@@ -191,6 +193,7 @@ export class MongoReportStore implements ReportFactsStore {
       const content = touched.get(chunk) ?? (await this.chunk(month, slot, chunk));
       const known = content.get(facts.id);
       if (known && known.seq >= facts.seq) continue;
+      if (!known || !sameDetail(known, facts)) detailed.add(chunk);
       content.set(facts.id, facts);
       slot.where.set(facts.id, chunk);
       touched.set(chunk, content);
@@ -198,10 +201,12 @@ export class MongoReportStore implements ReportFactsStore {
     for (const [chunk, content] of touched) {
       const id = chunkId(month, slot.slot, chunk);
       const all = [...content.values()];
-      const details = encode(all.map(detailOf));
-      await ignoreDuplicate(
-        this.buckets.replaceOne({ _id: visitsId(id) }, { data: details }, { upsert: true }).exec(),
-      );
+      if (detailed.has(chunk)) {
+        const details = encode(all.map(detailOf));
+        await ignoreDuplicate(
+          this.buckets.replaceOne({ _id: visitsId(id) }, { data: details }, { upsert: true }).exec(),
+        );
+      }
       const data = encode(all.map(withoutDetail));
       await ignoreDuplicate(this.buckets.replaceOne({ _id: id }, { data }, { upsert: true }).exec());
     }
@@ -260,6 +265,17 @@ export class MongoReportStore implements ReportFactsStore {
       this.chunkCache.delete(oldest);
     }
   }
+}
+
+/**
+ * Whether two facts of one ticket have the same detail (visits, search text). The `:v` row keeps the
+ * seq of the step that last changed it: a reader merging slots still picks detail valid at a seq at
+ * least as late (detail unchanged since).
+ */
+function sameDetail(a: TicketFacts, b: TicketFacts): boolean {
+  const { visits: va, text: ta, talk: ka } = detailOf(a);
+  const { visits: vb, text: tb, talk: kb } = detailOf(b);
+  return JSON.stringify([va, ta, ka]) === JSON.stringify([vb, tb, kb]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { TaskRecord } from '../../domain/instance.js';
+import { listedInWork } from '../../app/dry-run-id.js';
 import type { TaskQuery, TaskRepository, TransitionEffects } from '../../app/ports.js';
 import { ignoreDuplicate, isDuplicateKey, type Models } from './models.js';
 import { fromDoc } from './mongo-instance-store.js';
@@ -107,6 +108,7 @@ export class MongoTaskRepository implements TaskRepository {
 
 /** The filters of a task query other than status, in memory. */
 function matches(task: TaskRecord, query: TaskQuery): boolean {
+  if (!listedInWork(task.procedureId, query)) return false;
   if (query.status && task.status !== query.status) return false;
   if (query.procedureId && task.procedureId !== query.procedureId) return false;
   if (query.instanceId && task.instanceId !== query.instanceId) return false;

@@ -1,3 +1,4 @@
+import { checkFileRefs } from './file-refs.js';
 import type { FormField, OptionValue } from './form-schema.js';
 import { compilePattern } from './linear-pattern.js';
 import { DEFAULT_MAX_LENGTH } from './parse-validation.js';
@@ -74,6 +75,10 @@ function coerce(field: FormField, value: unknown, name: string): FieldCheck {
       if (wrong.length > 0)
         return problem('option', `${name} allows only ${optionList(field)}, not ${wrong.join(', ')}`);
       return { value: [...new Set(matched)], problems: [] };
+    }
+    case 'filepicker': {
+      const files = checkFileRefs(field, value, name);
+      return files.problem ? { problems: [files.problem] } : { value: files.value, problems: [] };
     }
     case 'datetime': {
       const subtype = field.subtype ?? 'date';

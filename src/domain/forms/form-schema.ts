@@ -12,7 +12,8 @@ export type FieldType =
   | 'radio'
   | 'select'
   | 'taglist'
-  | 'datetime';
+  | 'datetime'
+  | 'filepicker';
 /** A component type that only displays something and carries no data. */
 export type DisplayType = 'text' | 'html' | 'spacer' | 'separator' | 'image' | 'button';
 /** What a `datetime` field asks for. */
@@ -59,6 +60,10 @@ export interface FormField {
   readonly disabled: boolean;
   /** Used when the field is absent from the submission, as the form-js viewer would. */
   readonly defaultValue?: unknown;
+  /** Only for `filepicker`: several files may be picked (else one). */
+  readonly multiple?: boolean;
+  /** Only for `filepicker`: the form-js `accept` list (`.pdf,image/*`), checked against the sniffed type. */
+  readonly accept?: string;
   /** form-js custom properties (string key/values); server-side rules such as the institutional email read them. */
   readonly properties?: Readonly<Record<string, string>>;
 }

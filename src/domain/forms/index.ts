@@ -26,3 +26,11 @@ export {
   PREFILL_CURRENT_USER,
   PREFILL_PROPERTY,
 } from './current-user.js';
+export {
+  acceptsFile,
+  checkFileRefs,
+  fileVisibility,
+  isAttachmentRef,
+  maxFilesOf,
+  MAX_FILES_PER_FIELD,
+} from './file-refs.js';

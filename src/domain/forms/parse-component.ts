@@ -13,6 +13,7 @@ const FIELD_TYPES: Readonly<Record<FieldType, true>> = {
   select: true,
   taglist: true,
   datetime: true,
+  filepicker: true,
 };
 const DISPLAY_TYPES: Readonly<Record<DisplayType, true>> = {
   text: true,
@@ -88,10 +89,12 @@ function parseField(raw: Raw, type: FieldType, report: Report): FormField {
     if (subtype !== 'date' && subtype !== 'time' && subtype !== 'datetime')
       report('subtype', 'has an unknown "subtype"');
   }
+  const properties = parseProperties(raw.properties, report);
   return {
     type,
     key,
     id: text(raw.id),
+    ...(type === 'filepicker' ? parseFilePicker(raw, properties, report) : {}),
     label: text(raw.label),
     subtype,
     values: OPTION_TYPES.has(type) ? parseOptions(raw.values, report) : undefined,
@@ -99,7 +102,7 @@ function parseField(raw: Raw, type: FieldType, report: Report): FormField {
     readonly: raw.readonly === true,
     disabled: raw.disabled === true,
     defaultValue: raw.defaultValue,
-    properties: parseProperties(raw.properties, report),
+    properties,
   };
 }
 
@@ -113,6 +116,26 @@ function parseProperties(value: unknown, report: Report): Readonly<Record<string
     return undefined;
   }
   return Object.fromEntries(entries) as Record<string, string>;
+}
+
+/** A form-js `filepicker`: `multiple`, `accept` and the `visibility` property (docs/adr/0032). */
+function parseFilePicker(
+  raw: Raw,
+  properties: Readonly<Record<string, string>> | undefined,
+  report: Report,
+): { multiple: boolean; accept?: string } {
+  if (raw.multiple !== undefined && typeof raw.multiple !== 'boolean')
+    report('unsupported', '"multiple" must be true or false');
+  const accept = raw.accept;
+  if (accept !== undefined && (typeof accept !== 'string' || accept.length > 200))
+    report('unsupported', '"accept" must be a list like ".pdf,image/*" (at most 200 characters)');
+  const visibility = properties?.visibility;
+  if (visibility !== undefined && visibility !== 'public' && visibility !== 'internal')
+    report('properties', 'has property "visibility" other than "public" or "internal"');
+  return {
+    multiple: raw.multiple === true,
+    ...(typeof accept === 'string' && accept.trim() !== '' && accept.length <= 200 ? { accept } : {}),
+  };
 }
 
 function parseOptions(values: unknown, report: Report): FormOption[] {

@@ -9,11 +9,16 @@ export type CsvCell = string | number | undefined;
 
 const FORMULA = /^[=+\-@\t\r]/;
 
+/** Text a spreadsheet never reads as a formula: `'` before a leading `= + - @`, tab or CR. */
+export function formulaSafe(value: string): string {
+  return FORMULA.test(value) ? `'${value}` : value;
+}
+
 /** Escapes one cell. Numbers are written as they are (a negative number is not a formula). */
 export function csvCell(value: CsvCell): string {
   if (value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const safe = FORMULA.test(value) ? `'${value}` : value;
+  const safe = formulaSafe(value);
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

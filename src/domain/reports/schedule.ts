@@ -1,6 +1,6 @@
 /**
  * Scheduled reports as data (docs/adr/0027), `config/reports/schedules.json`:
- * `{ "schedules": [{ "id", "name", "period": "day"|"week"|"month", "timeZone", "procedureId"?,
+ * `{ "schedules": [{ "id", "name", "period": "day"|"week"|"month", "timeZone", "calendar"?, "procedureId"?,
  * "groupBy"?, "recipients": [{ "group" | "email", "language" }] }] }`. Each ended period is sent
  * once, after it ends, to every recipient in their language with the report's CSV attached.
  */
@@ -21,6 +21,12 @@ export interface ReportSchedule {
   readonly name: string;
   readonly period: 'day' | 'week' | 'month';
   readonly timeZone: string;
+  /**
+   * A business calendar id (config/calendars, docs/adr/0035): nothing is sent on a day the
+   * calendar is closed all day, a daily report covers the calendar's last open day, and the
+   * periods are counted in the calendar's time zone (it wins over `timeZone`).
+   */
+  readonly calendar?: string;
   readonly procedureId?: string;
   readonly groupBy: GroupBy;
   readonly recipients: readonly ReportRecipient[];
@@ -66,6 +72,9 @@ function schedule(
   const groupBy = text('groupBy') ?? 'none';
   if (!GROUP_BY.test(groupBy)) problem(`${path}.groupBy`, `groupBy "${groupBy}" is not a grouping`);
   const procedureId = text('procedureId');
+  const calendar = text('calendar');
+  if (calendar !== undefined && !ID.test(calendar))
+    problem(`${path}.calendar`, `calendar "${calendar.slice(0, 80)}" is not a calendar id`);
   const recipients = Array.isArray(s.recipients) ? s.recipients : [];
   if (recipients.length === 0 || recipients.length > MAX_RECIPIENTS)
     problem(`${path}.recipients`, `list 1 to ${MAX_RECIPIENTS} recipients`);
@@ -76,6 +85,7 @@ function schedule(
     timeZone,
     groupBy: groupBy as GroupBy,
     ...(procedureId ? { procedureId } : {}),
+    ...(calendar ? { calendar } : {}),
     recipients: recipients
       .slice(0, MAX_RECIPIENTS)
       .map((r: unknown, i) => recipient(r, `${path}.recipients[${i}]`, problem)),

@@ -38,6 +38,10 @@ export interface WebPageDeps {
   readonly requesters?: import('../../app/requester-directory.js').RequesterDirectory;
   /** Instance migration between versions (ADR 0031); absent: no /migration page. */
   readonly migrations?: import('../../app/migration.js').MigrationService;
+  /** Files of `filepicker` fields on start and task forms (docs/adr/0032); absent: such posts carry no files. */
+  readonly formFiles?: import('../../app/form-files.js').FormFiles;
+  /** Display names of accounts, for candidate users shown by name (the web core passes its AccountService). */
+  readonly accounts?: import('./core/candidate-names.js').AccountNames;
   readonly clock: Clock;
   readonly logger: Logger;
 }

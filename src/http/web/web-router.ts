@@ -8,7 +8,11 @@ import { adminPages } from './admin/admin-pages.js';
 import { directoryPages } from './admin/directory-pages.js';
 import { requesterPages } from './requesters/requester-pages.js';
 import { agentPages } from './agent/agent-pages.js';
+import { formUploads } from './agent/form-uploads.js';
 import { analystPages } from './analyst/analyst-pages.js';
+import { dryRunRoutes } from './analyst/dry-run-routes.js';
+import { expressionsRoutes } from './analyst/expressions-routes.js';
+import type { DryRunService } from '../../app/dry-run.js';
 import { accountRoutes } from './core/account-routes.js';
 import { verifyCsrf } from './core/csrf.js';
 import { errorPages, notFoundPage } from './core/error-pages.js';
@@ -54,6 +58,8 @@ export interface WebCoreDeps extends WebPageDeps {
   readonly conversation?: ConversationWebDeps;
   /** The public portal's intake (docs/adr/0026; absent: no /portal pages). */
   readonly portal?: PortalIntake;
+  /** Dry runs of unsaved diagrams from the modeler (ADR 0031; absent: no /analyst/dry-runs). */
+  readonly dryRuns?: DryRunService;
 }
 
 /** Form posts can carry a whole BPMN diagram (analyst no-JS save), hence the large limit; only after login. */
@@ -111,6 +117,7 @@ export function webRouter(deps: WebCoreDeps): Router {
   router.use(requireSession(deps.sessions, deps.secureCookies));
   // conversation: multipart forms verify their CSRF token while parsing (before the core check).
   if (deps.conversation) router.use(conversationPages(deps.conversation, kit));
+  router.use(formUploads(deps.formFiles)); // start/task forms with files: multipart, CSRF checked while parsing
   router.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 10_000 }));
   router.use(verifyCsrf(sessionCsrfOf));
   router.use(accountRoutes({ ...deps, renderPage: renderer.renderPage }));
@@ -122,6 +129,8 @@ export function webRouter(deps: WebCoreDeps): Router {
   router.use(supervisorPages(deps, kit));
   if (deps.reports) router.use(reportPages(deps.reports, deps, kit, translations));
   router.use(analystPages(deps, kit));
+  router.use('/analyst', expressionsRoutes(translations)); // modelertools: live condition checks
+  if (deps.dryRuns) router.use('/analyst', dryRunRoutes(deps.dryRuns)); // modelertools: dry runs
   if (deps.migrations) router.use(migrationPages(deps.migrations, deps, kit));
   router.use(kbPages(deps, kit));
   if (deps.requester) router.use(requesterStaffRoutes({ ...deps.requester, clock: deps.clock }));

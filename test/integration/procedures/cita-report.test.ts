@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { Scenario } from '../../support/scenario.js';
 
@@ -11,6 +12,7 @@ const PATH_TIMEOUT = 120_000;
 const REQUESTER = ['requester'];
 const CENTRAL = ['central-desk'];
 const SPECIALISED = ['specialised-desk'];
+const REPORT_PDF = readFileSync('test/fixtures/conversation/report.pdf');
 
 const intake = (channel: 'portal' | 'phone' | 'email') => ({
   channel,
@@ -76,7 +78,18 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
   async function centralDeskGenerates(s: Scenario) {
     await s.complete('task-evaluate-request', 'citaCentral', { canGenerateReport: true });
     await s.expectTasks({ 'task-generate-report': CENTRAL });
-    await s.complete('task-generate-report', 'citaCentral', { reportReference: 'MCS-REP-0001' });
+    // Step 10 requires the report file (a public filepicker, docs/adr/0032): stored first, then referenced.
+    const reportFile = await app.app.services.attachments.store({
+      instanceId: s.instanceId,
+      fileName: 'reporte-agenda.pdf',
+      bytes: REPORT_PDF,
+      visibility: 'public',
+      uploadedBy: 'mesa',
+    });
+    await s.complete('task-generate-report', 'citaCentral', {
+      reportReference: 'MCS-REP-0001',
+      reportFile: [reportFile],
+    });
     await s.expectTasks({ 'task-document-activities': CENTRAL });
     await s.complete('task-document-activities', 'citaCentral', {
       activitiesLog: 'Reporte generado y enviado',
@@ -126,6 +139,12 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         closureNotes: 'Atendido en tiempo',
       });
       expect(view.messages).toEqual([
+        expect.objectContaining({
+          template: 'report-delivery',
+          to: 'requester',
+          language: 'es',
+          attachments: [expect.objectContaining({ name: 'reporte-agenda.pdf', visibility: 'public' })],
+        }),
         expect.objectContaining({ template: 'satisfaction-survey', to: 'requester', language: 'es' }),
       ]);
     },
@@ -150,7 +169,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         canGenerateReport: true,
         solved: true,
       });
-      expect(await s.messages()).toEqual(['satisfaction-survey']);
+      expect(await s.messages()).toEqual(['report-delivery', 'satisfaction-survey']);
     },
     PATH_TIMEOUT,
   );
@@ -175,6 +194,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       });
       expect(view.messages.map((m: any) => [m.template, m.to])).toEqual([
         ['desk-assignment', 'specialised-desk'],
+        ['report-delivery', 'requester'],
         ['satisfaction-survey', 'requester'],
       ]);
     },
@@ -227,7 +247,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         timeSlot: '08:00-14:00',
         emailReceivedAt: '2025-07-10T11:40',
       });
-      expect(await s.messages()).toEqual(['missing-data-request', 'satisfaction-survey']);
+      expect(await s.messages()).toEqual(['missing-data-request', 'report-delivery', 'satisfaction-survey']);
     },
     PATH_TIMEOUT,
   );
@@ -253,7 +273,13 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         reassignReason: 'El reporte no incluye el turno vespertino',
         solved: true,
       });
-      expect(await s.messages()).toEqual(['desk-assignment', 'desk-assignment', 'satisfaction-survey']);
+      expect(await s.messages()).toEqual([
+        'desk-assignment',
+        'report-delivery',
+        'desk-assignment',
+        'report-delivery',
+        'satisfaction-survey',
+      ]);
     },
     PATH_TIMEOUT,
   );
@@ -271,7 +297,12 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       });
       await throughSpecialisedDesk(s);
       await solvedAndClosed(s);
-      expect(await s.messages()).toEqual(['desk-assignment', 'satisfaction-survey']);
+      expect(await s.messages()).toEqual([
+        'report-delivery',
+        'desk-assignment',
+        'report-delivery',
+        'satisfaction-survey',
+      ]);
     },
     PATH_TIMEOUT,
   );
@@ -300,7 +331,12 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         notificationSent: true,
       });
       await solvedAndClosed(s, ['end-sla-warned', 'end-ticket-closed']);
-      expect(await s.messages()).toEqual(['desk-assignment', 'escalation-notice', 'satisfaction-survey']);
+      expect(await s.messages()).toEqual([
+        'desk-assignment',
+        'escalation-notice',
+        'report-delivery',
+        'satisfaction-survey',
+      ]);
     },
     PATH_TIMEOUT,
   );
@@ -342,6 +378,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         'desk-assignment',
         'escalation-notice',
         'desk-assignment',
+        'report-delivery',
         'satisfaction-survey',
       ]);
     },

@@ -17,7 +17,7 @@ export interface OptionView {
 /** A field ready to render: the template picks the control by `control`. */
 export interface FieldView {
   readonly kind: 'field';
-  readonly control: 'input' | 'textarea' | 'select' | 'radio' | 'checkbox' | 'checklist';
+  readonly control: 'input' | 'textarea' | 'select' | 'radio' | 'checkbox' | 'checklist' | 'file';
   readonly inputType: string;
   readonly name: string;
   readonly id: string;
@@ -38,6 +38,9 @@ export interface FieldView {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly step?: string;
+  /** Only for files: several may be picked, and the browser's `accept` hint (the server checks by content). */
+  readonly multiple?: boolean;
+  readonly accept?: string;
 }
 
 /** A component of a rendered form. */
@@ -51,6 +54,8 @@ export type ComponentView =
 /** What the page needs to render a form: its components, plus issues no field shows. */
 export interface FormView {
   readonly components: readonly ComponentView[];
+  /** True when the form has a file field: it posts `multipart/form-data` (docs/adr/0032). */
+  readonly multipart: boolean;
   readonly otherErrors: readonly ErrorView[];
 }
 
@@ -77,7 +82,7 @@ export function renderForm(source: FormSource, values: RawValues, issues: readon
     issues.filter((issue) => !shown.has(issue.path)),
     undefined,
   );
-  return { components, otherErrors };
+  return { components, otherErrors, multipart: hasFileField(components) };
 }
 
 interface Context {
@@ -166,11 +171,13 @@ function fieldView(
     minLength: validate.minLength,
     maxLength: validate.maxLength,
     step: field.type === 'number' ? 'any' : undefined,
+    ...(field.type === 'filepicker' ? { multiple: field.multiple === true, accept: field.accept } : {}),
   };
 }
 
 function controlOf(field: FormField): FieldView['control'] {
   if (field.type === 'taglist') return 'checklist';
+  if (field.type === 'filepicker') return 'file';
   if (field.type === 'textfield' || field.type === 'number' || field.type === 'datetime') return 'input';
   return field.type;
 }
@@ -180,6 +187,14 @@ function inputTypeOf(field: FormField): string {
   if (field.type === 'textfield' && field.validate.validationType === 'email') return 'email';
   if (field.type === 'textfield' && field.validate.validationType === 'phone') return 'tel';
   return INPUT_TYPES[field.type] ?? 'text';
+}
+
+function hasFileField(components: readonly ComponentView[]): boolean {
+  return components.some(
+    (view) =>
+      (view.kind === 'field' && view.control === 'file') ||
+      (view.kind === 'group' && hasFileField(view.components)),
+  );
 }
 
 function rawComponents(json: unknown): Record<string, unknown>[] {

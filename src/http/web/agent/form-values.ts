@@ -78,6 +78,7 @@ export function initialValues(
 ): RawValues {
   const values: Record<string, string | readonly string[]> = {};
   for (const { path, field } of fieldEntries(schema.data)) {
+    if (field.type === 'filepicker') continue; // the page links the stored files instead
     const known = getPath(variables, path);
     const fallback = user && prefillsCurrentUser(field) ? userLabel(user) : field.defaultValue;
     const value = known === undefined || known === null ? fallback : known;
@@ -94,7 +95,8 @@ export function isChecked(value: string | readonly string[] | undefined): boolea
 }
 
 function isEditable(field: FormField): boolean {
-  return !field.readonly && !field.disabled;
+  // Files never travel as text: they are stored and their references added (docs/adr/0032).
+  return !field.readonly && !field.disabled && field.type !== 'filepicker';
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

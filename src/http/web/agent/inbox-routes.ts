@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { InboxEntry } from '../../../app/inbox-service.js';
 import { hasRole } from '../../../domain/actor.js';
 import type { ProcedureVersion } from '../../../domain/procedure.js';
+import { readableCandidates } from '../core/candidate-names.js';
 import { webUser, type PageKit, type WebUser } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
 import { backTo } from './back-to.js';
@@ -19,8 +20,16 @@ export function inboxRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const procedureId = filters.procedureId;
     const tasks = await deps.tasks.list({ ...(procedureId ? { procedureId } : {}), limit: 500 }, user);
     const entries = await deps.inbox.entries(tasks);
-    const rows = applyFilters(entries, filters, user.id).map((entry) => rowOf(entry, user));
+    const shown = applyFilters(entries, filters, user.id);
+    // Candidate users (`user:<id>`) by name, not id.
+    const groupLabels = await readableCandidates(
+      shown.map((entry) => entry.groupNames),
+      deps.accounts,
+    );
+    const rows = shown.map((entry, index) => rowOf(entry, user, groupLabels[index] ?? entry.groupNames));
     const versions = await deps.definitions.list();
+    const groups = groupsOf(user, entries, versions);
+    const [groupNames = []] = await readableCandidates([groups.map((group) => group.name)], deps.accounts);
     kit.renderPage(
       res,
       'agent/inbox',
@@ -32,7 +41,7 @@ export function inboxRoutes(deps: WebPageDeps, kit: PageKit): Router {
           id: version.procedureId,
           name: version.catalog.name || version.procedureId,
         })),
-        groups: groupsOf(user, entries, versions),
+        groups: groups.map((group, index) => ({ ...group, name: groupNames[index] ?? group.name })),
         sorts: SORTS.map((sort) => ({ value: sort, key: `agent.inbox.sort.${sort}` })),
         supervisor: hasRole(user, 'supervisor'),
         next: req.originalUrl,
@@ -65,7 +74,7 @@ export function inboxRoutes(deps: WebPageDeps, kit: PageKit): Router {
   return router;
 }
 
-function rowOf(entry: InboxEntry, user: WebUser) {
+function rowOf(entry: InboxEntry, user: WebUser, groupLabels: readonly string[]) {
   const { task } = entry;
   return {
     id: task.id,
@@ -88,7 +97,7 @@ function rowOf(entry: InboxEntry, user: WebUser) {
     mine: task.assignee === user.id,
     canClaim: !task.assignee && hasRole(user, 'agent'),
     canUnclaim: Boolean(task.assignee) && (task.assignee === user.id || hasRole(user, 'supervisor')),
-    groups: entry.groupNames.join(', '),
+    groups: groupLabels.join(', '),
   };
 }
 

@@ -7,6 +7,9 @@ import { webUser, type PageKit } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
 import { flashQuery } from './flash.js';
 import { formIdempotencyKey } from './idempotency-field.js';
+import { instanceIdForKey } from '../../../app/idempotency.js';
+import { attachFiles } from './form-file-fields.js';
+import { formUploadsOf } from './form-uploads.js';
 import { renderForm } from './form-renderer.js';
 import { initialValues, submittedValues, toSubmission, type RawValues } from './form-values.js';
 
@@ -38,13 +41,26 @@ export function startRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const form = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey, formVersions) : undefined;
     const values = form ? submittedValues(form.schema, req.body) : {};
     // The form's key makes a double submit or a retry after a lost answer open one ticket.
-    const idempotencyKey = formIdempotencyKey(req.body);
+    const upload = formUploadsOf(req);
+    // With files the key is needed: it names the ticket the start opens, which owns them (docs/adr/0032).
+    const idempotencyKey =
+      formIdempotencyKey(req.body) ?? (upload.files.length > 0 ? randomUUID() : undefined);
     let instance: InstanceRecord;
+    let stored: readonly string[] = [];
     try {
+      if (upload.refused) throw upload.refused;
       const submission = form ? toSubmission(form.schema, values) : {};
-      instance = await deps.instances.start(procedureId, submission, user, { idempotencyKey });
+      const owner = idempotencyKey
+        ? { instanceId: instanceIdForKey(user.id, idempotencyKey), uploadedBy: user.id, opening: true }
+        : undefined;
+      const attached = owner
+        ? await attachFiles(deps, form?.schema, upload.files, submission, owner)
+        : { data: submission, stored: [] };
+      stored = attached.stored;
+      instance = await deps.instances.start(procedureId, attached.data, user, { idempotencyKey });
     } catch (error) {
       if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
+      await deps.formFiles?.discard(stored); // a refused start leaves no file behind
       const issues =
         error.details.length > 0 ? error.details : [{ path: '', reason: 'invalid', message: error.message }];
       return showStartForm(deps, kit, req, res, { issues, values, idempotencyKey }, 422);

@@ -11,9 +11,12 @@ import { formIdempotencyKey } from './idempotency-field.js';
 import { renderForm } from './form-renderer.js';
 import { initialValues, submittedValues, toSubmission, type RawValues } from './form-values.js';
 import { ticketContext } from './ticket-context.js';
+import { attachFiles } from './form-file-fields.js';
+import { formUploadsOf } from './form-uploads.js';
 import { draftFromCompletion, kbTaskPanel, withChecklistTicks } from '../kb/task-panel.js';
 import { procedureFieldLabels } from '../core/field-labels.js';
 import { laneName } from '../../../app/inbox-service.js';
+import { readableCandidates } from '../core/candidate-names.js';
 
 /** `/tasks/:taskId`: the task's form with its ticket around it; posting it completes the task. */
 export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
@@ -32,14 +35,22 @@ export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const values = form ? submittedValues(form.schema, req.body) : {};
     // The form's key turns a retry of a completion that went through into a plain success.
     const idempotencyKey = formIdempotencyKey(req.body);
+    const upload = formUploadsOf(req);
+    let stored: readonly string[] = [];
     try {
+      if (upload.refused) throw upload.refused;
       const submission = form ? toSubmission(form.schema, values) : {};
+      // Files of filepicker fields are stored first; their references join the data (docs/adr/0032).
+      const owner = { instanceId: task.instanceId, uploadedBy: user.id };
+      const attached = await attachFiles(deps, form?.schema, upload.files, submission, owner);
+      stored = attached.stored;
       // Ticked checklist items (who, when) go with the completion data (docs/adr/0023).
-      const data = withChecklistTicks(deps, task, form?.schema, req.body, user, submission);
+      const data = withChecklistTicks(deps, task, form?.schema, req.body, user, attached.data);
       await deps.tasks.complete(task.id, data, user, { idempotencyKey });
       await draftFromCompletion(deps, task, req.body, data, user);
     } catch (error) {
       if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
+      await deps.formFiles?.discard(stored); // a refused completion keeps none of its files
       const issues =
         error.details.length > 0 ? error.details : [{ path: '', reason: 'invalid', message: error.message }];
       return showTask(deps, kit, req, res, { issues, values, idempotencyKey }, 422);
@@ -79,9 +90,11 @@ async function showTask(
   const open = task.status === 'open';
   const values =
     submitted.values ?? (source ? initialValues(source.schema, view.instance.variables, user) : {});
-  const [fields, activityName] = await Promise.all([
+  const [fields, activityName, [groupLabels = []]] = await Promise.all([
     procedureFieldLabels(deps.inbox, definition.catalog),
     deps.monitoring.activityNames(definition.id),
+    // Candidate users (`user:<id>`) by name, not id.
+    readableCandidates([task.candidateGroups.map((id) => laneName(definition.catalog, id))], deps.accounts),
   ]);
   kit.renderPage(
     res,
@@ -90,7 +103,7 @@ async function showTask(
     {
       task: {
         ...task,
-        groups: task.candidateGroups.map((id) => laneName(definition.catalog, id)).join(', '),
+        groups: groupLabels.join(', '),
       },
       href: `/tasks/${encodeURIComponent(task.id)}`,
       ticketNumber: view.instance.businessKey,

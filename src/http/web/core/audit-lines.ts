@@ -1,34 +1,47 @@
 import type { InstanceEvent } from '../../../domain/instance.js';
+import { changesOf, type AuditChange } from './audit-changes.js';
 import type { FieldLabels } from './field-labels.js';
 
-/** Audit event types with a readable label (`common.events.<type with _>`). */
-const KNOWN_EVENTS: ReadonlySet<string> = new Set([
-  'instance.started',
-  'instance.cancelled',
-  'instance.incident',
-  'instance.retried',
-  'task.claimed',
-  'task.unclaimed',
-  'task.assigned',
-  'task.completed',
-  'timer.fired',
-  'escalation.acknowledged',
-  'sla.warning',
-  'sla.breach',
-]);
+export type { AuditChange } from './audit-changes.js';
+
+/** i18n key of each audit event type shown with a readable label (others show their type). */
+const EVENT_LABELS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    [
+      'instance.started',
+      'instance.cancelled',
+      'instance.incident',
+      'instance.retried',
+      'task.claimed',
+      'task.unclaimed',
+      'task.assigned',
+      'task.completed',
+      'timer.fired',
+      'escalation.acknowledged',
+      'sla.warning',
+      'sla.breach',
+    ].map((type) => [type, `common.events.${type.replace('.', '_')}`]),
+  ),
+  ...Object.fromEntries(
+    [
+      'conversation.reply',
+      'conversation.note',
+      'conversation.requester',
+      'survey.answered',
+      'requester.links-revoked',
+      'requester.link-sent',
+      'instance.migrated',
+      'message.received',
+      'signal.received',
+      'call.completed',
+      'call.failed',
+    ].map((type) => [type, `audit.events.${type.replace(/[.-]/g, '_')}`]),
+  ),
+};
 
 /** Most changed fields listed per event (the JSON keeps everything). */
 const MAX_CHANGES = 50;
 const MAX_JSON = 20_000;
-
-/** One value an event set: a form field (its label from the forms) or a fixed one (`labelKey`). */
-export interface AuditChange {
-  readonly key: string;
-  /** The form's label, or absent: then `labelKey` (fixed fields) or `key` is shown. */
-  readonly label?: string;
-  readonly labelKey?: string;
-  readonly value: string;
-}
 
 /** One audit event as people read it: what happened, to which step, which values it set, and its raw JSON. */
 export interface AuditLine {
@@ -68,9 +81,9 @@ function auditLine(event: InstanceEvent, names: AuditNames): AuditLine {
     at: event.at,
     actor: event.actor,
     type: event.type,
-    ...(KNOWN_EVENTS.has(event.type) ? { labelKey: `common.events.${event.type.replace('.', '_')}` } : {}),
+    ...(Object.hasOwn(EVENT_LABELS, event.type) ? { labelKey: EVENT_LABELS[event.type] } : {}),
     ...(subject ? { subject } : {}),
-    changes: changesOf(event.type, data, names.fields).slice(0, MAX_CHANGES),
+    changes: changesOf(event.type, data, names).slice(0, MAX_CHANGES),
     json: json.length > MAX_JSON ? `${json.slice(0, MAX_JSON - 1)}…` : json,
   };
 }
@@ -83,35 +96,4 @@ function subjectOf(data: Record<string, unknown>, names: AuditNames): string | u
   if (typeof data.activityId === 'string' && data.activityId) return names.activityName(data.activityId);
   if (typeof data.name === 'string' && data.name) return data.name; // SLA clock
   return undefined;
-}
-
-function changesOf(type: string, data: Record<string, unknown>, fields: FieldLabels): AuditChange[] {
-  switch (type) {
-    case 'instance.started':
-      return formChanges(data.variables, fields);
-    case 'task.completed':
-    case 'escalation.acknowledged':
-      return formChanges(data.data, fields);
-    case 'task.claimed':
-    case 'task.unclaimed':
-    case 'task.assigned':
-      return [fixed('assignee', typeof data.assignee === 'string' ? data.assignee : '—')];
-    case 'instance.cancelled':
-    case 'instance.incident':
-      return typeof data.reason === 'string' ? [fixed('reason', data.reason)] : [];
-    default:
-      return [];
-  }
-}
-
-function formChanges(values: unknown, fields: FieldLabels): AuditChange[] {
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) return [];
-  return Object.entries(values as Record<string, unknown>).map(([key, value]) => {
-    const label = fields.label(key);
-    return { key, ...(label ? { label } : {}), value: fields.value(key, value) };
-  });
-}
-
-function fixed(key: string, value: string): AuditChange {
-  return { key, labelKey: `common.events.fields.${key}`, value };
 }

@@ -1,4 +1,5 @@
 import type { InboxService } from '../../../app/inbox-service.js';
+import { isAttachmentRef } from '../../../domain/forms/file-refs.js';
 import type { FormField, FormSchema } from '../../../domain/forms/index.js';
 import type { ProcedureCatalog } from '../../../domain/procedure.js';
 
@@ -60,6 +61,8 @@ function shown(field: FormField | undefined, value: unknown): string {
   if (Array.isArray(value)) return cut(value.map((item) => shown(field, item)).join(', '));
   const option = field?.values?.find((candidate) => candidate.value === value);
   if (option) return option.label;
+  // A file of a filepicker (docs/adr/0032): its name and size, not its reference's JSON.
+  if (isAttachmentRef(value)) return `${value.name} (${Math.max(1, Math.round(value.size / 1024))} KB)`;
   if (typeof value === 'object' && value !== null) return cut(JSON.stringify(value));
   return cut(String(value));
 }

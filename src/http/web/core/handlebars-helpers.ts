@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { formFilesOf } from '../agent/form-file-fields.js';
 import type HandlebarsNs from 'handlebars';
 import type { Clock } from '../../../domain/clock.js';
 import type { UiLanguage } from '../page.js';
@@ -67,6 +68,8 @@ export function registerHelpers(hbs: Handlebars, deps: HelperDeps): void {
   });
 
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // `formFiles variables`: the files a ticket's form data references, as download links (ADR 0032).
+  hbs.registerHelper('formFiles', (variables: unknown) => formFilesOf(variables));
 
   hbs.registerHelper(
     'includes',

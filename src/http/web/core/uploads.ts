@@ -20,6 +20,8 @@ export interface UploadLimits {
   readonly maxFields?: number;
   /** Bytes of one non-file field (default 128 KiB: a 10,000-character message in any script). */
   readonly maxFieldBytes?: number;
+  /** A repeated field keeps its `last` value (default) or all as a `list`, as urlencoded forms do (checklists). */
+  readonly repeatedFields?: 'last' | 'list';
 }
 
 /** Where the CSRF token of the session is (the web core's `sessionCsrfOf`). */
@@ -66,10 +68,10 @@ function parse(
   req: Request,
   limits: UploadLimits,
   expectedCsrf: ExpectedCsrf,
-): Promise<{ fields: Record<string, string>; files: UploadedFile[] }> {
+): Promise<{ fields: Record<string, string | string[]>; files: UploadedFile[] }> {
   const expected = expectedCsrf(req);
   let trusted = sameToken(req.get('x-csrf-token'), expected);
-  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string>;
   const files: UploadedFile[] = [];
   return new Promise((resolve, reject) => {
     let failed = false;
@@ -99,7 +101,10 @@ function parse(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(invalid(name, 'too-long', `field <${name}> is too long`));
       if (name === CSRF_FIELD && !trusted) trusted = sameToken(value, expected);
-      if (name !== CSRF_FIELD) fields[name] = value;
+      if (name === CSRF_FIELD) return;
+      const before = fields[name];
+      if (limits.repeatedFields !== 'list' || before === undefined) fields[name] = value;
+      else fields[name] = [...[before].flat(), value];
     });
     parser.on('file', (field, stream, info) => {
       const fileName = info.filename ?? '';

@@ -6,6 +6,8 @@ import type { WebPageDeps } from '../web-deps.js';
 
 /** Mapping lines read at most (`source = target`, one per line). */
 const MAX_LINES = 200;
+/** Longest mapping text read (200 lines of two activity ids). */
+const MAX_MAPPING_CHARS = 80_000;
 
 interface MigrationForm {
   readonly procedureId: string;
@@ -94,7 +96,8 @@ function formOf(body: Record<string, unknown>): MigrationForm {
     procedureId: text(body.procedureId),
     fromVersion: text(body.fromVersion),
     toVersion: text(body.toVersion),
-    mapping: text(body.mapping).slice(0, 20_000),
+    // Not text(): that keeps 200 characters, and a mapping has a line per activity.
+    mapping: typeof body.mapping === 'string' ? body.mapping.slice(0, MAX_MAPPING_CHARS) : '',
     mapEqualActivities: body.mapEqualActivities === 'on' || body.mapEqualActivities === 'true',
   };
 }

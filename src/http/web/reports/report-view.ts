@@ -83,6 +83,7 @@ export function reportView(
     previousUrl: navigate(-1),
     nextUrl: navigate(1),
     csvUrl: `/supervisor/reports.csv?${queryString(params)}`,
+    xlsxUrl: `/supervisor/reports.xlsx?${queryString(params)}`,
     printUrl: `/supervisor/reports?${queryString(params, { print: '1' })}`,
     heatmapUrl: request.procedureId ? `/supervisor/reports/heatmap?${queryString(params)}` : undefined,
     charts: {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ReportsService } from '../../../app/reports-service.js';
 import { reportCsv } from '../../../app/reports-csv.js';
+import { reportXlsx, XLSX_TYPE } from '../../../app/reports-xlsx.js';
 import type { Translations } from '../core/i18n.js';
 import { webUser, type PageKit } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
@@ -26,17 +27,23 @@ export function reportPages(
   const router = Router();
   router.use('/supervisor/reports', kit.requirePageRole('supervisor'));
   router.use('/supervisor/reports.csv', kit.requirePageRole('supervisor'));
+  router.use('/supervisor/reports.xlsx', kit.requirePageRole('supervisor'));
 
   router.get('/supervisor/reports', async (req, res) => {
     const procedures = await reports.procedures();
     const parsed = parseReport(req, procedures, deps.clock.now(), reports.timeZone);
     const figures = await reports.report(webUser(req), parsed.request);
+    const openNow = await reports.openNow(webUser(req), parsed.request);
     const print = param(req, 'print') === '1';
     kit.renderPage(
       res,
       'reports/report',
       { title: 'reports.title', nav: 'reports', styles: REPORT_STYLES },
-      { ...reportView(parsed, figures, procedures, reports.timeZone), print },
+      {
+        ...reportView(parsed, figures, procedures, reports.timeZone),
+        print,
+        ...(openNow === undefined ? {} : { openNow: String(openNow) }),
+      },
     );
   });
 
@@ -50,6 +57,19 @@ export function reportPages(
       '_',
     );
     res.type('text/csv; charset=utf-8').attachment(name).send(csv);
+  });
+
+  router.get('/supervisor/reports.xlsx', async (req, res) => {
+    const user = webUser(req);
+    const parsed = parseReport(req, await reports.procedures(), deps.clock.now(), reports.timeZone);
+    const figures = await reports.report(user, parsed.request);
+    const label = (key: string, vars?: Record<string, string>) => translations.t(user.language, key, vars);
+    const xlsx = await reportXlsx(figures, parsed.request, label);
+    const name = `report-${parsed.request.procedureId ?? 'all'}-${parsed.request.period.key}.xlsx`.replace(
+      /[^A-Za-z0-9._-]/g,
+      '_',
+    );
+    res.type(XLSX_TYPE).attachment(name).send(xlsx);
   });
 
   router.get('/supervisor/reports/tickets', async (req, res) => {

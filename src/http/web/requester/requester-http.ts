@@ -60,8 +60,20 @@ export async function openLink(
   } catch (error) {
     if (!isAppError(error) || (error.code !== 'LINK_INVALID' && error.code !== 'LINK_EXPIRED')) throw error;
     if (error.code === 'LINK_INVALID') await deps.lookup.badLink(address);
-    linkError(renderPage, req, res, error);
+    linkError(renderPage, req, res, error, await linkLanguage(deps, String(req.params.token ?? '')));
     return undefined;
+  }
+}
+
+/** The language of the procedure of a known (expired, revoked or used) link's ticket, if any. */
+async function linkLanguage(deps: RequesterWebDeps, token: string): Promise<string | undefined> {
+  try {
+    const instanceId = await deps.links.ticketOf(token);
+    if (!instanceId) return undefined;
+    const head = await deps.log.load(instanceId);
+    return (await deps.definitions.byId(head.definitionId)).catalog.language;
+  } catch {
+    return undefined; // the ticket or its version is gone: the visitor's language
   }
 }
 
@@ -72,8 +84,14 @@ export function checkLinkCsrf(deps: RequesterWebDeps, req: Request, link: Grante
 }
 
 /** The page explaining that a link does not (or no longer) work, with the way to a fresh one. */
-export function linkError(renderPage: RenderPage, req: Request, res: Response, error: AppError): void {
-  pageLanguage(req, res);
+export function linkError(
+  renderPage: RenderPage,
+  req: Request,
+  res: Response,
+  error: AppError,
+  procedureLanguage?: string,
+): void {
+  pageLanguage(req, res, procedureLanguage);
   const reason = error.details[0]?.reason ?? 'invalid';
   renderPage(
     res,

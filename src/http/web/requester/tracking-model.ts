@@ -5,6 +5,8 @@ import { awaited } from '../../../app/message-service.js';
 import { requesterReplyMessageOf } from '../../../app/requester-reply.js';
 import { entryFromEvent, forAudience, type ConversationEntry } from '../../../domain/conversation.js';
 import type { InstanceRecord } from '../../../domain/instance.js';
+import type { AttachmentRef } from '../../../domain/conversation.js';
+import { isAttachmentRef } from '../../../domain/forms/file-refs.js';
 import type { ProcedureVersion } from '../../../domain/procedure.js';
 import { SURVEY_EVENT } from '../../../domain/satisfaction-survey.js';
 
@@ -18,6 +20,8 @@ export interface HistoryItem {
   readonly kind: string;
   readonly stepName?: string;
   readonly entry?: ConversationEntry;
+  /** Public files a form of this step stored (filepicker fields, docs/adr/0032). */
+  readonly files?: readonly { readonly id: string; readonly name: string }[];
 }
 
 /**
@@ -56,6 +60,18 @@ export async function trackingModel(
   };
 }
 
+/** Public files of a started ticket's or a completed task's form data (never internal ones). */
+function publicFormFiles(type: string, data: Record<string, unknown>): { id: string; name: string }[] {
+  const values =
+    type === 'instance.started' ? data.variables : type === 'task.completed' ? data.data : undefined;
+  if (typeof values !== 'object' || values === null) return [];
+  return Object.values(values as Record<string, unknown>)
+    .slice(0, 200)
+    .flatMap((value) => (Array.isArray(value) ? value.slice(0, 10) : [value]))
+    .filter((ref): ref is AttachmentRef => isAttachmentRef(ref) && ref.visibility === 'public')
+    .map((ref) => ({ id: ref.id, name: ref.name }));
+}
+
 async function history(
   log: Pick<InstanceLog, 'step'>,
   head: InstanceRecord,
@@ -77,6 +93,8 @@ async function history(
       for (const id of new Set(done.slice(known)))
         if (version.catalog.userTasks[id]) items.push({ at: event.at, kind: 'step', stepName: name(id) });
     before = done.length;
+    const files = publicFormFiles(event.type, event.data);
+    if (files.length > 0) items.push({ at: event.at, kind: 'files', files });
     const entry = entryFromEvent(event);
     const shown = entry && forAudience(entry, 'requester');
     if (shown)

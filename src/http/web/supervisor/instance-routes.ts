@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { webUser, type PageKit } from '../page.js';
 import type { WebPageDeps } from '../web-deps.js';
+import { laneName } from '../../../app/inbox-service.js';
+import { readableCandidates } from '../core/candidate-names.js';
 import { procedureFieldLabels } from '../core/field-labels.js';
 import { instancePageModel } from './instance-page-model.js';
 import { DIAGRAM_SCRIPTS, DIAGRAM_STYLES } from './supervisor-views.js';
@@ -26,6 +28,15 @@ export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
     ]);
     const fields = await procedureFieldLabels(deps.inbox, version.catalog);
     const model = instancePageModel(view, version, name, deps.clock.now(), fields);
+    // Candidate users (`user:<id>`) by name, not id.
+    const groupLabels = await readableCandidates(
+      view.tasks.map((task) => task.candidateGroups.map((id) => laneName(version.catalog, id))),
+      deps.accounts,
+    );
+    const tasks = model.tasks.map((task, index) => ({
+      ...task,
+      groups: (groupLabels[index] ?? []).join(', '),
+    }));
     kit.renderPage(
       res,
       'supervisor/instance',
@@ -37,6 +48,7 @@ export function instanceRoutes(deps: WebPageDeps, kit: PageKit): Router {
       },
       {
         ...model,
+        tasks,
         cancelled: req.query.cancelled === '1',
         retried: req.query.retried === '1',
         ...(await deps.requesterPanel?.(instanceId, user)),
