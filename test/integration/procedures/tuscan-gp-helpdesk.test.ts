@@ -150,7 +150,9 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
         escalationTarget,
         secondLevelActions: 'Ripristinato il servizio di invio certificati',
       });
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'desk-assignment', 'closure-notice']);
+      // The chosen second level's contacts are picked from the directory at delivery (issue 15).
+      expect((await s.view()).messages[1]).toMatchObject({ to: 'second-level-${escalationTarget}' });
     },
     PATH_TIMEOUT,
   );
@@ -192,7 +194,12 @@ describe('tuscan-gp-helpdesk: Help desk MMG/PLS, every documented path', () => {
       expect(warning).toMatchObject({ template: 'escalation-notice', to: 'first-level', language: 'it' });
       await secondLevel(s);
       await closed(s, ['end-restore-warning-sent', 'end-request-closed']);
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'escalation-notice', 'closure-notice']);
+      expect(await s.messages()).toEqual([
+        'ticket-acknowledgement',
+        'desk-assignment',
+        'escalation-notice',
+        'closure-notice',
+      ]);
     },
     PATH_TIMEOUT,
   );

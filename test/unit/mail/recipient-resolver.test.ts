@@ -141,6 +141,16 @@ describe('the recipient directory file', () => {
         for (const to of level.notify ?? []) if (!to.includes('@')) ids.add(to);
     }
     ids.delete('requester'); // resolved from the instance variables, never from the directory
+    // Picked by ticket data: every value the Tuscan escalation form offers names a group.
+    ids.delete('second-level-${escalationTarget}');
+    for (const target of ['internal', 'as', 'rt', 'estar']) {
+      const resolved = await resolveRecipients(
+        'second-level-${escalationTarget}',
+        { escalationTarget: target },
+        directory,
+      );
+      expect(resolved.ok).toBe(true);
+    }
 
     const missing = [];
     for (const id of ids) if (!(await directory.addressesOf(id))?.length) missing.push(id);
