@@ -1,4 +1,4 @@
-/* global window, document, fetch, setTimeout, clearTimeout */
+/* global window, document, setTimeout, clearTimeout */
 /*
  * Live check of conditions in the modeler (issue 13): when the analyst types a sequence flow's
  * (or conditional event's) condition in the properties panel, the text is sent, debounced, to
@@ -6,7 +6,8 @@
  * panel's field, and an invalid condition marks its element on the canvas (marker and badge).
  * Waits for the page script to create the modeler (window.hdModeler, public/js/analyst-modeler.js).
  */
-import { whenModeler, csrfToken, jsonStrings } from './dry-run-shared.js';
+import { whenModeler, jsonStrings } from './dry-run-shared.js';
+import { postJson } from './session-fetch.js';
 
 const CHECK_URL = '/analyst/expressions/check';
 const DEBOUNCE_MS = 350;
@@ -90,16 +91,7 @@ function start(modeler) {
 
   async function check(element, text) {
     try {
-      const response = await fetch(CHECK_URL, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: {
-          'content-type': 'application/json',
-          'x-csrf-token': csrfToken(),
-          accept: 'application/json',
-        },
-        body: JSON.stringify({ expression: text }),
-      });
+      const response = await postJson(CHECK_URL, { expression: text });
       const body = await response.json();
       if (conditionOf(registry.get(element.id)) !== text) return; // typed on meanwhile
       const result = response.ok

@@ -18,11 +18,7 @@ export function whenModeler(callback) {
   }, 100);
 }
 
-/** The session's CSRF token (the page's hidden `_csrf` field). */
-export function csrfToken() {
-  const field = document.querySelector('input[name="_csrf"]');
-  return field ? field.value : '';
-}
+export { csrfToken } from './session-fetch.js';
 
 /** Strings of a `<script type="application/json">` block, `{}` when absent or broken. */
 export function jsonStrings(id) {

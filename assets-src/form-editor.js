@@ -7,16 +7,12 @@
  */
 import { Form, FormEditor } from '@bpmn-io/form-js';
 import './csp-style-mount.js';
+import { postJson } from './session-fetch.js';
 
 import '@bpmn-io/form-js/dist/assets/form-js.css';
 import '@bpmn-io/form-js/dist/assets/form-js-editor.css';
 
 const PREVIEW_DELAY_MS = 300;
-
-function csrfToken() {
-  const field = document.querySelector('input[name="_csrf"]');
-  return field ? field.value : '';
-}
 
 async function start() {
   const config = JSON.parse(document.getElementById('form-editor-config').textContent);
@@ -65,16 +61,7 @@ async function start() {
     saveButton.disabled = true;
     status.textContent = messages.saving;
     try {
-      const answer = await fetch(config.saveUrl, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: {
-          'content-type': 'application/json',
-          'x-csrf-token': csrfToken(),
-          accept: 'application/json',
-        },
-        body: JSON.stringify({ schema: editor.saveSchema() }),
-      });
+      const answer = await postJson(config.saveUrl, { schema: editor.saveSchema() });
       const body = await answer.json().catch(() => ({}));
       if (!answer.ok) {
         status.textContent =

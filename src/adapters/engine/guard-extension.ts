@@ -1,16 +1,11 @@
+import type { TmpSubscriber } from './broker-types.js';
 import type { StepGuard } from './step-guard.js';
 
 interface BrokerMessage {
   readonly content: { readonly id?: string; readonly isMultiInstance?: boolean };
 }
 
-interface Broker {
-  subscribeTmp(
-    exchange: string,
-    pattern: string,
-    handler: (routingKey: string, message: BrokerMessage) => void,
-    options: { noAck: boolean; consumerTag: string; priority: number },
-  ): void;
+interface Broker extends TmpSubscriber<BrokerMessage> {
   cancel(consumerTag: string): void;
 }
 

@@ -1,4 +1,5 @@
 import { resolveTemplate } from '../../domain/expression/index.js';
+import type { TmpSubscriber } from './broker-types.js';
 
 /** One `camunda:inputParameter` / `camunda:outputParameter` with a text value (ADR 0031). */
 interface Parameter {
@@ -21,14 +22,7 @@ interface ActivityLike {
   readonly id: string;
   readonly behaviour?: { readonly extensionElements?: { readonly values?: readonly unknown[] } };
   readonly environment: { readonly variables: Record<string, unknown> };
-  readonly broker: {
-    subscribeTmp(
-      exchange: string,
-      pattern: string,
-      handler: (routingKey: string, message: BrokerMessage) => void,
-      options: { noAck: boolean; consumerTag: string; priority: number },
-    ): void;
-  };
+  readonly broker: TmpSubscriber<BrokerMessage>;
 }
 
 /**
