@@ -126,7 +126,16 @@ function userKey(username: string): string {
   return accountId(username).slice(0, MAX_KEY_LENGTH);
 }
 
-function counterAt(kind: string, key: string, windowMs: number, now: Date): ThrottleCounter {
+/**
+ * The counter of the fixed window of `windowMs` that holds `now`, for `kind` and `key`. Shared by
+ * every throttle kept in the database (login, portal, requester lookup).
+ */
+export function counterAt(kind: string, key: string, windowMs: number, now: Date): ThrottleCounter {
   const start = Math.floor(now.getTime() / windowMs) * windowMs;
   return { kind, key, windowStart: new Date(start), windowEnd: new Date(start + windowMs) };
+}
+
+/** Whole seconds (at least 1) until the counter's window ends: a `Retry-After`. */
+export function secondsUntilWindowEnds(counter: ThrottleCounter, now: Date): number {
+  return Math.max(1, Math.ceil((counter.windowEnd.getTime() - now.getTime()) / 1000));
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { ThrottleCounter, ThrottleCounterStore } from './account-ports.js';
-import type { ThrottleRule } from './login-throttle.js';
+import { counterAt, secondsUntilWindowEnds, type ThrottleRule } from './login-throttle.js';
 
 /** The portal's two limits on confirmation mails (docs/adr/0026); `maxFailures` 0 turns a rule off. */
 export interface PortalThrottlePolicy {
@@ -46,7 +46,7 @@ export class PortalThrottle {
       .map(([limit, kind, key, rule]) => ({
         limit,
         rule,
-        counter: counterAt(kind, key, rule.windowMs, now),
+        counter: counterAt(kind, key.slice(0, MAX_KEY_LENGTH), rule.windowMs, now),
       }));
     const taken: { counter: ThrottleCounter; slot: number }[] = [];
     for (const { limit, rule, counter } of entries) {
@@ -54,21 +54,10 @@ export class PortalThrottle {
       const slot = full ? null : await this.deps.store.reserve(counter, rule.maxFailures);
       if (slot === null) {
         await Promise.all(taken.map((t) => this.deps.store.release(t.counter, t.slot)));
-        const waitMs = counter.windowEnd.getTime() - now.getTime();
-        return { allowed: false, limit, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+        return { allowed: false, limit, retryAfterSeconds: secondsUntilWindowEnds(counter, now) };
       }
       taken.push({ counter, slot });
     }
     return { allowed: true };
   }
-}
-
-function counterAt(kind: string, key: string, windowMs: number, now: Date): ThrottleCounter {
-  const start = Math.floor(now.getTime() / windowMs) * windowMs;
-  return {
-    kind,
-    key: key.slice(0, MAX_KEY_LENGTH),
-    windowStart: new Date(start),
-    windowEnd: new Date(start + windowMs),
-  };
 }

@@ -6,7 +6,7 @@ import type { ThrottleCounter, ThrottleCounterStore } from './account-ports.js';
 import { bookkeepingTransition, messageVariables } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
-import type { ThrottleRule } from './login-throttle.js';
+import { counterAt, secondsUntilWindowEnds, type ThrottleRule } from './login-throttle.js';
 import { retryOnConflict } from './retry.js';
 
 /** Audit type of a fresh tracking link sent by the `/track` lookup. */
@@ -139,17 +139,10 @@ export class RequesterLookup {
 
   private counter(kind: string, key: string, rule: ThrottleRule): ThrottleCounter | undefined {
     if (rule.maxFailures <= 0 || rule.windowMs <= 0) return undefined;
-    const now = this.deps.clock.now().getTime();
-    const start = Math.floor(now / rule.windowMs) * rule.windowMs;
-    return {
-      kind,
-      key: key.slice(0, MAX_KEY),
-      windowStart: new Date(start),
-      windowEnd: new Date(start + rule.windowMs),
-    };
+    return counterAt(kind, key.slice(0, MAX_KEY), rule.windowMs, this.deps.clock.now());
   }
 
   private wait(counter: ThrottleCounter): number {
-    return Math.max(1, Math.ceil((counter.windowEnd.getTime() - this.deps.clock.now().getTime()) / 1000));
+    return secondsUntilWindowEnds(counter, this.deps.clock.now());
   }
 }
