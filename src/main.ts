@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { wireAccounts, wireLoginThrottle } from './composition/accounts.js';
 import { wireForms } from './composition/forms.js';
-import { wireMailboxes, wireNotifications } from './composition/mail.js';
+import { messageRenderer, wireMailboxes, wireNotifications } from './composition/mail.js';
 import { wirePortal } from './composition/portal.js';
 import { startReportBackfill, wireReports, wireReportSchedules } from './composition/reports.js';
 import { requesterStartHooks, wireRequesterDirectory, wireRequesterLinks } from './composition/requesters.js';
@@ -279,6 +279,7 @@ export async function startApp(
     messages,
   });
   const transport = config.smtp ? new SmtpMailTransport(config.smtp) : undefined;
+  const renderer = messageRenderer(config);
   const reportSchedules = await wireReportSchedules({
     connection: database.connection,
     config,
@@ -295,6 +296,7 @@ export async function startApp(
     connection: database.connection,
     config,
     transport,
+    renderer,
     links: requesterLinks,
     directory,
     mailPolicy,
@@ -307,6 +309,7 @@ export async function startApp(
     connection: database.connection,
     config,
     transport,
+    renderer,
     instances,
     log,
     ticketNumbers,
@@ -325,6 +328,7 @@ export async function startApp(
     forms,
     instances,
     transport,
+    renderer,
     links: requesterLinks,
     clock,
     logger,

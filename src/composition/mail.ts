@@ -22,7 +22,7 @@ import { MailboxRefusals } from '../app/mailbox-refusals.js';
 import type { MessageService } from '../app/message-service.js';
 import { NotificationDispatcher } from '../app/notification-dispatcher.js';
 import { mailAttachments } from '../app/form-files-mail.js';
-import type { MailTransport } from '../app/notification-ports.js';
+import type { MailTransport, MessageRenderer } from '../app/notification-ports.js';
 import type { TicketNumbers } from '../app/ports.js';
 import { withRequesterLinks } from '../app/requester-link-mail.js';
 import type { RequesterLinks } from '../app/requester-links.js';
@@ -43,6 +43,8 @@ export function wireNotifications(deps: {
   connection: Connection;
   config: Config;
   transport: MailTransport | undefined;
+  /** One renderer (and template cache) for every mail the app sends. */
+  renderer: MessageRenderer;
   links: RequesterLinks;
   directory: DirectoryService;
   mailPolicy: MailPolicy;
@@ -64,7 +66,7 @@ export function wireNotifications(deps: {
       new MongoDeliveryLedger(deps.models, bindDeliveryModels(deps.connection)),
       deps.links,
     ),
-    renderer: messageRenderer(deps.config),
+    renderer: deps.renderer,
     directory: deps.directory,
     transport,
     clock: deps.clock,
@@ -83,6 +85,7 @@ export function wireMailboxes(deps: {
   connection: Connection;
   config: Config;
   transport: MailTransport | undefined;
+  renderer: MessageRenderer;
   instances: InstanceService;
   log: InstanceLog;
   ticketNumbers: TicketNumbers;
@@ -111,7 +114,7 @@ export function wireMailboxes(deps: {
     entry: (instanceId, input, actor, key) => conversations.add(instanceId, input, actor, key),
     refusals: new MailboxRefusals({
       ledger,
-      renderer: messageRenderer(config),
+      renderer: deps.renderer,
       ...(deps.transport ? { transport: deps.transport } : {}),
       clock,
     }),

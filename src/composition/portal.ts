@@ -5,7 +5,7 @@ import { MongoPortalRequests } from '../adapters/persistence/mongo-portal-reques
 import { MongoThrottleCounters } from '../adapters/persistence/mongo-throttle-counters.js';
 import type { DefinitionsService } from '../app/definitions-service.js';
 import type { InstanceService } from '../app/instance-service.js';
-import type { MailTransport } from '../app/notification-ports.js';
+import type { MailTransport, MessageRenderer } from '../app/notification-ports.js';
 import { PortalIntake } from '../app/portal-intake.js';
 import { transportMailer } from '../app/portal-mailer.js';
 import { PortalThrottle } from '../app/portal-throttle.js';
@@ -13,7 +13,6 @@ import type { FormValidator } from '../app/ports.js';
 import type { RequesterLinks } from '../app/requester-links.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import { messageRenderer } from './mail.js';
 
 /** The portal and a purge of its expired pending requests; `stop()` ends the purge. */
 export function wirePortal(deps: {
@@ -23,6 +22,7 @@ export function wirePortal(deps: {
   forms: FormValidator;
   instances: InstanceService;
   transport: MailTransport | undefined;
+  renderer: MessageRenderer;
   links: RequesterLinks;
   clock: Clock;
   logger: Logger;
@@ -40,7 +40,7 @@ export function wirePortal(deps: {
       policy: config.portalThrottle,
     }),
     ...(deps.transport ? { mailer: transportMailer(deps.transport) } : {}),
-    renderer: messageRenderer(config),
+    renderer: deps.renderer,
     clock,
     publicUrl: config.publicUrl,
     trackingLink: (instanceId, email) => deps.links.mintRandom('track', instanceId, email),
