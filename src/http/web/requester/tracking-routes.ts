@@ -4,6 +4,7 @@ import { addRequesterReply } from '../../../app/requester-reply.js';
 import type { GrantedLink } from '../../../app/requester-links.js';
 import { requesterActor } from '../../../domain/conversation.js';
 import { isAppError } from '../../../domain/errors.js';
+import { sendAttachment } from '../conversation/attachment-download.js';
 import { multipartForm, uploadedFiles } from '../core/uploads.js';
 import type { RenderPage } from '../page.js';
 import type { RequesterWebDeps } from './requester-deps.js';
@@ -100,16 +101,7 @@ export function trackingRoutes(
     const file = await deps.attachments.open(String(req.params.attachmentId), {
       requesterOf: link.instanceId,
     });
-    res
-      .status(200)
-      .type(file.meta.contentType)
-      .set(
-        'Content-Disposition',
-        `attachment; filename="${file.meta.name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.meta.name)}`,
-      )
-      .set('Content-Security-Policy', "sandbox; default-src 'none'")
-      .set('X-Content-Type-Options', 'nosniff')
-      .send(file.bytes);
+    sendAttachment(res, file.meta, file.bytes);
   });
 
   return router;
