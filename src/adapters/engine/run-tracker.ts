@@ -9,6 +9,7 @@ import type {
   WaitingTask,
 } from '../../app/procedure-engine.js';
 import { calledProcedure } from './procedure-call-activity.js';
+import { timerDelayMs } from './timer-delay.js';
 import type { StepGuard } from './step-guard.js';
 
 interface ActivityApi {
@@ -111,13 +112,14 @@ export class RunTracker {
   private onTimer(api: ActivityApi): void {
     const content = api.content;
     const timerType = String(content.timerType ?? 'timeDuration');
+    const value = String(content[timerType] ?? '');
     this.timers.set(api.executionId, {
       activityId: api.id,
       executionId: api.executionId,
       ownerExecutionId: content.parent?.executionId ?? api.executionId,
       timerType,
-      value: String(content[timerType] ?? ''),
-      timeoutMs: Number(content.timeout ?? 0),
+      value,
+      timeoutMs: timerDelayMs(timerType, value, Number(content.timeout ?? 0), dateOf(content.startedAt)),
       // bpmn-elements 17 gives the attached activity's id as a plain string.
       ...(typeof content.attachedTo === 'string' ? { attachedTo: content.attachedTo } : {}),
     });
@@ -190,4 +192,10 @@ function awaitedOf(api: ActivityApi): AwaitedEvent | undefined {
   if (typeof message?.id !== 'string' || (kind !== 'message' && kind !== 'signal')) return undefined;
   const name = typeof message.name === 'string' && message.name ? message.name : message.id;
   return { kind, name, refId: message.id, activityId: api.id, executionId: api.executionId };
+}
+
+function dateOf(value: unknown): Date | undefined {
+  return typeof value === 'string' || typeof value === 'number' || value instanceof Date
+    ? new Date(value)
+    : undefined;
 }
