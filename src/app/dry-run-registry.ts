@@ -19,7 +19,8 @@ export interface DryRunRecord {
  * sweep reads stays small (at most {@link MAX_LIVE_DRY_RUNS}).
  */
 export interface DryRunRegistry {
-  add(run: DryRunRecord): Promise<void>;
+  /** Registers the run, or replaces its row (an `_id` upsert): registered before anything exists. */
+  put(run: DryRunRecord): Promise<void>;
   /** The run by its instance id (an `_id` read), or null once ended or swept. */
   get(instanceId: string): Promise<DryRunRecord | null>;
   /** The live runs whose expiry is at or before `now`, at most `limit`. */

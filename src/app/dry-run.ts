@@ -9,6 +9,7 @@ import type { InstanceService } from './instance-service.js';
 import type { TaskService } from './task-service.js';
 
 import { DRY_RUN_PREFIX, isDryRun } from './dry-run-id.js';
+import { instanceIdForKey } from './idempotency.js';
 import { MAX_LIVE_DRY_RUNS, type DryRunRecord, type DryRunRegistry } from './dry-run-registry.js';
 
 export { DRY_RUN_PREFIX, isDryRun } from './dry-run-id.js';
@@ -81,27 +82,35 @@ export class DryRunService {
     if ((await this.deps.registry.live(MAX_LIVE_DRY_RUNS)) >= MAX_LIVE_DRY_RUNS)
       throw new AppError('CONFLICT', `xml: ${MAX_LIVE_DRY_RUNS} dry runs are live; end some or wait an hour`);
     const procedureId = `${DRY_RUN_PREFIX}${randomBytes(6).toString('hex')}`;
-    const silent = await this.deps.withoutEmails(xml);
-    const { version } = await this.deps.definitions.deploy(procedureId, silent.xml, actor, 'dry-run.bpmn');
-    const formKeys = Object.keys(version.catalog.generatedForms ?? {});
-    const instance = await this.deps.instances
-      .start(procedureId, variables ?? {}, runner(actor))
-      .catch(async (error: unknown) => {
-        await this.deps.registry.dropForms(formKeys);
-        throw error;
-      });
+    // The run is registered before anything exists (its instance id follows from an idempotency
+    // key), so a process that dies half-way leaves a row the sweep ends, never an unswept ticket.
     const now = this.deps.clock.now();
-    await this.deps.registry.add({
-      instanceId: instance.id,
+    let run: DryRunRecord = {
+      instanceId: instanceIdForKey(actor.id, procedureId),
       procedureId,
-      definitionId: version.id,
+      definitionId: '',
       actor: actor.id,
       startedAt: now,
       expiresAt: new Date(now.getTime() + DRY_RUN_TTL_MS),
-      silenced: silent.silenced,
-      formKeys,
-    });
-    return this.state(instance.id, actor, version.warnings);
+      silenced: [],
+      formKeys: [],
+    };
+    await this.deps.registry.put(run);
+    try {
+      const silent = await this.deps.withoutEmails(xml);
+      const { version } = await this.deps.definitions.deploy(procedureId, silent.xml, actor, 'dry-run.bpmn');
+      const formKeys = Object.keys(version.catalog.generatedForms ?? {});
+      run = { ...run, definitionId: version.id, silenced: silent.silenced, formKeys };
+      await this.deps.registry.put(run);
+      await this.deps.instances.start(procedureId, variables ?? {}, runner(actor), {
+        idempotencyKey: procedureId,
+      });
+      return await this.state(run.instanceId, actor, version.warnings);
+    } catch (error) {
+      // Whatever exists of the run goes now; what cannot is left to the sweep (the row stays).
+      await this.dispose(run, 'dry run failed to start').catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The throwaway instance now. */
@@ -141,17 +150,20 @@ export class DryRunService {
     const expired = await this.deps.registry.expired(this.deps.clock.now(), SWEEP_BATCH);
     for (const run of expired) {
       try {
-        await this.deps.instances
-          .cancel(run.instanceId, 'dry run expired', SYSTEM)
-          .catch((error: unknown) => {
-            if (!isAppError(error) || !GONE.has(error.code)) throw error;
-          });
-        await this.cleanUp(run);
+        await this.dispose(run, 'dry run expired');
       } catch (error) {
         this.deps.logger?.warn({ err: error, instanceId: run.instanceId }, 'dry run not swept');
       }
     }
     return expired.length;
+  }
+
+  /** Cancels the run's instance if it is still open, then cleans up (every step idempotent). */
+  private async dispose(run: DryRunRecord, reason: string): Promise<void> {
+    await this.deps.instances.cancel(run.instanceId, reason, SYSTEM).catch((error: unknown) => {
+      if (!isAppError(error) || !GONE.has(error.code)) throw error;
+    });
+    await this.cleanUp(run);
   }
 
   private async cleanUp(run: DryRunRecord): Promise<void> {

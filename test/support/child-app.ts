@@ -87,7 +87,8 @@ export class ChildApp {
   }
 
   stop(): Promise<void> {
-    if (this.child.exitCode !== null) return Promise.resolve();
+    // A process killed by a signal (a chaos fault point) has no exit code, only a signal code.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.kill('SIGTERM');

@@ -38,9 +38,9 @@ export class MongoDryRunRegistry implements DryRunRegistry {
     this.forms = modelOn(connection, 'DryRunFormRow', formRowSchema);
   }
 
-  async add(run: DryRunRecord): Promise<void> {
+  async put(run: DryRunRecord): Promise<void> {
     const { instanceId, ...rest } = run;
-    await ignoreDuplicate(this.rows.create({ _id: instanceId, ...rest }));
+    await ignoreDuplicate(this.rows.replaceOne({ _id: instanceId }, rest, { upsert: true }).exec());
   }
 
   async get(instanceId: string): Promise<DryRunRecord | null> {
