@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Translations } from './http/web/core/i18n.js';
 import { pino, type Logger } from 'pino';
 import { wireAccounts, wireLoginThrottle } from './composition/accounts.js';
 import { wireForms } from './composition/forms.js';
@@ -280,6 +281,7 @@ export async function startApp(
   });
   const transport = config.smtp ? new SmtpMailTransport(config.smtp) : undefined;
   const renderer = messageRenderer(config);
+  const translations = new Translations(path.join(config.templatesDir, 'i18n'), logger);
   const reportSchedules = await wireReportSchedules({
     connection: database.connection,
     config,
@@ -290,6 +292,7 @@ export async function startApp(
     scheduler,
     clock,
     logger,
+    translations,
   });
   const notifications = wireNotifications({
     models,
@@ -382,6 +385,7 @@ export async function startApp(
       clock,
       logger,
       templatesDir: config.templatesDir,
+      translations,
       publicDir: config.publicDir,
       timeZone: config.timeZone,
       secureCookies: config.cookieSecure,

@@ -18,7 +18,7 @@ import type { Models } from '../adapters/persistence/models.js';
 import { ReportsService } from '../app/reports-service.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
-import { Translations } from '../http/web/core/i18n.js';
+import type { Translations } from '../http/web/core/i18n.js';
 import type { UiLanguage } from '../http/web/page.js';
 
 /** The reporting read model: its recorder (for the instance log) and the reports it serves. */
@@ -63,11 +63,13 @@ export async function wireReportSchedules(deps: {
   scheduler: AgendaScheduler;
   clock: Clock;
   logger: Logger;
+  /** The UI strings the web pages use too (one copy per process). */
+  translations: Translations;
 }): Promise<ReportSchedules> {
   const { config } = deps;
   const runs = new MongoReportRuns(deps.connection);
   await runs.init();
-  const labels = new Translations(path.join(config.templatesDir, 'i18n'), deps.logger);
+  const labels = deps.translations;
   const schedules = new ReportSchedules({
     schedules: await loadSchedules(path.join(config.configDir, 'reports', 'schedules.json')),
     reports: deps.reports,

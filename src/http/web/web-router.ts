@@ -45,6 +45,8 @@ export interface WebCoreDeps extends WebPageDeps {
   readonly sessions: SessionService;
   /** Folder with `pages/`, `partials/` and `i18n/`. */
   readonly templatesDir: string;
+  /** The UI strings, shared with scheduled reports; loaded from `templatesDir/i18n` when absent. */
+  readonly translations?: Translations;
   /** Folder with `css/` and `js/`, served under /assets. */
   readonly publicDir: string;
   readonly timeZone: string;
@@ -87,7 +89,8 @@ const BPMN_JS_DIST = path.join(
  * page and errors the HTML error page.
  */
 export function webRouter(deps: WebCoreDeps): Router {
-  const translations = new Translations(path.join(deps.templatesDir, 'i18n'), deps.logger);
+  const translations =
+    deps.translations ?? new Translations(path.join(deps.templatesDir, 'i18n'), deps.logger);
   const renderer = new Renderer({
     pagesDir: path.join(deps.templatesDir, 'pages'),
     partialsDir: path.join(deps.templatesDir, 'partials'),
