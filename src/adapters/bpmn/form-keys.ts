@@ -1,7 +1,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
+import { CATALOG_KEY } from './catalog-ids.js';
 
-const KEY = /^[a-z0-9][a-z0-9-]*$/;
 /** `deployment:x.form`, `embedded:deployment:x.form`, `camunda-forms:deployment:forms/x.form`. */
 const DEPLOYMENT_KEY = /^(?:(?:embedded|camunda-forms):)?deployment:(?:[\w.-]+\/)*([\w.-]+?)(?:\.form)?$/;
 /** Forms served by a Camunda web application (`embedded:app:forms/x.html`, `app:...`). */
@@ -35,15 +35,15 @@ export function formKeyOf(node: ModdleElement): FormKeyReading {
   const raw = formKey ?? formRef;
   if (raw === undefined) return {};
   const attribute = formKey !== undefined ? 'camunda:formKey' : 'camunda:formRef';
-  if (KEY.test(raw)) return { key: raw };
+  if (CATALOG_KEY.test(raw)) return { key: raw };
   const deployed = formKey !== undefined ? DEPLOYMENT_KEY.exec(raw)?.[1] : undefined;
-  if (deployed !== undefined && KEY.test(deployed)) return { key: deployed };
+  if (deployed !== undefined && CATALOG_KEY.test(deployed)) return { key: deployed };
   const refuse = (message: string): FormKeyReading => ({
     issue: { path: id, reason: 'form-key', message: `<${id}> ${attribute} "${raw}" ${message}` },
   });
   const html = formKey !== undefined ? DEPLOYED_HTML.exec(raw)?.[1] : undefined;
   if (html !== undefined) {
-    const name = KEY.test(html) ? html : '<name>';
+    const name = CATALOG_KEY.test(html) ? html : '<name>';
     return refuse(
       `is an embedded HTML form, which this runner cannot show; save the form with the bpmn.io form editor as forms/${name}.form and set camunda:formKey="${name}" (or "deployment:${name}.form")`,
     );
