@@ -308,7 +308,7 @@ export async function startApp(
     ...(faults ? { faults } : {}),
     attachments, // form-files: send tasks with `attach` mail public ticket files (ADR 0032)
   });
-  const mailboxes = wireMailboxes({
+  const mailboxes = await wireMailboxes({
     connection: database.connection,
     config,
     transport,

@@ -22,7 +22,7 @@ export interface PasswordHasher {
 /** Password strength rules beyond length (common passwords, the owner's own words). */
 export interface PasswordPolicy {
   /** Issues on the `password` field, with the reason and advice; empty when strong enough. */
-  issues(password: string, personalWords: readonly string[]): FieldIssue[];
+  issues(password: string, personalWords: readonly string[]): Promise<FieldIssue[]>;
 }
 
 /** One login-throttle counter: a kind (e.g. `user`), its key and the fixed window it counts in. */

@@ -48,7 +48,7 @@ export class AccountService {
       [
         ...usernameIssues(input.username),
         ...profileIssues(profile),
-        ...this.newPasswordIssues(input.password, { ...profile, username: input.username }),
+        ...(await this.newPasswordIssues(input.password, { ...profile, username: input.username })),
       ],
       `account <${input.username}> is not valid`,
     );
@@ -105,7 +105,7 @@ export class AccountService {
     requireRole(by, 'admin');
     assertNoIssues(passwordIssues(password), `password of <${id}> is not valid`);
     const account = await this.load(id);
-    assertNoIssues(this.newPasswordIssues(password, account), `password of <${id}> is not valid`);
+    assertNoIssues(await this.newPasswordIssues(password, account), `password of <${id}> is not valid`);
     return this.save({ ...account, passwordHash: await this.deps.hasher.hash(password) });
   }
 
@@ -149,9 +149,9 @@ export class AccountService {
   }
 
   /** Length and edge rules, then (only if those pass) the strength policy with the owner's own words. */
-  private newPasswordIssues(password: string, owner: PasswordOwner): FieldIssue[] {
+  private async newPasswordIssues(password: string, owner: PasswordOwner): Promise<FieldIssue[]> {
     const basic = passwordIssues(password);
-    return basic.length ? basic : this.deps.passwordPolicy.issues(password, personalWords(owner));
+    return basic.length ? basic : await this.deps.passwordPolicy.issues(password, personalWords(owner));
   }
 
   private async load(id: string): Promise<Account> {

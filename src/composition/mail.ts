@@ -5,7 +5,6 @@
 import type { Logger } from 'pino';
 import type { Connection } from 'mongoose';
 import { MongoMailboxLedger } from '../adapters/mail/imap-ledger.js';
-import { ImapMailbox } from '../adapters/mail/imap-mailbox.js';
 import { HandlebarsMessageRenderer } from '../adapters/mail/template-renderer.js';
 import { bindDeliveryModels } from '../adapters/persistence/delivery-models.js';
 import { MongoDeliveryLedger } from '../adapters/persistence/mongo-delivery-ledger.js';
@@ -80,8 +79,11 @@ export function wireNotifications(deps: {
   });
 }
 
-/** Email-to-ticket: each configured mailbox opens tickets and threads replies. */
-export function wireMailboxes(deps: {
+/**
+ * Email-to-ticket: each configured mailbox opens tickets and threads replies. The IMAP client and
+ * MIME parser (imapflow, mailparser: large) load only when a mailbox is configured.
+ */
+export async function wireMailboxes(deps: {
   connection: Connection;
   config: Config;
   transport: MailTransport | undefined;
@@ -95,8 +97,9 @@ export function wireMailboxes(deps: {
   definitions: DefinitionsService;
   clock: Clock;
   logger: Logger;
-}): MailboxPoller {
+}): Promise<MailboxPoller> {
   const { config, conversations, clock } = deps;
+  const imap = config.mailboxes.length ? await import('../adapters/mail/imap-mailbox.js') : undefined;
   const ledger = new MongoMailboxLedger(deps.connection);
   const replyDeps = {
     conversation: conversations,
@@ -107,7 +110,10 @@ export function wireMailboxes(deps: {
   return createMailboxPoller({
     boxes: config.mailboxes,
     ledger,
-    readerFor: (box) => new ImapMailbox(box),
+    readerFor: (box) => {
+      if (!imap) throw new Error(`mailbox <${box.id}> is not configured`);
+      return new imap.ImapMailbox(box);
+    },
     tickets: intakeTickets({ instances: deps.instances, log: deps.log, ticketNumbers: deps.ticketNumbers }),
     reply: (instanceId, input, actor, key) => addRequesterReply(replyDeps, instanceId, input, actor, key),
     attachments: (upload) => deps.attachments.store(upload),

@@ -1,21 +1,29 @@
-import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as english from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 import type { PasswordPolicy } from '../../app/account-ports.js';
 import type { FieldIssue } from '../../domain/errors.js';
 
 /** Lowest zxcvbn score accepted: 3 = "safely unguessable" (about 10^8 guesses or more). */
 export const DEFAULT_MIN_PASSWORD_SCORE = 3;
 
-let shared: ZxcvbnFactory | undefined;
+let shared: Promise<ZxcvbnFactory> | undefined;
 
-/** One estimator per process: loading the dictionaries takes a moment and some memory. */
-function estimator(): ZxcvbnFactory {
-  shared ??= new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...english.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: english.translations,
-  });
+/**
+ * One estimator per process, loaded at the first password check: the dictionaries take a moment
+ * and some memory, and most processes (and tests) never check a password.
+ */
+function estimator(): Promise<ZxcvbnFactory> {
+  shared ??= Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]).then(
+    ([core, common, english]) =>
+      new core.ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...english.dictionary },
+        graphs: common.adjacencyGraphs,
+        translations: english.translations,
+      }),
+  );
   return shared;
 }
 
@@ -27,8 +35,8 @@ function estimator(): ZxcvbnFactory {
 export class ZxcvbnPasswordPolicy implements PasswordPolicy {
   constructor(private readonly minScore: number = DEFAULT_MIN_PASSWORD_SCORE) {}
 
-  issues(password: string, personalWords: readonly string[]): FieldIssue[] {
-    const result = estimator().check(password, [...personalWords]);
+  async issues(password: string, personalWords: readonly string[]): Promise<FieldIssue[]> {
+    const result = (await estimator()).check(password, [...personalWords]);
     if (result.score >= this.minScore) return [];
     return [
       {
