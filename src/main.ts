@@ -471,6 +471,7 @@ export async function startApp(
       await mailboxes.stop();
       await notifications?.stop();
       transport?.close();
+      await pendingSteps.flush().catch(() => undefined); // else the reconciler settles them later
       await database.close();
       await embedded?.stop();
     },

@@ -173,8 +173,7 @@ export class InstanceLog {
       await this.retrying(() => this.applyEffects(transition));
       // After the head: a called ticket that ends at once resumes this instance from its saved head.
       await this.applyCalls(transition);
-      const pending = this.deps.pending;
-      if (pending) await this.retrying(() => pending.clear(instanceId, seq));
+      this.deps.pending?.settled(instanceId, seq);
     } catch (error) {
       this.deps.logger?.warn(
         { err: error, instanceId, seq },

@@ -109,6 +109,13 @@ export interface PendingSteps {
   mark(instanceId: string, seq: number): Promise<void>;
   /** Removes the marker; with `markedAt`, only if it was not marked again since. */
   clear(instanceId: string, seq: number, markedAt?: Date): Promise<void>;
+  /**
+   * The step's effects are applied: its marker may go with the next batch (a write saved per
+   * step). A marker left by a crash before the batch is settled again by the reconciler.
+   */
+  settled(instanceId: string, seq: number): void;
+  /** Removes the markers of settled steps now (at shutdown). */
+  flush(): Promise<void>;
   /** Markers at least `minAgeMs` old, oldest first, at most `limit`. */
   listStale(minAgeMs: number, limit: number): Promise<PendingStep[]>;
 }

@@ -9,6 +9,12 @@ const schema = new Schema(
 );
 
 const markerId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
+/** Settled markers wait at most this long before their batch delete (well under the reconciler's 5 s). */
+const BATCH_DELAY_MS = 250;
+/** Markers one batch delete removes at most. */
+const BATCH_SIZE = 500;
+/** Settled markers remembered at most; beyond, the oldest are left to the reconciler. */
+const MAX_SETTLED = 10_000;
 
 /**
  * Markers of in-flight steps in `pending_steps` (`_id` = `<instanceId>:<seq>`). Marks and clears
@@ -17,6 +23,9 @@ const markerId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
  */
 export class MongoPendingSteps implements PendingSteps {
   private readonly model: Model<Record<string, unknown>>;
+  private settledIds = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
 
   /** `clock` should be the system clock: markers age in real time even when the app runs on a test clock. */
   constructor(
@@ -47,6 +56,49 @@ export class MongoPendingSteps implements PendingSteps {
   async clear(instanceId: string, seq: number, markedAt?: Date): Promise<void> {
     const _id = markerId(instanceId, seq);
     await this.model.deleteOne(markedAt ? { _id, markedAt } : { _id }).exec();
+  }
+
+  settled(instanceId: string, seq: number): void {
+    if (this.settledIds.size >= MAX_SETTLED) return;
+    this.settledIds.add(markerId(instanceId, seq));
+    this.schedule();
+  }
+
+  /**
+   * Deletes the settled markers, 500 per command, one flush at a time. The `$in` filter makes
+   * FerretDB read the whole collection, which holds only the steps in flight and these; a failed
+   * batch is retried later (its markers meanwhile look like crashed steps to the reconciler, which
+   * finds them settled: harmless).
+   */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const previous = this.flushing ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(() => this.deleteSettled());
+    this.flushing = current;
+    try {
+      await current;
+    } finally {
+      if (this.flushing === current) this.flushing = undefined;
+    }
+  }
+
+  private async deleteSettled(): Promise<void> {
+    while (this.settledIds.size) {
+      const ids = [...this.settledIds].slice(0, BATCH_SIZE);
+      for (const id of ids) this.settledIds.delete(id);
+      try {
+        await this.model.deleteMany({ _id: { $in: ids } }).exec();
+      } catch (error) {
+        for (const id of ids) if (this.settledIds.size < MAX_SETTLED) this.settledIds.add(id);
+        this.schedule();
+        throw error;
+      }
+    }
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), BATCH_DELAY_MS).unref();
   }
 
   async listStale(minAgeMs: number, limit: number): Promise<PendingStep[]> {
