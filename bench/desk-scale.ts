@@ -23,6 +23,8 @@ const COMPLETIONS = Number(process.argv[4] ?? 1000);
 const CLOSED = Number(process.argv[5] ?? 1000);
 const THINK_MS = Number(process.argv[6] ?? 10_000);
 const RATIO_INSTANCES = 100;
+/** Tickets the runner works at once in the concurrent ratio (what the embedded database sustains). */
+const RATIO_CONCURRENCY = 4;
 const INBOX_READS = 50;
 const xml = readFileSync('test/fixtures/processes/review-request.bpmn', 'utf8');
 const intake = {
@@ -56,7 +58,8 @@ async function main(): Promise<void> {
     const pacedMs = await pacedCompletions(app, Math.ceil(COMPLETIONS / 2));
     log(`persisted runner vs raw engine, ${RATIO_INSTANCES} instances each…`);
     const raw = await rawEngine();
-    const persisted = await persistedRunner(app);
+    const persisted = await persistedRunner(app, 1);
+    const persistedConcurrent = await persistedRunner(app, RATIO_CONCURRENCY);
 
     log('restart…');
     await app.stop();
@@ -79,6 +82,9 @@ async function main(): Promise<void> {
     console.log(`raw bpmn-engine, parsed model cached       ${raw.toFixed(1)} instances/s`);
     console.log(
       `persisted runner (start + complete)        ${persisted.toFixed(1)} instances/s  (persisted/raw = ${(persisted / raw).toFixed(2)}x, target >= 0.25x)`,
+    );
+    console.log(
+      `persisted runner, ${RATIO_CONCURRENCY} tickets at a time      ${persistedConcurrent.toFixed(1)} instances/s  (persisted/raw = ${(persistedConcurrent / raw).toFixed(2)}x)`,
     );
     console.log(`restart to ready (${OPEN} waiting)            ${ms(restartMs)}  (target <= 10000 ms)`);
   } finally {
@@ -173,14 +179,23 @@ async function rawEngine(): Promise<number> {
   return RATIO_INSTANCES / ((performance.now() - t0) / 1000);
 }
 
-/** The runner: start + complete the review, every wait stored, with the open work in place. */
-async function persistedRunner(app: TestApp): Promise<number> {
+/**
+ * The runner: start + complete the review, every wait stored, with the open work in place; one
+ * ticket at a time (latency-bound: the app waits on the database between commands), or
+ * `concurrency` at a time as a server runs them (the raw engine, all CPU, gains nothing from that).
+ */
+async function persistedRunner(app: TestApp, concurrency: number): Promise<number> {
   const { instances, tasks } = app.app.services;
+  let left = RATIO_INSTANCES;
   const t0 = performance.now();
-  for (let i = 0; i < RATIO_INSTANCES; i++) {
-    const started = await instances.start('review-request', intake, agent);
-    await tasks.complete(started.openTaskIds[0]!, { priority: 'blocking' }, agent);
-  }
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        const started = await instances.start('review-request', intake, agent);
+        await tasks.complete(started.openTaskIds[0]!, { priority: 'blocking' }, agent);
+      }
+    }),
+  );
   return RATIO_INSTANCES / ((performance.now() - t0) / 1000);
 }
 
