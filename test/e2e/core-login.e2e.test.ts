@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { USERS, type TestApp } from '../support/harness.js';
-import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { launchBrowser, loginInBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
 import { startWebApp } from '../support/web-accounts.js';
 
 /** Browser steps are slow on a shared two-core machine. */
@@ -12,7 +12,7 @@ describe('web core in a real browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let blocked: string[] = [];
+  let pageConsole: ConsoleWatch;
 
   beforeAll(async () => {
     app = await startWebApp();
@@ -21,13 +21,10 @@ describe('web core in a real browser', () => {
   beforeEach(async () => {
     context = await browser.newContext();
     page = await context.newPage();
-    blocked = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
-    });
+    pageConsole = watchConsole(page);
   }, SLOW);
   afterEach(async () => {
-    expect(blocked).toEqual([]);
+    expect(pageConsole.cspRefusals).toEqual([]);
     await context?.close();
   }, SLOW);
   afterAll(async () => {

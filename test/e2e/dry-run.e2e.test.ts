@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { USERS, type TestApp } from '../support/harness.js';
-import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { launchBrowser, loginInBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
 import { startWebApp } from '../support/web-accounts.js';
 
 /**
@@ -17,7 +17,7 @@ describe('modeler tools in a real browser: live condition check and dry run', ()
   let app: TestApp;
   let browser: Browser;
   let page: Page;
-  const refusedByCsp: string[] = [];
+  let pageConsole: ConsoleWatch;
 
   beforeAll(async () => {
     app = await startWebApp({
@@ -26,9 +26,7 @@ describe('modeler tools in a real browser: live condition check and dry run', ()
     });
     browser = await launchBrowser();
     page = await browser.newPage();
-    page.on('console', (message) => {
-      if (/Content.Security.Policy/i.test(message.text())) refusedByCsp.push(message.text());
-    });
+    pageConsole = watchConsole(page);
     await loginInBrowser(page, app.app.url, USERS.analyst.user);
     await page.goto(`${app.app.url}/analyst/procedures/${PROCEDURE}/modeler`);
     await page.waitForSelector('#modeler-canvas[data-state="ready"]');
@@ -69,7 +67,7 @@ describe('modeler tools in a real browser: live condition check and dry run', ()
       await condition.fill('${ subject == "urgent" }');
       await page.locator('#hd-condition-note[data-ok="true"]').waitFor();
       expect(await hasMarker('f-urgent')).toBe(false);
-      expect(refusedByCsp).toEqual([]);
+      expect(pageConsole.cspRefusals).toEqual([]);
     },
     SLOW,
   );
@@ -119,7 +117,7 @@ describe('modeler tools in a real browser: live condition check and dry run', ()
       expect(view.instance.status).toBe('cancelled');
       // Nothing was saved: the procedure is still at its first version.
       expect((await app.app.services.definitions.current(PROCEDURE)).version).toBe(1);
-      expect(refusedByCsp).toEqual([]);
+      expect(pageConsole.cspRefusals).toEqual([]);
     },
     SLOW,
   );

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { USERS, type TestApp } from '../support/harness.js';
-import { launchBrowser, loginInBrowser } from '../support/browser.js';
+import { launchBrowser, loginInBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
 import { startWebApp } from '../support/web-accounts.js';
 
 /**
@@ -18,7 +18,7 @@ describe('modeler properties panel and form editor in a real browser', () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;
-  const refusedByCsp: string[] = [];
+  let pageConsole: ConsoleWatch;
 
   beforeAll(async () => {
     app = await startWebApp({
@@ -28,9 +28,7 @@ describe('modeler properties panel and form editor in a real browser', () => {
     browser = await launchBrowser();
     page = await browser.newPage();
     // The pages keep their strict CSP (no inline styles): the bundles must not need an exception.
-    page.on('console', (message) => {
-      if (/Content.Security.Policy/i.test(message.text())) refusedByCsp.push(message.text());
-    });
+    pageConsole = watchConsole(page);
     await loginInBrowser(page, app.app.url, USERS.analyst.user);
   }, SLOW);
   afterAll(async () => {
@@ -93,7 +91,7 @@ describe('modeler properties panel and form editor in a real browser', () => {
       });
 
       const version = await save();
-      expect(refusedByCsp).toEqual([]);
+      expect(pageConsole.cspRefusals).toEqual([]);
 
       expect(version).toBe(2);
       const current = await app.app.services.definitions.current(PROCEDURE);
@@ -167,7 +165,7 @@ describe('modeler properties panel and form editor in a real browser', () => {
       await page.click('#form-editor-save');
       await page.waitForSelector('#form-editor-status [data-version]');
       expect(await page.getAttribute('#form-editor-status [data-version]', 'data-version')).toBe('2');
-      expect(refusedByCsp).toEqual([]);
+      expect(pageConsole.cspRefusals).toEqual([]);
 
       const redeploy = await app.call(
         'analyst',

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
@@ -13,7 +13,7 @@ describe('public portal in a real browser (docs/adr/0026)', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let blocked: string[] = [];
+  let pageConsole: ConsoleWatch;
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -30,13 +30,10 @@ describe('public portal in a real browser (docs/adr/0026)', () => {
   beforeEach(async () => {
     context = await browser.newContext({ locale: 'es-MX' });
     page = await context.newPage();
-    blocked = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
-    });
+    pageConsole = watchConsole(page);
   }, SLOW);
   afterEach(async () => {
-    expect(blocked).toEqual([]);
+    expect(pageConsole.cspRefusals).toEqual([]);
     await context?.close();
   }, SLOW);
   afterAll(async () => {

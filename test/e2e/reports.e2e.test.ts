@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { USERS, type TestApp } from '../support/harness.js';
-import { launchBrowser, loginInBrowser } from '../support/browser.js';
-import { Scenario } from '../support/scenario.js';
+import { launchBrowser, loginInBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
+import { radiologyTicketPastIdentification } from '../support/radiology-ticket.js';
 import { startWebApp } from '../support/web-accounts.js';
 
 /** Browser steps are slower than HTTP ones, on a shared two-core machine even more. */
@@ -12,24 +12,14 @@ describe('diagram heatmap in a real browser (radiology-support seed)', () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let pageConsole: ConsoleWatch;
 
   beforeAll(async () => {
     app = await startWebApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
-    const ticket = await Scenario.start(app, 'radiology-support', 'radL1', {
-      channel: 'phone',
-      requesterName: 'TM Carolina Soto',
-      description: 'No carga el visor de imágenes en el PACS',
-    });
-    await ticket.complete('task-identify-requester', 'radL1', {
-      requesterName: 'TM Carolina Soto',
-      registeredUser: true,
-    });
+    await radiologyTicketPastIdentification(app);
     browser = await launchBrowser();
     page = await browser.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
+    pageConsole = watchConsole(page);
     await loginInBrowser(page, app.app.url, USERS.supervisor.user);
   }, SLOW);
   afterAll(async () => {
@@ -47,7 +37,7 @@ describe('diagram heatmap in a real browser (radiology-support seed)', () => {
       expect(await badge('task-identify-requester').getAttribute('data-passed')).toBe('1');
       expect(await badge('task-confirm-user-data').getAttribute('data-waiting')).toBe('1');
       expect(await page.$$('#heatmap-canvas .djs-element.rp-heat-4')).not.toHaveLength(0);
-      expect(consoleErrors).toEqual([]);
+      expect(pageConsole.errors).toEqual([]);
     },
     SLOW,
   );

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { USERS, type TestApp } from '../support/harness.js';
-import { launchBrowser, loginInBrowser } from '../support/browser.js';
-import { Scenario } from '../support/scenario.js';
+import { launchBrowser, loginInBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
+import type { Scenario } from '../support/scenario.js';
+import { radiologyTicketPastIdentification } from '../support/radiology-ticket.js';
 import { startWebApp } from '../support/web-accounts.js';
 
 /** Browser steps are slower than HTTP ones, on a shared two-core machine even more. */
@@ -13,24 +14,14 @@ describe('supervisor instance diagram in a real browser (radiology-support seed)
   let browser: Browser;
   let page: Page;
   let ticket: Scenario;
-  const consoleErrors: string[] = [];
+  let pageConsole: ConsoleWatch;
 
   beforeAll(async () => {
     app = await startWebApp({ processesDir: path.resolve('processes'), formsDir: path.resolve('forms') });
-    ticket = await Scenario.start(app, 'radiology-support', 'radL1', {
-      channel: 'phone',
-      requesterName: 'TM Carolina Soto',
-      description: 'No carga el visor de imágenes en el PACS',
-    });
-    await ticket.complete('task-identify-requester', 'radL1', {
-      requesterName: 'TM Carolina Soto',
-      registeredUser: true,
-    });
+    ticket = await radiologyTicketPastIdentification(app);
     browser = await launchBrowser();
     page = await browser.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
+    pageConsole = watchConsole(page);
     await loginInBrowser(page, app.app.url, USERS.supervisor.user);
   }, SLOW);
   afterAll(async () => {
@@ -55,7 +46,7 @@ describe('supervisor instance diagram in a real browser (radiology-support seed)
       );
       expect(completed).not.toContain('task-confirm-user-data');
       expect(await page.$$('#sv-diagram svg [data-element-id="task-attend-request"]')).toHaveLength(1);
-      expect(consoleErrors).toEqual([]);
+      expect(pageConsole.errors).toEqual([]);
     },
     SLOW,
   );

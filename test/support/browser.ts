@@ -28,3 +28,21 @@ export async function loginInBrowser(page: Page, baseUrl: string, username: stri
     page.click('#login-form button[type="submit"]'),
   ]);
 }
+
+/** What a page's console said that a test asserts on (filled as the page runs). */
+export interface ConsoleWatch {
+  /** Every `console.error` message. */
+  readonly errors: string[];
+  /** Messages of resources or scripts the Content Security Policy refused. */
+  readonly cspRefusals: string[];
+}
+
+/** Starts collecting the page's console errors and CSP refusals. */
+export function watchConsole(page: Page): ConsoleWatch {
+  const watch: ConsoleWatch = { errors: [], cspRefusals: [] };
+  page.on('console', (message) => {
+    if (message.type() === 'error') watch.errors.push(message.text());
+    if (/Content.Security.Policy/i.test(message.text())) watch.cspRefusals.push(message.text());
+  });
+  return watch;
+}
