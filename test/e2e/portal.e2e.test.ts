@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
 
 /** Browser steps are slow on a shared two-core machine. */
@@ -21,8 +21,7 @@ describe('public portal in a real browser (docs/adr/0026)', () => {
       processesDir: 'processes',
       formsDir: 'forms',
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: 'Mesa de Ayuda <mesa@example.org>',
+        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
       },
     });
     browser = await launchBrowser();

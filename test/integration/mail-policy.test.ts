@@ -5,7 +5,7 @@ import { MongoOutbox } from '../../src/adapters/persistence/mongo-outbox.js';
 import type { OutboxMessage } from '../../src/domain/instance.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { Scenario } from '../support/scenario.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -41,8 +41,7 @@ describe('the mail policy in the running app', () => {
       processesDir: 'processes',
       formsDir: 'forms',
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: 'Mesa de Ayuda <mesa@example.org>',
+        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
         HELPDESK_MAIL_POLL_MS: '100',
         HELPDESK_MAIL_ALLOWED_DOMAINS: 'partner.example',
       },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
 
 const SLA_APP = path.join(FIXTURES, 'sla-app');
@@ -16,8 +16,7 @@ async function startOfficeApp(clock: ManualClock, sink?: SmtpSink) {
     ...(sink
       ? {
           env: {
-            HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-            HELPDESK_MAIL_FROM: 'Help desk <desk@example.org>',
+            ...mailEnv(sink, 'Help desk <desk@example.org>'),
             HELPDESK_MAIL_POLL_MS: '100',
             HELPDESK_MAIL_TIME_ZONE: 'Europe/Rome',
           },

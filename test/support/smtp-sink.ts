@@ -19,6 +19,11 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
+/** The app's environment to send its mail to `sink`, as `from`. */
+export function mailEnv(sink: Pick<SmtpSink, 'port'>, from: string): Record<string, string> {
+  return { HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, HELPDESK_MAIL_FROM: from };
+}
+
 /** Starts a sink; stop it in `finally`. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { USERS, type TestApp } from '../../support/harness.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
@@ -26,8 +26,7 @@ describe('conversation on a ticket', () => {
     sink = await startSmtpSink();
     app = await startWebApp({
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: 'Mesa de Ayuda <mesa@example.org>',
+        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
         HELPDESK_MAIL_POLL_MS: '100',
       },
     });

@@ -1,6 +1,6 @@
 import { USERS, type TestApp } from '../../support/harness.js';
 import { Scenario } from '../../support/scenario.js';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type ReceivedMail, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin } from '../../support/web-client.js';
@@ -27,8 +27,7 @@ describe('cita report delivered to the requester', () => {
       processesDir: 'processes',
       formsDir: 'forms',
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: 'Mesa de Ayuda <mesa@example.org>',
+        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
         HELPDESK_MAIL_POLL_MS: '100',
         HELPDESK_PUBLIC_URL: PUBLIC_URL,
       },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { USERS, type TestApp } from '../../support/harness.js';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type ReceivedMail, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
@@ -43,8 +43,7 @@ describe('files on forms', () => {
       processesDir: path.join(FORM_FILES_FIXTURES, 'processes'),
       formsDir: path.join(FORM_FILES_FIXTURES, 'forms'),
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: 'Mesa de Ayuda <mesa@example.org>',
+        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
         HELPDESK_MAIL_POLL_MS: '100',
         HELPDESK_PUBLIC_URL: PUBLIC_URL,
       },

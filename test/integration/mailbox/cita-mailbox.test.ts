@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { startImapServer, type ImapServer } from '../../support/imap-server.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { MAILBOX_FIXTURES, OUR_DOMAIN, plainMail } from './mailbox-support.js';
 
 /**
@@ -33,8 +33,7 @@ describe('the cita desk mailbox (seed 001, ADR 0029)', () => {
       formsDir: 'forms',
       timerPollMs: 60_000,
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: `Mesa de Ayuda <mesa@${OUR_DOMAIN}>`,
+        ...mailEnv(sink, `Mesa de Ayuda <mesa@${OUR_DOMAIN}>`),
         HELPDESK_MAIL_POLL_MS: '600000',
         HELPDESK_MAILBOX_POLL_MS: '0',
         HELPDESK_MAILBOXES: JSON.stringify([box]),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FIXTURES } from '../../support/harness.js';
 import type { ImapServer } from '../../support/imap-server.js';
+import { mailEnv } from '../../support/smtp-sink.js';
 
 export const MAILBOX_FIXTURES = path.join(FIXTURES, 'mailbox');
 /** The domain of our From address: our Message-IDs end with it. */
@@ -62,8 +63,7 @@ export function mailboxEnv(imap: ImapServer, smtpPort: number): Record<string, s
   return {
     HELPDESK_PROCESSES_DIR: path.join(MAILBOX_FIXTURES, 'processes'),
     HELPDESK_FORMS_DIR: path.join(MAILBOX_FIXTURES, 'forms'),
-    HELPDESK_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    HELPDESK_MAIL_FROM: `Mesa de Ayuda <mesa@${OUR_DOMAIN}>`,
+    ...mailEnv({ port: smtpPort }, `Mesa de Ayuda <mesa@${OUR_DOMAIN}>`),
     HELPDESK_MAIL_POLL_MS: '600000',
     HELPDESK_MAILBOX_POLL_MS: '0',
     HELPDESK_MAILBOXES: JSON.stringify([desk, small]),

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type ReceivedMail, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { citaForm, confirmPathIn, PortalVisitor } from './portal-visitor.js';
 
@@ -26,8 +26,7 @@ describe('public portal intake (docs/adr/0026)', () => {
       formsDir: 'forms',
       clock,
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: 'Mesa de Ayuda <mesa@example.org>',
+        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
         HELPDESK_TRUST_PROXY: 'loopback',
         HELPDESK_PORTAL_IP_MAX: '3',
         HELPDESK_PORTAL_EMAIL_MAX: '2',

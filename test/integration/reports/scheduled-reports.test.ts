@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadSchedules } from '../../../src/adapters/scheduler/report-job.js';
 import { ChildApp } from '../../support/child-app.js';
 import { FIXTURES } from '../../support/harness.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 
 const CONFIG = path.join(FIXTURES, 'reports', 'config');
@@ -24,8 +24,7 @@ describe('scheduled reports', () => {
     const env = {
       HELPDESK_CONFIG_DIR: CONFIG,
       HELPDESK_PROCESSES_DIR: path.join(FIXTURES, 'reports', 'processes'),
-      HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      HELPDESK_MAIL_FROM: 'Help desk <desk@example.org>',
+      ...mailEnv(sink, 'Help desk <desk@example.org>'),
       HELPDESK_REPORT_JOB_EVERY_MS: '1000',
       HELPDESK_TIME_ZONE: 'Europe/Rome',
     };

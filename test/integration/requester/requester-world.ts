@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FIXTURES, type TestApp } from '../../support/harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type ReceivedMail, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { startWebApp } from '../../support/web-accounts.js';
 
@@ -33,8 +33,7 @@ export async function startRequesterWorld(): Promise<RequesterWorld> {
     formsDir: path.join(FIXTURES, 'requester/forms'),
     clock,
     env: {
-      HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-      HELPDESK_MAIL_FROM: 'Help desk <desk@example.org>',
+      ...mailEnv(sink, 'Help desk <desk@example.org>'),
       HELPDESK_MAIL_POLL_MS: '100',
       HELPDESK_PUBLIC_URL: PUBLIC_URL,
     },

@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 
 /**
@@ -29,8 +29,7 @@ describe('out-of-hours requests on the Tuscan GP desk', () => {
       formsDir: 'forms',
       clock,
       env: {
-        HELPDESK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        HELPDESK_MAIL_FROM: 'Help desk <desk@example.org>',
+        ...mailEnv(sink, 'Help desk <desk@example.org>'),
         HELPDESK_MAIL_POLL_MS: '100',
       },
     });
