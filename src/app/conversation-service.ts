@@ -7,13 +7,13 @@ import {
   CONVERSATION_VIAS,
   entryFromEvent,
   forAudience,
-  isAttachmentRef,
   MAX_ENTRY_ATTACHMENTS,
   type AttachmentRef,
   type ConversationAudience,
   type ConversationEntry,
   type ConversationKind,
 } from '../domain/conversation.js';
+import { isAttachmentRef } from '../domain/forms/file-refs.js';
 import { AppError } from '../domain/errors.js';
 import type { InstanceRecord, OutboxMessage } from '../domain/instance.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';

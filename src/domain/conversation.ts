@@ -6,6 +6,7 @@
 import type { Actor } from './actor.js';
 import { AppError, type FieldIssue } from './errors.js';
 import type { InstanceEvent } from './instance.js';
+import { isAttachmentRef } from './forms/file-refs.js';
 
 /** A stored file as an entry (or form data) refers to it. */
 export interface AttachmentRef {
@@ -130,15 +131,3 @@ export function forAudience(
   return { ...entry, attachments: entry.attachments.filter((file) => file.visibility === 'public') };
 }
 
-/** Structural check of a stored or submitted attachment reference. */
-export function isAttachmentRef(value: unknown): value is AttachmentRef {
-  if (typeof value !== 'object' || value === null) return false;
-  const ref = value as Record<string, unknown>;
-  return (
-    typeof ref.id === 'string' &&
-    typeof ref.name === 'string' &&
-    typeof ref.size === 'number' &&
-    typeof ref.contentType === 'string' &&
-    (ref.visibility === 'public' || ref.visibility === 'internal')
-  );
-}

@@ -200,6 +200,24 @@ describe('conversation on a ticket', () => {
     expect(await services().conversations.list(instanceId, 'staff')).toEqual([]);
   });
 
+  test('given a forged file reference (not a stored file id, an empty file), when a note carries it, then it is refused and nothing is committed', async () => {
+    const { instanceId } = await openTicket(app);
+    const ref = { name: 'x.pdf', size: 10, contentType: 'application/pdf', visibility: 'internal' };
+
+    for (const forged of [
+      { ...ref, id: '../../attachments/other-ticket' },
+      { ...ref, id: '0f9a3c2e-1b2d-4c5e-8f70-123456789abc', size: 0 },
+    ]) {
+      const refused = services().conversations.add(
+        instanceId,
+        { kind: 'note', body: 'ver adjunto', attachments: [forged as never] },
+        LUIS,
+      );
+      await expect(refused).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(await services().conversations.list(instanceId, 'staff')).toEqual([]);
+  });
+
   test('given a file larger than the limit, when stored, then it is refused naming the file', async () => {
     const { instanceId } = await openTicket(app);
     const big = Buffer.concat([fixture('report.pdf'), Buffer.alloc(10 * 1024 * 1024)]);
