@@ -15,6 +15,7 @@ import {
   type FormSchema,
 } from '../domain/forms/index.js';
 import type { AttachmentService } from './attachment-service.js';
+import { setPath } from '../domain/forms/data-path.js';
 
 /** One file of a form post (what the multipart parser kept). */
 export interface PostedFile {
@@ -153,16 +154,4 @@ export function filePickers(shape: DataShape, prefix = ''): Map<string, FormFiel
       for (const [path, field] of filePickers(node.children, `${prefix}${name}.`)) found.set(path, field);
   }
   return found;
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  const last = parts.pop() as string;
-  let node = target;
-  for (const part of parts) {
-    const next = node[part];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[part] = {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[last] = value;
 }

@@ -4,6 +4,7 @@ import {
   type FormField,
   type FormSchema,
 } from '../../../domain/forms/index.js';
+import { getPath, setPath } from '../../../domain/forms/data-path.js';
 
 /** Field values as an HTML form holds them: text per field path, a list for checklists. */
 export type RawValues = Readonly<Record<string, string | readonly string[]>>;
@@ -97,26 +98,6 @@ export function isChecked(value: string | readonly string[] | undefined): boolea
 function isEditable(field: FormField): boolean {
   // Files never travel as text: they are stored and their references added (docs/adr/0032).
   return !field.readonly && !field.disabled && field.type !== 'filepicker';
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  const last = parts.pop() as string;
-  let node = target;
-  for (const part of parts) {
-    if (!isRecord(node[part])) node[part] = {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[last] = value;
-}
-
-function getPath(source: Readonly<Record<string, unknown>>, path: string): unknown {
-  let node: unknown = source;
-  for (const part of path.split('.')) {
-    if (!isRecord(node) || !Object.hasOwn(node, part)) return undefined;
-    node = node[part];
-  }
-  return node;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
