@@ -10,6 +10,7 @@ import type { CallEffectHandler, InstanceLog, InstanceLogLogger } from './instan
 import type { StartHooks } from './instance-service.js';
 import type { TicketNumbers, Transition } from './ports.js';
 import type { ProcedureEngine, RunOutcome } from './procedure-engine.js';
+import { isRecord } from '../domain/forms/data-path.js';
 
 /** Audit type of the step that resumes a caller after its called ticket completed. */
 export const CALL_COMPLETED_EVENT = 'call.completed';
@@ -275,10 +276,6 @@ export class CallActivities implements CallEffectHandler {
 function runningLink(caller: InstanceRecord, calledId: string): CallLink | undefined {
   if (!isOpenStatus(caller.status)) return undefined;
   return caller.calls?.find((link) => link.instanceId === calledId && link.status === 'running');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The audit actor of a step taken on behalf of another ticket's step (only its id is recorded). */

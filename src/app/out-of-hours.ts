@@ -16,6 +16,7 @@ import type { ProcedureCatalog } from '../domain/procedure.js';
 import { requesterOfVariables } from '../domain/requester-form.js';
 import { messageVariables } from './build-transition.js';
 import type { CalendarRegistry } from './calendar-registry.js';
+import { isRecord } from '../domain/forms/data-path.js';
 
 /** The computed start variable (a submitted value is dropped). */
 export const OUTSIDE_HOURS_VARIABLE = 'receivedOutsideHours';
@@ -101,8 +102,4 @@ export class OutOfHours {
       }),
     };
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import type { DataShape, FormField } from './form-schema.js';
+import { isRecord as isData } from './data-path.js';
 
 /**
  * Fields filled with who is logged in (docs/adr/0021-seed-fidelity.md), switched on per field by a
@@ -35,8 +36,4 @@ export function fillCurrentUser(shape: DataShape, data: Readonly<Data>, user: st
     }
   }
   return filled;
-}
-
-function isData(value: unknown): value is Data {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -25,6 +25,7 @@ export function getPath(source: Readonly<Record<string, unknown>>, path: string)
   return node;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** True for a plain object of form data (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import type { FieldIssue } from '../errors.js';
 import type { DataShape, FormField } from './form-schema.js';
+import { isRecord as isData } from './data-path.js';
 
 /**
  * The institutional email rule (seed 001, ISSSTE «Reporte de Citas», steps 4 and 7): a
@@ -173,8 +174,4 @@ function valueAt(data: Data, key: string): unknown {
     current = current[part];
   }
   return current;
-}
-
-function isData(value: unknown): value is Data {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

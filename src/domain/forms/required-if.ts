@@ -1,6 +1,7 @@
 import { AppError, type FieldIssue } from '../errors.js';
 import { compileExpression } from '../expression/index.js';
 import type { DataShape, FormField } from './form-schema.js';
+import { isRecord as isData } from './data-path.js';
 
 /** Longest `validate.requiredIf` expression a form may carry. */
 export const MAX_REQUIRED_IF_LENGTH = 500;
@@ -93,8 +94,4 @@ function requiredIssue(field: FormField, path: string): FieldIssue {
   const name = `"${field.label || field.key}"`;
   const verb = field.type === 'checkbox' ? 'must be checked' : 'is required';
   return { path, reason: 'required', message: `${name} ${verb} when ${field.validate.requiredIf ?? ''}` };
-}
-
-function isData(value: unknown): value is Data {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

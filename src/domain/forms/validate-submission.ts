@@ -6,6 +6,7 @@ import { checkInstitutionalEmails } from './institutional-email.js';
 import { checkMailRecipients } from './mail-recipients.js';
 import { checkRequiredIf } from './required-if.js';
 import { fillCurrentUser } from './current-user.js';
+import { isRecord as isData } from './data-path.js';
 
 type Data = Record<string, unknown>;
 
@@ -97,8 +98,4 @@ function validateObject(shape: DataShape, input: Data, prefix: string, issues: F
     }
   }
   return values;
-}
-
-function isData(value: unknown): value is Data {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@ import { isChecked, toSubmission, type RawValues } from './form-values.js';
 import { fieldErrors, type ErrorView } from './form-errors.js';
 import { textParagraphs, type Paragraph } from './form-text.js';
 import { CHECKLIST_FIELD } from '../../../domain/kb/checklist.js';
+import { isRecord } from '../../../domain/forms/data-path.js';
 
 /** One option of a select, radio or checklist, ready to render. */
 export interface OptionView {
@@ -200,10 +201,6 @@ function hasFileField(components: readonly ComponentView[]): boolean {
 function rawComponents(json: unknown): Record<string, unknown>[] {
   const list = isRecord(json) && Array.isArray(json.components) ? json.components : [];
   return list.map((item: unknown) => (isRecord(item) ? item : {}));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {

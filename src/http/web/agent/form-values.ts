@@ -4,7 +4,7 @@ import {
   type FormField,
   type FormSchema,
 } from '../../../domain/forms/index.js';
-import { getPath, setPath } from '../../../domain/forms/data-path.js';
+import { getPath, isRecord, setPath } from '../../../domain/forms/data-path.js';
 
 /** Field values as an HTML form holds them: text per field path, a list for checklists. */
 export type RawValues = Readonly<Record<string, string | readonly string[]>>;
@@ -98,8 +98,4 @@ export function isChecked(value: string | readonly string[] | undefined): boolea
 function isEditable(field: FormField): boolean {
   // Files never travel as text: they are stored and their references added (docs/adr/0032).
   return !field.readonly && !field.disabled && field.type !== 'filepicker';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
