@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ModdleElement } from 'bpmn-moddle';
 import { isAppError, type FieldIssue } from '../../domain/errors.js';
 import { parseFormFile } from '../../domain/forms/index.js';
+import { list } from './flow-graph.js';
 
 /** Fields of one generated form at most (a Camunda generated form is a short list). */
 export const MAX_FORM_FIELDS = 100;
@@ -149,9 +150,4 @@ function defaultOf(field: ModdleElement, type: string): unknown {
   if (type === 'long') return Number.isFinite(Number(value)) ? Number(value) : undefined;
   if (type === 'boolean') return value === 'true';
   return value;
-}
-
-function list(element: unknown, property: string): ModdleElement[] {
-  const value = (element as Record<string, unknown> | undefined)?.[property];
-  return Array.isArray(value) ? (value as ModdleElement[]) : [];
 }

@@ -1,5 +1,6 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
+import { list } from './flow-graph.js';
 
 /**
  * bpmnlint is CommonJS but requires the ESM-only min-dash 5, relying on Node's
@@ -145,9 +146,4 @@ function link(node: unknown, property: 'incoming' | 'outgoing', flow: ModdleElem
   const target = node as { get?: (name: string) => unknown } & Record<string, unknown>;
   const flows = typeof target.get === 'function' ? target.get(property) : (target[property] ??= []);
   if (Array.isArray(flows) && !flows.includes(flow)) flows.push(flow);
-}
-
-function list(element: ModdleElement, property: string): ModdleElement[] {
-  const value = element[property];
-  return Array.isArray(value) ? (value as ModdleElement[]) : [];
 }

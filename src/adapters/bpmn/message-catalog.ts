@@ -1,6 +1,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
 import type { MessageStart, WaitSpec } from '../../domain/procedure.js';
+import { list } from './flow-graph.js';
 
 /** Longest message or signal name a procedure may use (deliveries are bounded the same way). */
 export const MAX_EVENT_NAME = 200;
@@ -14,11 +15,11 @@ export function messageStartsOf(
   process: ModdleElement,
   issues: FieldIssue[],
 ): { messageStarts?: MessageStart[]; plainStart?: boolean } {
-  const starts = list(process.flowElements).filter((node) => node.$type === 'bpmn:StartEvent');
+  const starts = list(process, 'flowElements').filter((node) => node.$type === 'bpmn:StartEvent');
   const messageStarts: MessageStart[] = [];
   let plainStart = false;
   for (const start of starts) {
-    const definitions = list(start.eventDefinitions);
+    const definitions = list(start, 'eventDefinitions');
     if (!definitions.length) plainStart = true;
     const message = definitions.find((d) => d.$type === 'bpmn:MessageEventDefinition')?.messageRef as
       | ModdleElement
@@ -44,10 +45,6 @@ export function messageStartsOf(
   return { messageStarts, plainStart };
 }
 
-function list(value: unknown): ModdleElement[] {
-  return Array.isArray(value) ? (value as ModdleElement[]) : [];
-}
-
 /**
  * Receive tasks and message/signal intermediate catch events of the process and its
  * sub-processes (ADR 0031): the waits an SLA policy may pause on. Catches without a reference
@@ -68,7 +65,7 @@ export function waitsOf(nodes: readonly ModdleElement[]): { waits?: Record<strin
 function awaitedBy(node: ModdleElement): Pick<WaitSpec, 'kind' | 'eventName'> | undefined {
   if (node.$type === 'bpmn:ReceiveTask') return refOf('message', node.messageRef);
   if (node.$type !== 'bpmn:IntermediateCatchEvent') return undefined;
-  for (const definition of list(node.eventDefinitions)) {
+  for (const definition of list(node, 'eventDefinitions')) {
     if (definition.$type === 'bpmn:MessageEventDefinition') return refOf('message', definition.messageRef);
     if (definition.$type === 'bpmn:SignalEventDefinition') return refOf('signal', definition.signalRef);
   }
