@@ -6,7 +6,7 @@ import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceStore, TaskRepository } from './ports.js';
 import { taskDue, type DueInstant, type DueSources } from '../domain/due.js';
 import type { ProcedureCatalog } from '../domain/procedure.js';
-import { priorityOf as declaredPriority, type PriorityScale } from '../domain/priority.js';
+import { priorityOf } from '../domain/priority.js';
 
 /** A form as written in `forms/<formKey>.form`: the checked schema and the raw JSON (texts, descriptions). */
 export interface FormSource {
@@ -151,18 +151,6 @@ export interface Due extends DueInstant {
 /** The requester's name from the instance variables, if any. */
 export function requesterOf(variables: Readonly<Record<string, unknown>>): string | undefined {
   return firstText(variables, REQUESTER_KEYS);
-}
-
-/**
- * The ticket's priority (as stored), its declared label and its rank for sorting, from the
- * procedure's `priorityVariable` / `priorityValues` (docs/adr/0021-seed-fidelity.md). Without a
- * declared scale the ticket has no priority: no guessing from field names.
- */
-export function priorityOf(
-  variables: Readonly<Record<string, unknown>>,
-  scale?: PriorityScale,
-): { priority?: string; label?: string; rank: number } {
-  return declaredPriority(variables, scale);
 }
 
 /** The task's due instant (its timers, its recorded deadline, the running SLA clocks), named from the catalog. */

@@ -60,10 +60,13 @@ export function parsePriorityScale(
   return { scale: { variable: variable.trim(), levels } };
 }
 
-/** The ticket's priority by the procedure's scale; without a scale or a value, unknown (last). */
+/**
+ * The ticket's priority by the procedure's scale (`priorityVariable` / `priorityValues`, ADR 0021);
+ * without a scale or a value, unknown (last): no guessing from field names.
+ */
 export function priorityOf(
   variables: Readonly<Record<string, unknown>>,
-  scale: PriorityScale | undefined,
+  scale?: PriorityScale,
 ): TicketPriority {
   const unknown = { rank: MAX_PRIORITY_LEVELS };
   if (!scale || !Object.hasOwn(variables, scale.variable)) return unknown;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { BpmnDefinitionParser } from '../../src/adapters/bpmn/definition-parser.js';
-import { dueOf, priorityOf, requesterOf } from '../../src/app/inbox-service.js';
-import { MAX_PRIORITY_LEVELS } from '../../src/domain/priority.js';
+import { dueOf, requesterOf } from '../../src/app/inbox-service.js';
+import { MAX_PRIORITY_LEVELS, priorityOf } from '../../src/domain/priority.js';
 import { rejection } from '../support/errors.js';
 import type { TaskRecord } from '../../src/domain/instance.js';
 import type { SlaClock } from '../../src/domain/sla.js';
