@@ -55,6 +55,11 @@ export interface Config {
   readonly deployLimits: SafetyLimits;
   /** Engine threads (`HELPDESK_ENGINE_THREADS`): a slow step holds up only its own thread's queue. */
   readonly engineThreads: number;
+  /**
+   * A prebuilt engine thread module (`HELPDESK_ENGINE_WORKER_MODULE`, a file path); by default the
+   * one next to the engine adapter. The tests set a bundle of the sources (test/support/engine-worker-bundle.js).
+   */
+  readonly engineWorkerModule?: string;
   /** Repeating timers are not re-armed after this many firings or below this period. */
   readonly timerCycleMaxFirings: number;
   readonly timerCycleMinPeriodMs: number;
@@ -149,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       16,
       Math.max(1, integer(env.HELPDESK_ENGINE_THREADS, 2, 'HELPDESK_ENGINE_THREADS')),
     ),
+    ...(env.HELPDESK_ENGINE_WORKER_MODULE ? { engineWorkerModule: env.HELPDESK_ENGINE_WORKER_MODULE } : {}),
     timerCycleMaxFirings: integer(
       env.HELPDESK_TIMER_CYCLE_MAX_FIRINGS,
       1000,

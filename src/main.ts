@@ -160,6 +160,7 @@ export async function startApp(
   const engine = new WorkerEngine({
     budget: { maxActivities: config.engineMaxActivities, maxStepMs: config.engineMaxStepMs },
     threads: config.engineThreads,
+    ...(config.engineWorkerModule ? { module: config.engineWorkerModule } : {}),
     cycles: { maxFirings: config.timerCycleMaxFirings, minPeriodMs: config.timerCycleMinPeriodMs },
   });
   const calendars = await FileCalendarRegistry.load(path.join(config.configDir, 'calendars'));

@@ -134,6 +134,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Fast hashes and no printed first-admin password; the tests that need either set them.
     HELPDESK_BCRYPT_COST: '4',
     HELPDESK_BOOTSTRAP_ADMIN: 'false',
+    // The engine thread bundle of the global setup (unset when run outside Jest, e.g. benchmarks).
+    ...(process.env.HELPDESK_ENGINE_WORKER_MODULE
+      ? { HELPDESK_ENGINE_WORKER_MODULE: process.env.HELPDESK_ENGINE_WORKER_MODULE }
+      : {}),
     ...options.env,
   };
   const app = await startApp(loadConfig(env), options.clock);

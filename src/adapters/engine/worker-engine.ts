@@ -19,6 +19,8 @@ export interface WorkerEngineOptions extends RunnerOptions {
   readonly hardLimitMs?: number;
   /** Engine threads (default 2): a slow step holds up only the steps queued on its own thread. */
   readonly threads?: number;
+  /** A prebuilt engine thread module (file path) instead of engine-worker.{js,ts} next to this file. */
+  readonly module?: string;
 }
 
 /**
@@ -116,7 +118,7 @@ class EngineThread {
   /** The engine thread, started on first use; resolves once it has loaded the engine. */
   private thread(): Promise<Worker> {
     if (this.worker) return this.worker;
-    const [entry, mode] = entryPoint();
+    const [entry, mode] = this.options.module ? [this.options.module, {}] : entryPoint();
     const workerData = { budget: this.options.budget, cycles: this.options.cycles };
     const worker = new Worker(entry, { ...mode, workerData });
     worker.unref();
