@@ -11,6 +11,7 @@ import type {
 } from './ports.js';
 import type { FaultInjector } from './fault-points.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { settleAll } from './settle-all.js';
 import { DEFAULT_RETRY, pause, withRetry, type RetryPolicy } from './retry.js';
 
 /** Where the log reports failures it recovers from (pino's Logger fits). */
@@ -182,14 +183,25 @@ export class InstanceLog {
     }
   }
 
+  /**
+   * The effects are independent idempotent writes to different collections, so they are sent
+   * together (a step waits for the slowest, not for the sum); the head goes last, because a stored
+   * head at this seq says that every effect is in place.
+   */
   private async applyEffects(transition: Transition): Promise<void> {
     const { effects, head } = transition;
-    await this.deps.tasks.apply(effects, head.seq);
-    await this.deps.outbox.add(effects.outbox);
+    await settleAll([
+      this.deps.tasks.apply(effects, head.seq),
+      this.deps.outbox.add(effects.outbox),
+      this.applyTimers(transition),
+      this.deps.reports?.apply(transition),
+    ]);
+    await this.deps.store.saveHead(head);
+  }
+
+  private async applyTimers({ effects, head }: Transition): Promise<void> {
     if (effects.cancelTimers.length) await this.deps.scheduler.cancel(head.id, effects.cancelTimers);
     if (effects.scheduleTimers.length) await this.deps.scheduler.schedule(head.id, effects.scheduleTimers);
-    if (this.deps.reports) await this.deps.reports.apply(transition);
-    await this.deps.store.saveHead(head);
   }
 
   private async applyCalls(transition: Transition): Promise<void> {

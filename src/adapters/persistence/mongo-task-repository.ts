@@ -1,6 +1,7 @@
 import type { TaskRecord } from '../../domain/instance.js';
 import { listedInWork } from '../../app/dry-run-id.js';
 import type { TaskQuery, TaskRepository, TransitionEffects } from '../../app/ports.js';
+import { settleAll } from '../../app/settle-all.js';
 import { ignoreDuplicate, isDuplicateKey, type Models } from './models.js';
 import { fromDoc } from './mongo-instance-store.js';
 import { OpenWork } from './open-work.js';
@@ -48,27 +49,33 @@ export class MongoTaskRepository implements TaskRepository {
   }
 
   async apply(effects: TransitionEffects, seq: number): Promise<void> {
-    for (const task of effects.openTasks) await this.open(task, seq);
-    for (const close of effects.closeTasks) {
-      const set = {
-        status: close.status,
-        seq,
-        completedBy: close.by,
-        data: close.data,
-        completedAt: close.at,
-      };
-      // Closing is final and only ever repeated by a roll-forward of the same step: no read first.
-      await this.models.tasks.updateOne({ _id: close.id }, { $set: dropUndefined(set) }).exec();
-      await this.models.openTasks.deleteOne({ _id: close.id }).exec();
-      this.work.dropTask(close.id);
-    }
-    for (const { id, assignee } of effects.assign) {
-      const update = assignee ? { $set: { assignee, seq } } : { $set: { seq }, $unset: { assignee: 1 } };
-      if (!(await this.isNewer(id, seq))) continue;
-      await this.models.tasks.updateOne({ _id: id }, update).exec();
-      await this.models.openTasks.updateOne({ _id: id }, update).exec();
-      this.work.assignTask(id, assignee);
-    }
+    const writes = [
+      ...effects.openTasks.map((task) => () => this.open(task, seq)),
+      ...effects.closeTasks.map((close) => () => this.close(close, seq)),
+      ...effects.assign.map((assignment) => () => this.assign(assignment, seq)),
+    ];
+    const ids = [...effects.openTasks, ...effects.closeTasks, ...effects.assign].map((task) => task.id);
+    // Writes to different tasks are independent: sent together. The same task twice keeps the order.
+    if (new Set(ids).size === ids.length) return settleAll(writes.map((write) => write()));
+    for (const write of writes) await write();
+  }
+
+  /** Closing is final and only ever repeated by a roll-forward of the same step: no read first. */
+  private async close(close: TransitionEffects['closeTasks'][number], seq: number): Promise<void> {
+    const set = { status: close.status, seq, completedBy: close.by, data: close.data, completedAt: close.at };
+    await settleAll([
+      this.models.tasks.updateOne({ _id: close.id }, { $set: dropUndefined(set) }).exec(),
+      this.models.openTasks.deleteOne({ _id: close.id }).exec(),
+    ]);
+    this.work.dropTask(close.id);
+  }
+
+  private async assign({ id, assignee }: TransitionEffects['assign'][number], seq: number): Promise<void> {
+    const update = assignee ? { $set: { assignee, seq } } : { $set: { seq }, $unset: { assignee: 1 } };
+    if (!(await this.isNewer(id, seq))) return;
+    await this.models.tasks.updateOne({ _id: id }, update).exec();
+    await this.models.openTasks.updateOne({ _id: id }, update).exec();
+    this.work.assignTask(id, assignee);
   }
 
   /**
