@@ -56,6 +56,8 @@ export interface StartHooks {
   ): Promise<{
     readonly variables: Record<string, unknown>;
     readonly outbox: (ticket: { instanceId: string; businessKey: string; seq: number }) => OutboxMessage[];
+    /** `opened` for this start, with what it could read before the commit already read. */
+    readonly opened: (head: InstanceRecord, actor: Actor) => Promise<void>;
   }>;
   /** After the opening step committed: best effort (the hook logs its own failures, never throws). */
   opened(head: InstanceRecord, actor: Actor): Promise<void>;
@@ -185,7 +187,7 @@ export class InstanceService {
       ? { ...built, effects: { ...built.effects, outbox: [...extra, ...built.effects.outbox] } }
       : built;
     const { head } = await this.deps.log.commit(transition);
-    await hooks?.opened(head, actor);
+    await prepared?.opened(head, actor);
     return head;
   }
 

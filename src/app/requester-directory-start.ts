@@ -28,36 +28,48 @@ export class RequesterStartHooks implements StartHooks {
   async prepare(catalog: ProcedureCatalog, variables: Record<string, unknown>, now: Date) {
     const start = await this.outOfHours.prepare(catalog, variables, now);
     const courtesy = start.courtesy;
+    // The directory is read while the ticket number is drawn and the opening step commits; it is
+    // written (a new requester, the ticket on its list) only once the step stands.
+    const known = this.known(requesterOfVariables(start.variables));
+    known.catch(() => undefined);
     return {
       variables: start.variables,
       outbox: (ticket: { instanceId: string; businessKey: string; seq: number }) =>
         courtesy ? [courtesy(ticket)] : [],
+      opened: (head: InstanceRecord, actor: Actor) => this.record(head, actor, known),
     };
   }
 
   /** Registers or finds the requester and records the ticket on it; failures are reported, not thrown. */
-  async opened(head: InstanceRecord, actor: Actor): Promise<void> {
+  opened(head: InstanceRecord, actor: Actor): Promise<void> {
+    return this.record(head, actor, this.known(requesterOfVariables(head.variables)));
+  }
+
+  private async record(head: InstanceRecord, actor: Actor, known: Promise<Requester | undefined>) {
     try {
-      const requester = await this.requesterOf(head, actor);
+      const requester = (await known) ?? (await this.register(requesterOfVariables(head.variables), actor));
       if (!requester) return;
-      await this.directory.recordTicket(requester.id, {
+      const ticket = {
         instanceId: head.id,
         businessKey: head.businessKey,
         procedureId: head.procedureId,
         openedAt: new Date(head.startedAt),
-      });
+      };
+      await this.directory.recordTicket(requester.id, ticket, requester);
     } catch (error) {
       this.onError(error, head.id);
     }
   }
 
-  /** By email, else by phone; an unknown email registers a new requester (source `ticket`). */
-  private async requesterOf(head: InstanceRecord, actor: Actor): Promise<Requester | undefined> {
-    const who = requesterOfVariables(head.variables);
+  /** The requester with the ticket's email, else with its phone. */
+  private async known(who: RequesterFields): Promise<Requester | undefined> {
     const byEmail = who.email ? await this.directory.findByKey(emailKey(who.email)) : undefined;
-    if (byEmail) return byEmail;
-    const byPhone = who.phone ? await this.directory.findByKey(phoneKey(who.phone)) : undefined;
-    if (byPhone || !who.email) return byPhone;
+    return byEmail ?? (who.phone ? await this.directory.findByKey(phoneKey(who.phone)) : undefined);
+  }
+
+  /** A ticket with an unknown email registers its requester (source `ticket`). */
+  private async register(who: RequesterFields, actor: Actor): Promise<Requester | undefined> {
+    if (!who.email) return undefined;
     const input = {
       name: who.name ?? who.email,
       emails: [who.email],
@@ -75,3 +87,5 @@ export class RequesterStartHooks implements StartHooks {
     }
   }
 }
+
+type RequesterFields = ReturnType<typeof requesterOfVariables>;

@@ -165,10 +165,13 @@ export class RequesterDirectory {
     return next;
   }
 
-  /** Adds a ticket to the requester's list (newest first, bounded; idempotent), retrying a lost race. */
-  async recordTicket(id: string, ticket: RequesterTicket): Promise<void> {
+  /**
+   * Adds a ticket to the requester's list (newest first, bounded; idempotent), retrying a lost race.
+   * `known`: the requester as just read, tried first instead of reading it again.
+   */
+  async recordTicket(id: string, ticket: RequesterTicket, known?: Requester): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const current = await this.mustGet(id);
+      const current = attempt === 0 && known?.id === id ? known : await this.mustGet(id);
       if (current.tickets.some((t) => t.instanceId === ticket.instanceId)) return;
       const next = { ...current, version: current.version + 1, tickets: withTicket(current.tickets, ticket) };
       if (await this.deps.store.replace(next, current.version)) return;
