@@ -16,9 +16,15 @@ export default async function globalSetup() {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
     return;
   }
-  const { EmbeddedFerretDb } = await tsImport('../../src/adapters/db/embedded-ferretdb.ts', import.meta.url);
+  const { EmbeddedFerretDb, SQLITE_PRAGMAS } = await tsImport(
+    '../../src/adapters/db/embedded-ferretdb.ts',
+    import.meta.url,
+  );
   const dataDir = mkdtempSync(path.join(tmpdir(), 'helpdesk-test-db-'));
-  const db = new EmbeddedFerretDb({ dataDir, port: await freePort() });
+  // A throw-away database: no fsync per commit. Tests kill app processes, never this FerretDB or
+  // the machine, and SQLite stays consistent without it (only an OS crash could lose commits).
+  const sqlitePragmas = [...SQLITE_PRAGMAS, 'synchronous(off)'];
+  const db = new EmbeddedFerretDb({ dataDir, port: await freePort(), sqlitePragmas });
   await db.start();
   globalThis.__FERRETDB__ = db;
   globalThis.__FERRETDB_DIR__ = dataDir;
