@@ -65,6 +65,8 @@ export interface Config {
   readonly timerCycleMinPeriodMs: number;
   /** How often the reconciler looks for committed steps left unapplied, and how old their markers must be. */
   readonly reconcileEveryMs: number;
+  /** How long settled step markers wait for their batch delete (ADR 0014, amended). */
+  readonly markerFlushMs: number;
   /** How often the scheduled-reports job runs (docs/adr/0027). */
   readonly reportJobEveryMs: number;
   readonly reconcileAfterMs: number;
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       'HELPDESK_TIMER_CYCLE_MIN_PERIOD_MS',
     ),
     reconcileEveryMs: integer(env.HELPDESK_RECONCILE_EVERY_MS, 2000, 'HELPDESK_RECONCILE_EVERY_MS'),
+    markerFlushMs: integer(env.HELPDESK_MARKER_FLUSH_MS, 250, 'HELPDESK_MARKER_FLUSH_MS'),
     reportJobEveryMs: integer(env.HELPDESK_REPORT_JOB_EVERY_MS, 300_000, 'HELPDESK_REPORT_JOB_EVERY_MS'),
     reconcileAfterMs: integer(env.HELPDESK_RECONCILE_AFTER_MS, 5000, 'HELPDESK_RECONCILE_AFTER_MS'),
     ...faultKill(env),

@@ -178,7 +178,7 @@ export async function startApp(
     generatedForms: formVersions,
   });
   const slaTracker = new SlaTracker({ definitions, policies: slaPolicies, calendars });
-  const pendingSteps = new MongoPendingSteps(database.connection, systemClock);
+  const pendingSteps = new MongoPendingSteps(database.connection, systemClock, config.markerFlushMs);
   await pendingSteps.init();
   const faults = config.faultKillAt
     ? killAtFaultPoint(config.faultKillAt, config.faultKillProbability)

@@ -10,7 +10,7 @@ const schema = new Schema(
 
 const markerId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
 /** Settled markers wait at most this long before their batch delete (well under the reconciler's 5 s). */
-const BATCH_DELAY_MS = 250;
+export const DEFAULT_FLUSH_DELAY_MS = 250;
 /** Markers one batch delete removes at most. */
 const BATCH_SIZE = 500;
 /** Settled markers remembered at most; beyond, the oldest are left to the reconciler. */
@@ -27,10 +27,14 @@ export class MongoPendingSteps implements PendingSteps {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
-  /** `clock` should be the system clock: markers age in real time even when the app runs on a test clock. */
+  /**
+   * `clock` should be the system clock: markers age in real time even when the app runs on a test clock.
+   * `flushDelayMs`: how long settled markers wait for their batch delete.
+   */
   constructor(
     connection: Connection,
     private readonly clock: Clock,
+    private readonly flushDelayMs: number = DEFAULT_FLUSH_DELAY_MS,
   ) {
     this.model = modelOn(connection, 'PendingStep', schema);
   }
@@ -98,7 +102,7 @@ export class MongoPendingSteps implements PendingSteps {
   }
 
   private schedule(): void {
-    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), BATCH_DELAY_MS).unref();
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushDelayMs).unref();
   }
 
   async listStale(minAgeMs: number, limit: number): Promise<PendingStep[]> {
