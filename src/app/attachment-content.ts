@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { ALLOWED_CONTENT_TYPES, fileRefused, textType } from '../domain/attachment.js';
 
 /**
@@ -8,6 +7,8 @@ import { ALLOWED_CONTENT_TYPES, fileRefused, textType } from '../domain/attachme
  * `text/csv` from `text/plain`. VALIDATION_FAILED naming the file when the type is not allowed.
  */
 export async function sniffContentType(bytes: Uint8Array, fileName: string): Promise<string> {
+  // Loaded at the first file, not when the app starts.
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(bytes).catch(() => undefined);
   if (detected) {
     if (ALLOWED_CONTENT_TYPES.has(detected.mime)) return detected.mime;

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { MailTransport, OutgoingMail } from '../../app/notification-ports.js';
 import type { SmtpSettings } from './smtp-settings.js';
@@ -9,26 +9,38 @@ import type { SmtpSettings } from './smtp-settings.js';
  */
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 45_000 } as const;
 
-/** Sends plain-text email through one SMTP server with nodemailer (a connection per message). */
+/**
+ * Sends plain-text email through one SMTP server with nodemailer (a connection per message).
+ * nodemailer is loaded at the first email, not when the app starts.
+ */
 export class SmtpMailTransport implements MailTransport {
-  private readonly transporter: Transporter<SMTPTransport.SentMessageInfo>;
+  private transporter: Promise<Transporter<SMTPTransport.SentMessageInfo>> | undefined;
   private readonly domain: string;
   private readonly from: string;
 
-  constructor(settings: SmtpSettings) {
-    this.transporter = nodemailer.createTransport({
-      host: settings.host,
-      port: settings.port,
-      secure: settings.secure,
-      ...(settings.auth ? { auth: { user: settings.auth.user, pass: settings.auth.pass } } : {}),
-      ...TIMEOUTS,
-    });
+  constructor(private readonly settings: SmtpSettings) {
     this.domain = /@([^>\s]+)>?\s*$/.exec(settings.from)?.[1] ?? 'helpdesk.invalid';
     this.from = settings.from;
   }
 
+  private transport(): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
+    const { host, port, secure, auth } = this.settings;
+    this.transporter ??= import('nodemailer').then((nodemailer) =>
+      nodemailer.default.createTransport({
+        host,
+        port,
+        secure,
+        ...(auth ? { auth: { user: auth.user, pass: auth.pass } } : {}),
+        ...TIMEOUTS,
+      }),
+    );
+    return this.transporter;
+  }
+
   async send(mail: OutgoingMail): Promise<{ messageId: string; rejected: string[] }> {
-    const info = await this.transporter.sendMail({
+    const info = await (
+      await this.transport()
+    ).sendMail({
       from: this.from,
       to: [...mail.to],
       cc: [...mail.cc],
@@ -48,9 +60,9 @@ export class SmtpMailTransport implements MailTransport {
     return { messageId: info.messageId, rejected };
   }
 
-  /** Releases the transport. */
+  /** Releases the transport (if an email was ever sent). */
   close(): void {
-    this.transporter.close();
+    void this.transporter?.then((transporter) => transporter.close()).catch(() => undefined);
   }
 }
 
