@@ -28,7 +28,9 @@ export function faqRoutes(
       {
         procedureName: procedure.catalog.name || procedure.catalog.procedureId,
         procedureId: procedure.catalog.procedureId,
-        articles: articles.map(articleDetail).map(({ author: _a, sourceTaskId: _s, ...shown }) => shown),
+        articles: (await Promise.all(articles.map(articleDetail))).map(
+          ({ author: _a, sourceTaskId: _s, ...shown }) => shown,
+        ),
         faqLang: lang,
         otherLanguages: (['es', 'it', 'en'] as const).filter((code) => code !== lang),
       },

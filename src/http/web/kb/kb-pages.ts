@@ -94,7 +94,7 @@ export function kbPages(deps: WebPageDeps, kit: PageKit): Router {
       'kb/article',
       { title: article.title, nav: 'kb' },
       {
-        article: articleDetail(article),
+        article: await articleDetail(article),
         editor,
         latest: pointer.latest,
         isLatest: article.version === pointer.latest,

@@ -33,10 +33,10 @@ export function resultRows(results: readonly KbSearchResult[]) {
 }
 
 /** The article page's model: safe HTML of the body plus its fields. */
-export function articleDetail(article: ArticleVersion) {
+export async function articleDetail(article: ArticleVersion) {
   return {
     ...articleRow(article),
-    html: renderMarkdown(article.body),
+    html: await renderMarkdown(article.body),
     activityIds: article.activityIds.join(', '),
     public: article.public,
     author: article.author,
