@@ -9,17 +9,12 @@
 import { Session } from 'node:inspector/promises';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp } from '../test/support/harness.js';
-import { openTickets, startBenchDatabase } from './bench-support.js';
+import { openTickets, startBenchDatabase, REVIEW_INTAKE } from './bench-support.js';
 import { splitProfile, type CpuProfile } from './profile-split.js';
 
 const TICKETS = Math.max(1, Math.min(Number(process.argv[2] ?? 500), 20_000));
 const AGENTS = Math.max(1, Math.min(Number(process.argv[3] ?? 20), 500));
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const lead: Actor = { id: 'luis', roles: ['agent'], groups: ['l1'] };
 
 async function main(): Promise<void> {

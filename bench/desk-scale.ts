@@ -15,7 +15,7 @@ import BpmnModdle from 'bpmn-moddle';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp, type TestApp } from '../test/support/harness.js';
-import { openTickets, percentile, rawReviewRun, startBenchDatabase } from './bench-support.js';
+import { openTickets, percentile, rawReviewRun, startBenchDatabase, REVIEW_INTAKE } from './bench-support.js';
 
 const OPEN = Number(process.argv[2] ?? 10_000);
 const AGENTS = Number(process.argv[3] ?? 50);
@@ -27,12 +27,7 @@ const RATIO_INSTANCES = 100;
 const RATIO_CONCURRENCY = 4;
 const INBOX_READS = 50;
 const xml = readFileSync('test/fixtures/processes/review-request.bpmn', 'utf8');
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const agent: Actor = { id: 'luis', roles: ['agent'], groups: ['l1'] };
 const specialist: Actor = { id: 'marta', roles: ['agent'], groups: ['l2'] };
 const log = (message: string) => process.stderr.write(`${message}\n`);

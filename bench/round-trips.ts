@@ -14,19 +14,15 @@ import { ManualClock } from '../test/support/manual-clock.js';
 import {
   formatRoundTrips,
   monitoredUri,
+  QUIET_BACKGROUND,
   RoundTripMeter,
   type RoundTrips,
 } from '../test/integration/round-trips/meter.js';
-import { percentile, startBenchDatabase } from './bench-support.js';
+import { percentile, startBenchDatabase, REVIEW_INTAKE } from './bench-support.js';
 
 const RUNS = Math.max(1, Math.min(Number(process.argv[2] ?? 10), 1000));
 const agent: Actor = { id: 'luis', roles: ['agent'], groups: ['l1', 'central-desk'] };
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 
 /** One step to measure: `prepare` runs unmeasured, `step` is counted. */
 interface Step {
@@ -83,9 +79,7 @@ async function main(): Promise<void> {
     timerPollMs: 60_000,
     env: {
       MONGODB_URI: monitoredUri(process.env.TEST_MONGODB_URI!),
-      HELPDESK_RECONCILE_EVERY_MS: '3600000',
-      HELPDESK_TIMER_SWEEP_MS: '3600000',
-      HELPDESK_REPORT_JOB_EVERY_MS: '3600000',
+      ...QUIET_BACKGROUND,
     },
   });
   const meter = new RoundTripMeter(app.app.database.connection.getClient());

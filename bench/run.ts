@@ -10,17 +10,12 @@ import { readFileSync } from 'node:fs';
 import BpmnModdle from 'bpmn-moddle';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp } from '../test/support/harness.js';
-import { rawReviewRun, startBenchDatabase, percentile } from './bench-support.js';
+import { rawReviewRun, startBenchDatabase, percentile, REVIEW_INTAKE } from './bench-support.js';
 
 const INSTANCES = Number(process.argv[2] ?? 200);
 const TIMERS = Number(process.argv[3] ?? 200);
 const xml = readFileSync('test/fixtures/processes/review-request.bpmn', 'utf8');
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const agent: Actor = { id: 'luis', roles: ['agent'], groups: ['l1'] };
 const supervisor: Actor = { id: 'sofia', roles: ['supervisor'], groups: [] };
 const log = (message: string) => process.stderr.write(`${message}\n`);

@@ -9,17 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../src/domain/actor.js';
 import { startTestApp, type TestApp } from '../test/support/harness.js';
-import { monitoredUri } from '../test/integration/round-trips/meter.js';
-import { percentile, startBenchDatabase } from './bench-support.js';
+import { monitoredUri, QUIET_BACKGROUND } from '../test/integration/round-trips/meter.js';
+import { percentile, startBenchDatabase, REVIEW_INTAKE } from './bench-support.js';
 
 const RUNS = Math.max(10, Math.min(Number(process.argv[2] ?? 150), 5000));
 const agent: Actor = { id: 'luis', roles: ['agent'], groups: ['l1', 'central-desk'] };
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 
 interface Command {
   readonly requestId: number;
@@ -65,9 +60,7 @@ async function main(): Promise<void> {
     timerPollMs: 60_000,
     env: {
       MONGODB_URI: monitoredUri(process.env.TEST_MONGODB_URI!),
-      HELPDESK_RECONCILE_EVERY_MS: '3600000',
-      HELPDESK_TIMER_SWEEP_MS: '3600000',
-      HELPDESK_REPORT_JOB_EVERY_MS: '3600000',
+      ...QUIET_BACKGROUND,
     },
   });
   const { instances, tasks } = app.app.services;

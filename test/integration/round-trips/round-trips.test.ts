@@ -3,7 +3,13 @@ import type { Actor } from '../../../src/domain/actor.js';
 import type { TaskRecord } from '../../../src/domain/instance.js';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { formatRoundTrips, monitoredUri, RoundTripMeter, type RoundTrips } from './meter.js';
+import {
+  formatRoundTrips,
+  monitoredUri,
+  RoundTripMeter,
+  type RoundTrips,
+  QUIET_BACKGROUND,
+} from './meter.js';
 
 /**
  * Upper bounds on the MongoDB commands each step sends (issue 10, "round-trip diet"), counted through
@@ -25,14 +31,6 @@ const intake = {
   channel: 'phone',
 };
 /** Background loops (reconciler, sweep, mailers) run rarely here, so they do not land in a measured step. */
-const QUIET = {
-  HELPDESK_RECONCILE_EVERY_MS: '3600000',
-  HELPDESK_TIMER_SWEEP_MS: '3600000',
-  HELPDESK_REPORT_JOB_EVERY_MS: '3600000',
-  // Settled markers are deleted in batches in the background; here only when the app stops, so a
-  // slow run on a loaded machine never counts the previous run's batch.
-  HELPDESK_MARKER_FLUSH_MS: '3600000',
-};
 
 describe('round trips per step: each step sends a bounded number of database commands', () => {
   const clock = new ManualClock(new Date('2030-03-06T09:00:00Z'));
@@ -61,7 +59,7 @@ describe('round trips per step: each step sends a bounded number of database com
     app = await startTestApp({
       clock,
       timerPollMs: 60_000,
-      env: { MONGODB_URI: monitoredUri(process.env.TEST_MONGODB_URI!), ...QUIET },
+      env: { MONGODB_URI: monitoredUri(process.env.TEST_MONGODB_URI!), ...QUIET_BACKGROUND },
     });
     meter = new RoundTripMeter(app.app.database.connection.getClient());
     // Warm: each procedure started once (versions, forms and catalogs cached, pointers indexed).
