@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import * as Elements from 'bpmn-elements';
 import BpmnModdle from 'bpmn-moddle';
@@ -31,14 +29,10 @@ import { incidentOutcome } from './incident-outcome.js';
 import { capCycles, DEFAULT_CYCLE_LIMITS, type CycleLimits } from './cycle-limits.js';
 import { deliver, discardIdleStarts, eventSubProcessStarts } from './deliver.js';
 import { eventSubProcessTimers, fireEventSubProcessTimer, isEventSubProcessTimer } from './esp-timers.js';
+import { ENGINE_VERSION } from './engine-version.js';
 
 const require = createRequire(import.meta.url);
 const camunda = require('camunda-bpmn-moddle/resources/camunda.json') as object;
-// bpmn-engine's exports map hides package.json; read it next to the resolved entry point.
-const ENGINE_PACKAGE = path.join(path.dirname(require.resolve('bpmn-engine')), '..', 'package.json');
-/** The bpmn-engine version recorded on every instance. */
-export const ENGINE_VERSION = (JSON.parse(readFileSync(ENGINE_PACKAGE, 'utf8')) as { version: string })
-  .version;
 
 type SourceContext = ReturnType<typeof Serializer>;
 

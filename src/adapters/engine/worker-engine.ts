@@ -6,7 +6,8 @@ import type {
   ProcedureEngine,
   RunOutcome,
 } from '../../app/procedure-engine.js';
-import { ENGINE_VERSION, type RunnerOptions } from './bpmn-engine-runner.js';
+import type { RunnerOptions } from './bpmn-engine-runner.js';
+import { ENGINE_VERSION } from './engine-version.js';
 import { incidentOutcome } from './incident-outcome.js';
 import { DEFAULT_BUDGET } from './step-guard.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
