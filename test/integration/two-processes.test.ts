@@ -69,7 +69,7 @@ describe('two app processes against one database', () => {
         i.timers.some((t) => t.activityId === 'warn');
       return list.body.filter((i: { timers: { activityId: string }[] }) => !pending(i)).length;
     };
-    await waitFor(async () => (await warned()) === COUNT, 300_000, 2000);
+    await waitFor(async () => (await warned()) === COUNT, 300_000, 500);
     // Give duplicates their chance before counting: a backstop sweep over everything due (grace 0)
     // finds nothing left to fire, and no scheduler job (nor a retry of one) is left to run: a job
     // document may stay behind when two processes ran it, but without a next run it never runs again.
@@ -78,7 +78,7 @@ describe('two app processes against one database', () => {
       seeder.app.database.connection
         .db!.collection('agendaJobs')
         .countDocuments({ name: 'bpmn-timer', nextRunAt: { $ne: null } });
-    await waitFor(async () => (await jobs()) === 0, 300_000, 1000);
+    await waitFor(async () => (await jobs()) === 0, 300_000, 500);
     const fired = async (id: string) => {
       const view = await a.call('supervisor', 'GET', `/api/instances/${id}`);
       return view.body.events.filter((e: { type: string }) => e.type === 'timer.fired').length;
