@@ -102,7 +102,7 @@ describe('reconciler: committed steps reach their projections without anyone rea
     };
   }
 
-  test.each<CrashPoint>(['tasks', 'outbox', 'timers', 'head'])(
+  test.concurrent.each<CrashPoint>(['tasks', 'outbox', 'timers', 'head'])(
     'given a process that dies after committing a start, right before writing the %s, then the ticket, its task, messages, timers and head appear within seconds',
     async (point) => {
       const starts = crashingStarts(point);
