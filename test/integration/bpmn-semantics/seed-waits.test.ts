@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '../../support/harness.js';
+import { radiologyTicketPastIdentification } from '../../support/radiology-ticket.js';
 import { Scenario } from '../../support/scenario.js';
 
 /**
@@ -119,15 +120,7 @@ describe('seed procedures wait for the requester and the vendor with receive tas
   test(
     'given radiology handed to Carestream, then the ticket waits on vendor-reply with the resolution clock paused; without an answer in 4 h the case is chased again, and the answer goes to L2',
     async () => {
-      const s = await Scenario.start(app, 'radiology-support', 'radL1', {
-        channel: 'phone',
-        requesterName: 'TM Carolina Soto',
-        description: 'No carga el visor de imágenes en el PACS',
-      });
-      await s.complete('task-identify-requester', 'radL1', {
-        requesterName: 'TM Carolina Soto',
-        registeredUser: true,
-      });
+      const s = await radiologyTicketPastIdentification(app);
       await s.complete('task-confirm-user-data', 'radL1', {
         requesterEmail: 'csoto@hospital-osorno.cl',
         phone: '+56 64 233 5000',
