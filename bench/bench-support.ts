@@ -47,13 +47,7 @@ export async function startBenchDatabase(name: string): Promise<EmbeddedFerretDb
   return db;
 }
 
-/** The start form data of the review-request fixture every bench opens tickets of. */
-export const REVIEW_INTAKE = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-} as const;
+export { REVIEW_INTAKE } from '../test/support/review-intake.js';
 
 /** The actor benches open tickets as. */
 const BENCH_AGENT = { id: 'luis', roles: ['agent' as const], groups: ['l1'] };

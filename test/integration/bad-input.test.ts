@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
 const bad = (name: string) => readFileSync(path.join(FIXTURES, 'bad', name), 'utf8');
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 
 describe('bad input gets a clear error and stores nothing', () => {
   let app: TestApp;

@@ -16,14 +16,10 @@ import { FIXTURES, type TestApp } from '../support/harness.js';
 import { waitFor } from '../support/wait.js';
 import { startWebApp } from '../support/web-accounts.js';
 import { webLogin } from '../support/web-client.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
 const CALL = path.join(FIXTURES, 'bpmn', 'call');
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const luis = { id: 'luis', roles: ['agent' as const], groups: ['l1', 'central-desk'] };
 const crash = () => Promise.reject(new Error('process died after the commit'));
 

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/harness.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 
 describe('two app instances in one process against one database', () => {
   let a: TestApp;

@@ -1,6 +1,7 @@
 import type { Actor } from '../../src/domain/actor.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
 /** Collections that grow with history: only ever read or written by `_id` on the hot paths. */
 const HISTORY = ['instances', 'instance_events', 'tasks', 'outbox', 'definitions', 'ticket_keys', 'counters'];
@@ -10,12 +11,7 @@ const BY_ID = [...HISTORY, 'open_instances', 'open_tasks', 'recent_closed', 'pro
 const agent: Actor = { id: 'luis', roles: ['agent'], groups: ['l1', 'central-desk'] };
 const specialist: Actor = { id: 'marta', roles: ['agent'], groups: ['l2', 'specialised-desk'] };
 const supervisor: Actor = { id: 'sofia', roles: ['supervisor'], groups: [] };
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 
 /** One database operation the app sent through mongoose. */
 interface Operation {

@@ -3,13 +3,9 @@ import { MongoInstanceStore } from '../../src/adapters/persistence/mongo-instanc
 import { USERS, type TestApp, type UserName } from '../support/harness.js';
 import { startWebApp } from '../support/web-accounts.js';
 import { webLogin } from '../support/web-client.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const decision = { solved: false, priority: 'blocking' };
 const KEY_FIELD = /name="_idempotencyKey" value="([^"]+)"/;
 

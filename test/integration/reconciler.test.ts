@@ -14,13 +14,9 @@ import { StepReconciler } from '../../src/app/reconciler.js';
 import { TaskService } from '../../src/app/task-service.js';
 import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
 import { waitFor } from '../support/wait.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const luis = { id: 'luis', roles: ['agent' as const], groups: ['l1', 'central-desk'] };
 type CrashPoint = 'tasks' | 'outbox' | 'timers' | 'head';
 const crash = () => Promise.reject(new Error('process died after the commit'));

@@ -8,13 +8,9 @@ import { InstanceLog } from '../../src/app/instance-log.js';
 import type { InstanceStore, TaskRepository, TimerScheduler, Transition } from '../../src/app/ports.js';
 import { TaskService } from '../../src/app/task-service.js';
 import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const luis = { id: 'luis', roles: ['agent' as const], groups: ['l1'] };
 const noScheduler: TimerScheduler = {
   schedule: async () => {},

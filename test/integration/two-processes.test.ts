@@ -5,18 +5,14 @@ import { ChildApp, inBatches, inPool, type LogLine } from '../support/child-app.
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { seedTickets } from '../support/seed-tickets.js';
 import { waitFor } from '../support/wait.js';
+import { REVIEW_INTAKE } from '../support/review-intake.js';
 
 const COUNT = 200;
 /** Tickets in the database before the races, and races (overridable to try the test at a smaller size). */
 const SEEDED = Number(process.env.TWO_PROCESSES_SEEDED ?? 10_000);
 const RACES = Number(process.env.TWO_PROCESSES_RACES ?? 1000);
 const luis = { id: 'luis', roles: ['agent' as const], groups: ['l1', 'central-desk'] };
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
+const intake = REVIEW_INTAKE;
 const range = Array.from({ length: COUNT }, (_, i) => i);
 
 /** Timers a child fired, from its log: scheduler jobs that fired plus what its backstop sweep fired. */

@@ -10,6 +10,7 @@ import {
   type RoundTrips,
   QUIET_BACKGROUND,
 } from './meter.js';
+import { REVIEW_INTAKE } from '../../support/review-intake.js';
 
 /**
  * Upper bounds on the MongoDB commands each step sends (issue 10, "round-trip diet"), counted through
@@ -24,13 +25,7 @@ import {
 const BOUNDS = { start: 17, claim: 12, complete: 14, timer: 12, note: 9 } as const;
 
 const agent: Actor = { id: 'luis', roles: ['agent'], groups: ['l1', 'central-desk'] };
-const intake = {
-  requesterName: 'Ana',
-  requesterEmail: 'ana@example.org',
-  phone: '555 123 4567',
-  channel: 'phone',
-};
-/** Background loops (reconciler, sweep, mailers) run rarely here, so they do not land in a measured step. */
+const intake = REVIEW_INTAKE;
 
 describe('round trips per step: each step sends a bounded number of database commands', () => {
   const clock = new ManualClock(new Date('2030-03-06T09:00:00Z'));
