@@ -130,4 +130,3 @@ export function forAudience(
   if (!isPublicKind(entry.kind)) return undefined;
   return { ...entry, attachments: entry.attachments.filter((file) => file.visibility === 'public') };
 }
-

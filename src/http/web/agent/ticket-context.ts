@@ -1,7 +1,6 @@
 import type { InstanceView } from '../../../app/instance-service.js';
 import { REQUESTER_DETAIL_KEYS } from '../../../app/inbox-service.js';
-import { priorityOf } from '../../../domain/priority.js';
-import type { PriorityScale } from '../../../domain/priority.js';
+import { priorityOf, type PriorityScale } from '../../../domain/priority.js';
 import type { TaskRecord } from '../../../domain/instance.js';
 import { auditLines, type AuditLine, type AuditNames } from '../core/audit-lines.js';
 import { NO_LABELS, type FieldLabels } from '../core/field-labels.js';
