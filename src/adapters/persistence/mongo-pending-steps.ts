@@ -10,7 +10,7 @@ const schema = new Schema(
 
 const markerId = (instanceId: string, seq: number) => `${instanceId}:${seq}`;
 /** Settled markers wait at most this long before their batch delete (well under the reconciler's 5 s). */
-export const DEFAULT_FLUSH_DELAY_MS = 250;
+const DEFAULT_FLUSH_DELAY_MS = 250;
 /** Markers one batch delete removes at most. */
 const BATCH_SIZE = 500;
 /** Settled markers remembered at most; beyond, the oldest are left to the reconciler. */
