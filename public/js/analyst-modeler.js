@@ -14,6 +14,8 @@
   var messages = document.getElementById('modeler-messages').dataset;
   var reasonsScript = document.getElementById('modeler-reasons');
   var reasons = reasonsScript ? JSON.parse(reasonsScript.textContent || '{}') : {};
+  // What each kind of problem means and how to fix it, in the user's language (templates/i18n/*/issues.json).
+  var explanations = jsonBlock('modeler-explain');
   var canvasBox = document.getElementById('modeler-canvas');
   var toolbar = document.getElementById('modeler-toolbar');
   var saveButton = document.getElementById('modeler-save');
@@ -93,12 +95,7 @@
         focusElement(modeler, element);
       });
       modeler.get('canvas').addMarker(element, ISSUE_MARKER);
-      addIssueOverlay(
-        modeler,
-        element,
-        (reasons[issue.reason] || reasons.other || '') + ': ' + issue.message,
-        kind,
-      );
+      addIssueOverlay(modeler, element, issueText(issue), kind);
     } else {
       label = document.createElement('code');
       label.title = messages.notInDiagram;
@@ -110,8 +107,21 @@
     heading.className = 'analyst-issue-reason';
     heading.textContent = ' ' + (reasons[issue.reason] || reasons.other || '') + ':';
     item.appendChild(heading);
-    item.appendChild(document.createTextNode(' ' + issue.message));
+    if (explanations[issue.reason]) item.appendChild(document.createTextNode(' ' + explanations[issue.reason]));
+    // The server's detail names the element and the value; it is in English.
+    var detail = document.createElement('small');
+    detail.className = 'analyst-issue-detail';
+    detail.lang = 'en';
+    detail.textContent = issue.message;
+    item.appendChild(detail);
     return item;
+  }
+
+  /** An issue as one line for a tooltip: kind, what to do (user's language), then the server's detail. */
+  function issueText(issue) {
+    var explanation = explanations[issue.reason];
+    var heading = reasons[issue.reason] || reasons.other || '';
+    return heading + ': ' + (explanation ? explanation + ' (' + issue.message + ')' : issue.message);
   }
 
   function showIssues(modeler, title, message, issues, kind) {

@@ -113,7 +113,7 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
   );
 
   test(
-    'given a script task, when the analyst saves, then the issue names the element under a heading in her language and clicking it selects it',
+    'given a script task, when the analyst saves, then the issue names the element under a heading in her language, says what to do, and clicking it selects it',
     async () => {
       const before = await versionCount();
       await openModeler();
@@ -127,6 +127,8 @@ describe('analyst modeler in a real browser (seed procedures)', () => {
 
       const item = page.locator('#modeler-issues li[data-element-id="task-identify-problem"]');
       expect(await item.locator('.analyst-issue-reason').textContent()).toContain('Script task not allowed');
+      expect(await item.textContent()).toContain('Script tasks do not run on this server. Use a user task');
+      expect(await item.locator('.analyst-issue-detail').textContent()).toContain('<task-identify-problem>');
       await item.locator('button').click();
       const selected = await page.evaluate(() =>
         (globalThis as any).hdModeler

@@ -105,7 +105,7 @@ describe('analyst pages: procedures, versions, saving diagrams without JavaScrip
     expect(await versionsOf()).toHaveLength(before);
   });
 
-  test('given a Spanish-speaking user, when a save is refused, then the headings are in Spanish and each issue has a localized heading', async () => {
+  test('given a Spanish-speaking user, when a save is refused, then the headings are in Spanish and each issue says in Spanish what to do', async () => {
     const root = await webLogin(app, USERS.admin.user); // admins pass the analyst pages; root reads Spanish
 
     const saved = await root.post(versionsUrl, { xml: withScriptTask });
@@ -113,7 +113,7 @@ describe('analyst pages: procedures, versions, saving diagrams without JavaScrip
     expect(saved.status).toBe(422);
     expect(saved.text).toContain('El diagrama contiene algo que no está permitido por seguridad.');
     expect(saved.text).toMatch(
-      /<tr data-element-id="close" data-reason="script-task"><td><code>close<\/code><\/td><td><strong class="analyst-issue-reason">Tarea de script no permitida<\/strong><br>/,
+      /<tr data-element-id="close" data-reason="script-task"><td><code>close<\/code><\/td><td><strong class="analyst-issue-reason">Tarea de script no permitida<\/strong> <span class="analyst-issue-explain">Las tareas de script no se ejecutan en este servidor\. Use una tarea de usuario o una expresión de condición\.<\/span><br><small class="analyst-issue-detail" lang="en">script task &lt;close&gt; is not allowed/,
     );
   });
 
