@@ -2,7 +2,8 @@
 /*
  * Bundle entry of the analyst modeler (scripts/build-assets.mjs → public/build/modeler.js):
  * bpmn-js Modeler with the Camunda 7 properties panel, Camunda behaviours, token simulation
- * and a form key select fed by the form catalogue. Exposes window.BpmnJS (the page script
+ * a form key select fed by the form catalogue, the helpdesk's own entries (templates,
+ * recipients, calendars, ticket prefix, language) and no groups the server refuses. Exposes window.BpmnJS (the page script
  * public/js/analyst-modeler.js constructs it) — the same name the bpmn-js UMD bundle used.
  */
 import BpmnModeler from 'bpmn-js/lib/Modeler';
@@ -15,6 +16,8 @@ import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platfo
 import TokenSimulationModule from 'bpmn-js-token-simulation/lib/modeler';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import FormKeySelectModule from './form-key-select.js';
+import HelpdeskEntriesModule from './helpdesk-entries.js';
+import RefusedGroupsModule from './refused-groups.js';
 import './csp-style-mount.js';
 import TranslateModule from './translate.js';
 import './dry-run.js'; // modelertools: dry run and live condition checks (imports condition-check.js)
@@ -42,6 +45,8 @@ class HelpdeskModeler extends BpmnModeler {
         CamundaBehaviorsModule,
         TokenSimulationModule,
         FormKeySelectModule,
+        HelpdeskEntriesModule,
+        RefusedGroupsModule,
         TranslateModule,
         ...(options.additionalModules || []),
       ],

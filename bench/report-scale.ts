@@ -2,7 +2,8 @@
  * Benchmark (a script, not a timed test): a month's report over N tickets on the embedded FerretDB
  * (docs/adr/0027). Seeds N tickets' facts straight into the month buckets (the layout the recorder
  * writes), then times the report a supervisor asks for: reading the month by `_id`, the figures
- * grouped by a dimension, by agent, and the CSV.
+ * grouped by a dimension, by agent, the CSV, and the report page as served over HTTP (the real
+ * route and templates on a local Express server, without the session layer).
  * Usage: npm run bench:reports [-- <tickets>]  (default 100000; on a busy machine e.g. `-- 20000`)
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import type { TicketFacts } from '../src/domain/reports/facts.js';
 import { periodOf } from '../src/domain/reports/period.js';
 import { reportCsv } from '../src/app/reports-csv.js';
 import { startBenchDatabase } from './bench-support.js';
+import { timePage } from './report-page-timer.js';
 
 const TICKETS = Number(process.argv[2] ?? 100_000);
 const ZONE = 'UTC';
@@ -113,6 +115,37 @@ async function main(): Promise<void> {
     );
     await timed('CSV of the report', async () =>
       reportCsv(again, { period, groupBy: request.groupBy }, (key) => key),
+    );
+    const procedures = [
+      {
+        catalog: {
+          procedureId: 'radiology-support',
+          name: 'Radiology support',
+          reportDimensions: [{ variable: 'establishment', label: 'Establishment' }],
+        },
+      },
+    ];
+    const pageService = (now: string) =>
+      new ReportsService({
+        facts: store,
+        store: { listInstances: () => Promise.resolve([]) },
+        definitions: { list: () => Promise.resolve(procedures as never) },
+        clock: { now: () => new Date(now) },
+        timeZone: ZONE,
+      });
+    const url = `/supervisor/reports?kind=month&day=${MONTH}-01&groupBy=dim:establishment`;
+    // The current month is never cached: every view reads the month again.
+    await timePage(
+      'report page over HTTP, by establishment (read + figures + HTML)',
+      pageService('2030-03-15T00:00:00Z'),
+      url,
+      log,
+    );
+    await timePage(
+      'report page over HTTP, by agent (read + figures + HTML)',
+      pageService('2030-03-15T00:00:00Z'),
+      url.replace('dim:establishment', 'agent'),
+      log,
     );
     process.stdout.write(
       `${JSON.stringify({ tickets: TICKETS, opened: first.total.opened, closed: first.total.closed, rows: first.rows.length })}\n`,

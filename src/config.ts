@@ -39,6 +39,8 @@ export interface Config {
   /** Set when no tokens were configured and a one-off admin token was generated. */
   readonly generatedAdminToken?: string;
   readonly timerPollMs: number;
+  /** Tickets an instance migration reads, previews and moves per batch (ADR 0031). */
+  readonly migrationBatch: number;
   /** A dead process's timer locks are retaken after this; running jobs renew theirs (ADR 0015). */
   readonly timerLockLifetimeMs: number;
   /** Timer jobs one process runs at once (bounds the catch-up rate, ADR 0015). */
@@ -102,6 +104,8 @@ export interface Config {
   /** Requester links (docs/adr/0025): tracking-link lifetime in days and the HMAC secret (unset: random per process). */
   readonly requesterLinkDays: number;
   readonly requesterLinkSecret?: string;
+  /** Additions a requester may post through one tracking link per hour (`HELPDESK_REQUESTER_LINK_POSTS_PER_HOUR`, 20; 0 = no limit). */
+  readonly requesterLinkPostsPerHour: number;
   /** Desk mailboxes read for email-to-ticket (docs/adr/0029; `HELPDESK_MAILBOXES` or `mailboxes.json`). */
   readonly mailboxes: readonly MailboxDefinition[];
   /** Pause between two polls of each mailbox (`HELPDESK_MAILBOX_POLL_MS`; 0 = not polled in the background). */
@@ -144,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     tokens,
     ...(generated ? { generatedAdminToken: generated } : {}),
     timerPollMs: integer(env.HELPDESK_TIMER_POLL_MS, 500, 'HELPDESK_TIMER_POLL_MS'),
+    migrationBatch: Math.max(1, integer(env.HELPDESK_MIGRATION_BATCH, 500, 'HELPDESK_MIGRATION_BATCH')),
     timerLockLifetimeMs: integer(env.HELPDESK_TIMER_LOCK_MS, 10_000, 'HELPDESK_TIMER_LOCK_MS'),
     timerConcurrency: Math.max(1, integer(env.HELPDESK_TIMER_CONCURRENCY, 4, 'HELPDESK_TIMER_CONCURRENCY')),
     timerSweepEveryMs: integer(env.HELPDESK_TIMER_SWEEP_MS, 30_000, 'HELPDESK_TIMER_SWEEP_MS'),
@@ -188,6 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     portalThrottle: {
       perAddress: portalRule(env, 'HELPDESK_PORTAL_IP', 10),
       perEmail: portalRule(env, 'HELPDESK_PORTAL_EMAIL', 3),
+      // Megabytes of files (rounded up per submission) on the portal's start forms.
+      mbPerAddress: portalRule(env, 'HELPDESK_PORTAL_IP_MB', 100),
+      mbPerEmail: portalRule(env, 'HELPDESK_PORTAL_EMAIL_MB', 60),
     },
     trustProxy: parseTrustProxy(env.HELPDESK_TRUST_PROXY),
     bcryptCost: bcryptCost(env.HELPDESK_BCRYPT_COST),
@@ -199,6 +207,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       integer(env.HELPDESK_REQUESTER_LINK_DAYS, 30, 'HELPDESK_REQUESTER_LINK_DAYS'),
     ),
     ...requesterSecret(env.HELPDESK_REQUESTER_LINK_SECRET),
+    requesterLinkPostsPerHour: integer(
+      env.HELPDESK_REQUESTER_LINK_POSTS_PER_HOUR,
+      20,
+      'HELPDESK_REQUESTER_LINK_POSTS_PER_HOUR',
+    ),
     mailboxes: readMailboxSettings(env, path.resolve(root, configDir)),
     mailboxPollMs: integer(env.HELPDESK_MAILBOX_POLL_MS, 30_000, 'HELPDESK_MAILBOX_POLL_MS'),
     attachmentMaxMb: attachmentMaxMb(env.HELPDESK_ATTACHMENT_MAX_MB),

@@ -29,7 +29,7 @@ import { MongoTicketNumbers } from './adapters/persistence/mongo-ticket-numbers.
 import { AgendaScheduler } from './adapters/scheduler/agenda-scheduler.js';
 import { FileRecipientDirectory } from './adapters/mail/file-directory.js';
 import { MongoDirectoryRepository } from './adapters/persistence/mongo-directory-repository.js';
-import { DirectoryService } from './app/directory-service.js';
+import { DirectoryService, warnPlaceholderContacts } from './app/directory-service.js';
 import { SmtpMailTransport } from './adapters/mail/smtp-transport.js';
 import { FileCalendarRegistry } from './adapters/calendar/file-calendar-registry.js';
 import { FileSlaPolicies } from './adapters/sla/file-sla-policies.js';
@@ -40,6 +40,7 @@ import { DefinitionsService } from './app/definitions-service.js';
 import { ConversationService } from './app/conversation-service.js';
 import { AttachmentService } from './app/attachment-service.js';
 import { FormFiles } from './app/form-files.js';
+import type { PortalIntake } from './app/portal-intake.js';
 import { MongoAttachmentStore } from './adapters/persistence/mongo-attachment-store.js';
 import { attachmentLimits } from './domain/attachment.js';
 import { ReportsService } from './app/reports-service.js';
@@ -68,6 +69,7 @@ import { loadConfig, type Config } from './config.js';
 import { deployDirectory, reportPolicyIssues } from './load-procedures.js';
 import { createHttpApp } from './http/create-app.js';
 import { wireDryRuns } from './composition/dry-runs.js';
+import { modelerLists } from './composition/modeler-lists.js';
 import { MigrationService } from './app/migration.js';
 
 /** A running app: its address, services (for tests and scripts) and a clean shutdown. */
@@ -100,6 +102,8 @@ export interface RunningApp {
     attachments: AttachmentService;
     /** Email-to-ticket pollers (docs/adr/0029): `pollOnce()` reads every configured mailbox now. */
     mailboxes: MailboxPoller;
+    /** Public portal intake (docs/adr/0026): `purge()` runs its background sweep now. */
+    portal: PortalIntake;
   };
   readonly database: Database;
   stop(): Promise<void>;
@@ -167,6 +171,7 @@ export async function startApp(
   const slaPolicies = await FileSlaPolicies.load(path.join(config.configDir, 'sla'), calendars);
   const escalationContacts = slaPolicies.list().flatMap((p) => p.escalation.flatMap((level) => level.notify));
   await directory.seed(directoryFile.seedGroups(escalationContacts));
+  await warnPlaceholderContacts(directory, logger); // the shipped seed's example.org contacts (ADR 0021)
   const definitions = new DefinitionsService({
     definitions: new MongoDefinitionRepository(models),
     parser: new BpmnDefinitionParser({ limits: config.deployLimits }),
@@ -279,6 +284,7 @@ export async function startApp(
     conversations,
     attachments,
     messages,
+    requesters,
   });
   const transport = config.smtp ? new SmtpMailTransport(config.smtp) : undefined;
   const renderer = messageRenderer(config);
@@ -289,7 +295,6 @@ export async function startApp(
     calendars,
     reports,
     transport,
-    directory,
     scheduler,
     clock,
     logger,
@@ -323,6 +328,7 @@ export async function startApp(
     definitions,
     clock,
     logger,
+    institutional: institutional.has, // directory-flagged accounts pass the mailbox rule (ADR 0030)
   });
   const login = wireLoginThrottle(database.connection, config, clock, logger);
   const portal = wirePortal({
@@ -336,6 +342,8 @@ export async function startApp(
     links: requesterLinks,
     clock,
     logger,
+    files: new FormFiles(attachments), // portal start forms with files (ADR 0032)
+    instanceStore: store,
   });
 
   // bpmn-semantics: dry runs of unsaved diagrams under scratch procedure ids, instance migration (ADR 0031).
@@ -348,7 +356,15 @@ export async function startApp(
     clock,
     logger,
   });
-  const migrations = new MigrationService({ definitions, log, store, tasks, engine, clock });
+  const migrations = new MigrationService({
+    definitions,
+    log,
+    store,
+    tasks,
+    engine,
+    clock,
+    batchSize: config.migrationBatch,
+  });
 
   const catchUp = new CatchUpMonitor({
     overdueTimerJobs: () => scheduler.countOverdue(),
@@ -393,6 +409,7 @@ export async function startApp(
       loginLimit: login.loginThrottle,
       defaultLanguage: config.defaultLanguage,
       portal: portal.portal,
+      modelerLists: modelerLists(config.messageTemplatesDir, calendars), // modeler panel selects (ADR 0028)
     },
     trustProxy: config.trustProxy,
     health: {
@@ -457,6 +474,7 @@ export async function startApp(
       conversations,
       attachments,
       mailboxes,
+      portal: portal.portal,
     },
     database,
     async stop() {

@@ -210,7 +210,10 @@ export class DefinitionsService {
   /** Forms named in the catalog that are not in forms/; `skip` = element ids whose key is already refused. */
   private async formIssues(catalog: ProcedureCatalog, skip: ReadonlySet<string>): Promise<FieldIssue[]> {
     const keys = [
-      ...(catalog.startFormKey ? [{ path: 'start', formKey: catalog.startFormKey }] : []),
+      // Named by the start event's id (StartEvent_1 in Camunda Modeler), so the modeler marks it.
+      ...(catalog.startFormKey
+        ? [{ path: catalog.startFormElement ?? 'start', formKey: catalog.startFormKey }]
+        : []),
       ...(catalog.portalForm ? [{ path: 'portalForm', formKey: catalog.portalForm }] : []),
       ...Object.values(catalog.userTasks).flatMap((task) =>
         task.formKey ? [{ path: task.id, formKey: task.formKey }] : [],
@@ -220,14 +223,37 @@ export class DefinitionsService {
     // Generated forms are registered by the deploy itself (ADR 0031).
     const generated = this.deps.generatedForms ? (catalog.generatedForms ?? {}) : {};
     for (const { path, formKey } of keys) {
-      if (!(formKey in generated) && !(await this.deps.forms.exists(formKey))) {
-        missing.push({
+      if (formKey in generated) continue;
+      const found = await this.formFound(formKey, path);
+      if (found === true) continue;
+      missing.push(
+        found || {
           path,
           reason: 'form-missing',
           message: `<${path}> uses form <${formKey}>, which is not in forms/`,
-        });
-      }
+        },
+      );
     }
     return missing;
+  }
+
+  /**
+   * Whether the form exists; a form file that is not a valid form (FORM_INVALID, read on first
+   * use) is a finding on the element naming it, not a 500 of the deploy (2026-11-29).
+   */
+  private async formFound(formKey: string, path: string): Promise<boolean | FieldIssue> {
+    try {
+      return await this.deps.forms.exists(formKey);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'FORM_INVALID') throw error;
+      return {
+        path,
+        reason: 'form-invalid',
+        message: `<${path}> uses form <${formKey}>, which is not a valid form: ${error.message}`.slice(
+          0,
+          500,
+        ),
+      };
+    }
   }
 }

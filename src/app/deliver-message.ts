@@ -1,4 +1,5 @@
 import { isAppError } from '../domain/errors.js';
+import type { MailPolicy } from '../domain/mail-policy.js';
 import type { OutboxMessage } from '../domain/instance.js';
 import type { Clock } from '../domain/clock.js';
 import { failure, type DeliveryPolicy } from './delivery-plan.js';
@@ -49,7 +50,7 @@ export async function deliverMessage(
     message.to,
     message.variables,
     deps.directory,
-    policy.recipients,
+    message.configured ? configuredPolicy(policy.recipients, message.to) : policy.recipients,
   );
   if (!recipients.ok) return undeliverable(recipients.reason);
   let files: { files: readonly MailFile[]; omitted: readonly string[] };
@@ -83,9 +84,21 @@ async function mailFiles(
   loader: MailAttachments | undefined,
   message: OutboxMessage,
 ): Promise<{ files: readonly MailFile[]; omitted: readonly string[] }> {
+  const carried = message.configured?.files ?? [];
   const refs = message.attachments ?? [];
-  if (refs.length === 0) return { files: [], omitted: [] };
-  return loader ? loader.load(message) : { files: [], omitted: refs.map((ref) => ref.name) };
+  if (refs.length === 0) return { files: carried, omitted: [] };
+  const loaded = loader ? await loader.load(message) : { files: [], omitted: refs.map((ref) => ref.name) };
+  return { files: [...carried, ...loaded.files], omitted: loaded.omitted };
+}
+
+/**
+ * The policy for a message whose `to` is admin configuration (a scheduled report's recipient):
+ * that literal address is allowed too; groups resolve through the directory as always.
+ */
+function configuredPolicy(policy: MailPolicy, to: string | undefined): MailPolicy {
+  const address = to?.trim().toLowerCase();
+  if (!address?.includes('@')) return policy;
+  return { ...policy, addresses: new Set([...policy.addresses, address]) };
 }
 
 /** Template variables about the files: `attachedFiles` (sent) and `filesOnTrackingPage` (left out). */

@@ -6,6 +6,7 @@
  */
 import type { Actor } from '../domain/actor.js';
 import type { Clock } from '../domain/clock.js';
+import { placeholderAddresses } from '../domain/directory-placeholders.js';
 import { parseAddressList, type DirectoryChange, type DirectoryGroup } from '../domain/directory.js';
 import { AppError } from '../domain/errors.js';
 import { requireRole } from './authorization.js';
@@ -38,6 +39,28 @@ export interface DirectoryServiceDeps {
 /** Changes kept per group for the audit shown on the admin page. */
 export const KEPT_CHANGES = 50;
 
+/** Most groups one page may ask `contacts` for. */
+export const MAX_CONTACT_GROUPS = 20;
+
+/** Where the start-up warning goes (a pino logger fits). */
+export interface WarningLog {
+  warn(data: object, message: string): void;
+}
+
+/**
+ * Logs one warning when groups still hold placeholder addresses (the shipped seed's), naming
+ * them, so an installation does not go live mailing nobody. Returns how many groups it named.
+ */
+export async function warnPlaceholderContacts(directory: DirectoryService, log: WarningLog): Promise<number> {
+  const groups = await directory.placeholderGroups();
+  if (groups.length > 0)
+    log.warn(
+      { groups: groups.map((group) => group.id) },
+      `directory: ${groups.length} group(s) still hold placeholder example.org/example.com addresses; replace them under /admin/directory`,
+    );
+  return groups.length;
+}
+
 /** The database directory: a RecipientDirectory for mail, and the admin's use cases. */
 export class DirectoryService implements RecipientDirectory {
   /** Every address of the directory, lower-case: the mail policy reads this live set (ADR 0012). */
@@ -65,6 +88,26 @@ export class DirectoryService implements RecipientDirectory {
 
   async addressesOf(groupId: string): Promise<readonly string[] | undefined> {
     return (await this.groups()).get(groupId)?.addresses;
+  }
+
+  /**
+   * The named groups that exist, in the order asked (at most `MAX_CONTACT_GROUPS`): what the
+   * escalation pages show agents about who will be mailed. Unknown ids are left out.
+   */
+  async contacts(groupIds: readonly string[]): Promise<DirectoryGroup[]> {
+    const groups = await this.groups();
+    return groupIds.slice(0, MAX_CONTACT_GROUPS).flatMap((id) => {
+      const group = groups.get(id);
+      return group ? [{ id, addresses: group.addresses, ...(group.name ? { name: group.name } : {}) }] : [];
+    });
+  }
+
+  /** The groups that still hold placeholder (example.org/.com/.net) addresses, with those addresses. */
+  async placeholderGroups(): Promise<{ id: string; addresses: string[] }[]> {
+    return [...(await this.groups()).values()]
+      .map((group) => ({ id: group.id, addresses: placeholderAddresses(group.addresses) }))
+      .filter((group) => group.addresses.length > 0)
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Every group, by id (admin). */

@@ -55,7 +55,9 @@ export interface DryRunDeps {
   readonly tasks: TaskService;
   readonly clock: Clock;
   /** Removes every email from the XML (adapters/bpmn/dry-run-xml.ts). */
-  readonly withoutEmails: (xml: string) => Promise<{ xml: string; silenced: string[] }>;
+  readonly withoutEmails: (
+    xml: string,
+  ) => Promise<{ xml: string; silenced: string[]; warnings?: readonly FieldIssue[] }>;
   /** Live dry runs, shared by every process (ADR 0035). */
   readonly registry: DryRunRegistry;
   readonly logger?: { warn(details: object, message: string): void };
@@ -105,7 +107,10 @@ export class DryRunService {
       await this.deps.instances.start(procedureId, variables ?? {}, runner(actor), {
         idempotencyKey: procedureId,
       });
-      return await this.state(run.instanceId, actor, version.warnings);
+      // The file as drawn may have findings the silenced copy no longer shows (dry-run-xml.ts).
+      const shown = new Set(version.warnings.map((w) => w.message));
+      const extra = (silent.warnings ?? []).filter((w) => !shown.has(w.message));
+      return await this.state(run.instanceId, actor, [...extra, ...version.warnings]);
     } catch (error) {
       // Whatever exists of the run goes now; what cannot is left to the sweep (the row stays).
       await this.dispose(run, 'dry run failed to start').catch(() => undefined);

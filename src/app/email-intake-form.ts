@@ -1,4 +1,6 @@
 import type { InboundMail } from '../domain/inbound-mail.js';
+import type { InstanceRecord } from '../domain/instance.js';
+import { REQUESTER_CC_KEY, REQUESTER_EMAIL_KEYS } from '../domain/mail-policy.js';
 import type { MailboxDefinition } from './mailbox-ports.js';
 
 /**
@@ -31,4 +33,28 @@ export function startFormFor(
 export function cut(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** True when `address` is the ticket's requester or one of its copied addresses. */
+export function isRequesterOf(head: InstanceRecord, address: string): boolean {
+  const wanted = address.trim().toLowerCase();
+  if (wanted === '') return false;
+  const vars = head.variables;
+  const own = REQUESTER_EMAIL_KEYS.map((k) => vars[k]).filter((v): v is string => typeof v === 'string');
+  const copies = typeof vars[REQUESTER_CC_KEY] === 'string' ? vars[REQUESTER_CC_KEY].split(/[,;\s]+/) : [];
+  return [...own, ...copies].some((candidate) => candidate.trim().toLowerCase() === wanted);
+}
+
+/** Attachments named in the body, when they are not stored. */
+export function namesOnly(mail: InboundMail): string[] {
+  if (mail.attachments.length === 0) return [];
+  const names = mail.attachments.map((file) => `${file.fileName} (${Math.ceil(file.size / 1024)} kB)`);
+  return [`Attachments (not stored): ${names.join(', ')}`];
+}
+
+/** A note naming the attachments over the mailbox's limits. */
+export function droppedNote(mail: InboundMail): string[] {
+  return mail.droppedAttachments.length
+    ? [`Attachments over the limit, not kept: ${mail.droppedAttachments.slice(0, 20).join(', ')}`]
+    : [];
 }

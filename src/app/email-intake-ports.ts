@@ -47,4 +47,5 @@ export interface IntakeLogger {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;
   error(details: object, message: string): void;
+  debug?(details: object, message: string): void;
 }

@@ -8,7 +8,7 @@ import {
   type AttachmentRef,
 } from '../domain/conversation.js';
 import { isAppError } from '../domain/errors.js';
-import { acceptsEmail } from '../domain/forms/institutional-email.js';
+import { acceptsEmail, type InstitutionalAllowance } from '../domain/forms/institutional-email.js';
 import {
   automaticReason,
   instanceIdsIn,
@@ -17,8 +17,7 @@ import {
   type InboundMail,
 } from '../domain/inbound-mail.js';
 import type { InstanceRecord } from '../domain/instance.js';
-import { REQUESTER_CC_KEY, REQUESTER_EMAIL_KEYS } from '../domain/mail-policy.js';
-import { cut, startFormFor } from './email-intake-form.js';
+import { cut, droppedNote, isRequesterOf, namesOnly, startFormFor } from './email-intake-form.js';
 import type {
   AttachmentPort,
   ConversationPort,
@@ -26,12 +25,13 @@ import type {
   IntakeTickets,
   RequesterReplyPort,
 } from './email-intake-ports.js';
-import type {
-  MailboxDefinition,
-  MailboxLedger,
-  MailboxReader,
-  MailboxSession,
-  MailOutcome,
+import {
+  MailboxBusyError,
+  type MailboxDefinition,
+  type MailboxLedger,
+  type MailboxReader,
+  type MailboxSession,
+  type MailOutcome,
 } from './mailbox-ports.js';
 import type { MailboxRefusals, RefusalReason } from './mailbox-refusals.js';
 
@@ -52,6 +52,8 @@ export interface EmailIntakeDeps {
   /** Domain of our own Message-IDs (that of `HELPDESK_MAIL_FROM`). */
   readonly ourDomain: string;
   readonly logger: IntakeLogger;
+  /** The requester directory's institutional accounts (docs/adr/0030), as the start forms count them. */
+  readonly institutional?: InstitutionalAllowance;
   /** Test hook: runs after a message's ticket work is committed and before the message is moved. */
   readonly beforeSettle?: (mail: InboundMail) => Promise<void>;
 }
@@ -64,9 +66,12 @@ export interface PollSummary {
   readonly ignored: number;
   /** Left in the folder for the next poll (a failure before the move). */
   readonly retried: number;
+  /** Moved to the failed folder after `maxAttempts` failed attempts. */
+  readonly failed: number;
 }
 
 export type { AttachmentPort, ConversationPort, IntakeLogger, IntakeTickets, RequesterReplyPort };
+export { isRequesterOf };
 
 /** Handling of one message: where it goes. */
 type Handled = {
@@ -89,36 +94,84 @@ export class EmailIntake {
 
   /** Reads one batch of the mailbox and handles each message. */
   async poll(): Promise<PollSummary> {
-    const counts = { opened: 0, threaded: 0, refused: 0, ignored: 0, retried: 0 };
+    const counts = { opened: 0, threaded: 0, refused: 0, ignored: 0, retried: 0, failed: 0 };
     await this.deps.reader.session(async (session) => {
       for await (const mail of session.messages(this.deps.box.batchSize)) {
         try {
           const handled = await this.handle(mail);
           await this.deps.beforeSettle?.(mail);
-          await this.settle(session, mail, handled.outcome);
-          counts[handled.kind] += 1;
+          const moved = await this.settle(session, mail, handled.outcome);
+          counts[moved ? handled.kind : 'retried'] += 1;
         } catch (error) {
-          counts.retried += 1;
-          this.deps.logger.error(
-            { err: error, mailbox: this.deps.box.id, uid: mail.uid, messageId: mail.messageId },
-            'mailbox message left for the next poll',
-          );
+          counts[await this.failed(session, mail, error)] += 1;
         }
       }
     });
+    this.deps.logger.debug?.({ mailbox: this.deps.box.id, ...counts }, 'mailbox polled');
     return counts;
   }
 
   /**
-   * Moves the message unless another poller has claimed that (two sessions moving one UID at once
-   * would both copy it). A claim whose holder died is retaken after the ledger's lease.
+   * A message whose handling failed: left for the next poll, or, after `maxAttempts` failed
+   * attempts (counted per delivery, across pollers), moved to the failed folder so that it no
+   * longer holds a place in every batch. Another poller's work in progress is no failure.
    */
-  private async settle(session: MailboxSession, mail: InboundMail, outcome: MailOutcome): Promise<void> {
-    const { ledger, box, clock } = this.deps;
+  private async failed(
+    session: MailboxSession,
+    mail: InboundMail,
+    error: unknown,
+  ): Promise<'retried' | 'failed'> {
+    const { ledger, box, clock, logger } = this.deps;
+    const where = { mailbox: box.id, uid: mail.uid, messageId: mail.messageId };
+    if (error instanceof MailboxBusyError) {
+      logger.info({ ...where, reason: error.message }, 'mailbox message left for the next poll');
+      return 'retried';
+    }
+    const attempt = await ledger
+      .failure(`fail:${moveKey(box, mail)}`, clock.now(), box.maxAttempts)
+      .catch(() => 0);
+    if (attempt < box.maxAttempts) {
+      logger.error({ ...where, err: error, attempt }, 'mailbox message left for the next poll');
+      return 'retried';
+    }
+    logger.error(
+      { ...where, err: error, attempt, folder: box.failedFolder, subject: mail.subject, from: mail.from },
+      `mailbox message moved to ${box.failedFolder} after ${attempt} failed attempts: an agent must look at it`,
+    );
+    try {
+      return (await this.settle(session, mail, 'failed')) ? 'failed' : 'retried';
+    } catch (moveError) {
+      logger.error({ ...where, err: moveError }, 'mailbox message could not be moved to the failed folder');
+      return 'retried';
+    }
+  }
+
+  /**
+   * Moves the message unless another poller has claimed that (two sessions moving one UID at once
+   * would both copy it). A claim whose holder died is retaken after the ledger's lease; a move that
+   * failed or did not happen releases the claim, so the next poll that still sees the message moves it.
+   */
+  private async settle(session: MailboxSession, mail: InboundMail, outcome: MailOutcome): Promise<boolean> {
+    const { ledger, box, clock, logger } = this.deps;
     const key = `move:${moveKey(box, mail)}`;
-    if (!(await ledger.claim(key, clock.now()))) return;
-    await session.settle(mail, outcome);
+    if ((await ledger.claim(key, clock.now())) !== 'claimed') return true; // another poller moves it
+    let moved: boolean;
+    try {
+      moved = await session.settle(mail, outcome);
+    } catch (error) {
+      await ledger.release(key).catch(() => undefined);
+      throw error;
+    }
+    if (!moved) {
+      await ledger.release(key);
+      logger.warn(
+        { mailbox: box.id, uid: mail.uid, outcome },
+        'mailbox message not moved: retried while it is still there',
+      );
+      return false;
+    }
     await ledger.done(key, clock.now());
+    return true;
   }
 
   private async handle(mail: InboundMail): Promise<Handled> {
@@ -146,7 +199,7 @@ export class EmailIntake {
       return { outcome: 'processed', kind: 'threaded' };
     }
     const domains = box.institutionalDomains;
-    if (domains.length > 0 && !acceptsEmail(mail.from, mail.cc, { domains })) {
+    if (domains.length > 0 && !acceptsEmail(mail.from, mail.cc, { domains }, this.deps.institutional)) {
       return this.refuse(mail, 'institutional-email', key);
     }
     return this.open(mail, key);
@@ -230,30 +283,8 @@ export class EmailIntake {
   }
 }
 
-/** True when `address` is the ticket's requester or one of its copied addresses. */
-export function isRequesterOf(head: InstanceRecord, address: string): boolean {
-  const wanted = address.trim().toLowerCase();
-  if (wanted === '') return false;
-  const vars = head.variables;
-  const own = REQUESTER_EMAIL_KEYS.map((k) => vars[k]).filter((v): v is string => typeof v === 'string');
-  const copies = typeof vars[REQUESTER_CC_KEY] === 'string' ? vars[REQUESTER_CC_KEY].split(/[,;\s]+/) : [];
-  return [...own, ...copies].some((candidate) => candidate.trim().toLowerCase() === wanted);
-}
-
 /** Names one delivery of a message in one folder (a new delivery gets a new UID). */
 function moveKey(box: MailboxDefinition, mail: InboundMail): string {
   const name = `${box.id}\n${box.folder}\n${mail.uidValidity}\n${mail.uid}`;
   return createHash('sha256').update(name).digest('hex');
-}
-
-function namesOnly(mail: InboundMail): string[] {
-  if (mail.attachments.length === 0) return [];
-  const names = mail.attachments.map((file) => `${file.fileName} (${Math.ceil(file.size / 1024)} kB)`);
-  return [`Attachments (not stored): ${names.join(', ')}`];
-}
-
-function droppedNote(mail: InboundMail): string[] {
-  return mail.droppedAttachments.length
-    ? [`Attachments over the limit, not kept: ${mail.droppedAttachments.slice(0, 20).join(', ')}`]
-    : [];
 }

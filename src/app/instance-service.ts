@@ -96,13 +96,16 @@ export class InstanceService {
     procedureId: string,
     input: unknown,
     requester: Actor,
-    options: { readonly idempotencyKey: string },
+    options: { readonly idempotencyKey: string; readonly requesterLanguage?: string },
   ): Promise<InstanceRecord> {
     if (!requester.id.startsWith('requester:') || requester.roles.length > 0) {
       throw new AppError('FORBIDDEN', `portal starts are for requesters, not <${requester.id}>`);
     }
+    // The portal page's language (es/it/en): links and requester pages follow it (issue 11).
+    const language = options.requesterLanguage?.slice(0, 5);
+    const extra = language ? { requesterLanguage: language } : {};
     return this.startOnce(procedureId, requester, options.idempotencyKey, (id) =>
-      this.open(id, procedureId, input, requester, 'portal'),
+      this.open(id, procedureId, input, requester, 'portal', extra),
     );
   }
 
@@ -147,6 +150,7 @@ export class InstanceService {
     input: unknown,
     actor: Actor,
     entry: 'desk' | 'portal' = 'desk',
+    portalVariables: Record<string, unknown> = {},
   ): Promise<InstanceRecord> {
     const definition = await this.deps.definitions.current(procedureId);
     const { catalog } = definition;
@@ -165,7 +169,12 @@ export class InstanceService {
     const accepted = await acceptFormData(this.deps.forms, formKey, submitted, noForm, actor.id, pins);
     const now = this.deps.clock.now();
     // A portal start: the requester captured the data themselves (cita steps 2–3) on the portal form.
-    const desk = { channel: 'portal', capturedByRequester: true, receivedAt: now.toISOString() };
+    const desk = {
+      channel: 'portal',
+      capturedByRequester: true,
+      receivedAt: now.toISOString(),
+      ...portalVariables,
+    };
     const entered = portal ? { ...accepted, ...desk } : accepted;
     const prepared = hooks ? await hooks.prepare(catalog, entered, now) : undefined;
     const variables = prepared?.variables ?? entered;

@@ -13,7 +13,7 @@ export interface StartFormMapping {
   readonly senderName?: string;
   /** Addresses in copy, comma-separated (e.g. `ccEmails`). */
   readonly cc?: string;
-  /** ISO 8601 receipt time (the Date header, else INTERNALDATE). */
+  /** ISO 8601 receipt time: the server's INTERNALDATE (the Date header only when there is none). */
   readonly received?: string;
   /** Gets the value `email`. */
   readonly channel?: string;
@@ -38,6 +38,10 @@ export interface MailboxDefinition {
   readonly processedFolder: string;
   readonly refusedFolder: string;
   readonly ignoredFolder: string;
+  /** Where a message goes after `maxAttempts` failed attempts (default `Failed`). */
+  readonly failedFolder: string;
+  /** Failed attempts at one message before it is moved to `failedFolder` (default 5). */
+  readonly maxAttempts: number;
   readonly procedureId: string;
   /** Language of the replies this mailbox sends (es, it, en). */
   readonly language: string;
@@ -56,7 +60,7 @@ export interface MailboxDefinition {
 }
 
 /** Where a handled message goes. */
-export type MailOutcome = 'processed' | 'refused' | 'ignored';
+export type MailOutcome = 'processed' | 'refused' | 'ignored' | 'failed';
 
 /** An open session on a mailbox folder. */
 export interface MailboxSession {
@@ -72,12 +76,35 @@ export interface MailboxReader {
 }
 
 /**
+ * How a claim went: `claimed` (this caller does the work: first claim, or a stale unfinished one
+ * retaken), `held` (another poller is doing it now), `done` (the work was done).
+ */
+export type ClaimResult = 'claimed' | 'held' | 'done';
+
+/**
  * Claims on work about one inbound message that two pollers must not both do: sending its refusal
  * reply, moving it. A claim never marked done (its poller died) may be retaken after a lease.
  */
 export interface MailboxLedger {
-  /** True when this caller may do the work named `key` (first claim, or a stale unfinished one). */
-  claim(key: string, now: Date): Promise<boolean>;
+  claim(key: string, now: Date): Promise<ClaimResult>;
   /** Marks the work named `key` done. */
   done(key: string, now: Date): Promise<void>;
+  /** Drops an unfinished claim (its work failed) so the next poll may claim it at once. */
+  release(key: string): Promise<void>;
+  /**
+   * Records one failed attempt at the work named `key` (one unique insert per attempt, so two
+   * pollers failing at once both count) and answers the attempt's number, at most `max`.
+   */
+  failure(key: string, now: Date, max: number): Promise<number>;
+}
+
+/**
+ * Thrown when another poller is doing this message's work right now: the message stays in the
+ * folder for the next poll, and the attempt is not counted as a failure.
+ */
+export class MailboxBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MailboxBusyError';
+  }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { InboundMail } from '../domain/inbound-mail.js';
-import type { MailboxDefinition, MailboxLedger } from './mailbox-ports.js';
+import { MailboxBusyError, type MailboxDefinition, type MailboxLedger } from './mailbox-ports.js';
 import type { MailTransport, MessageRenderer } from './notification-ports.js';
 
 /** Message template of the refusal reply (`templates/messages/mailbox-refused.<lang>.hbs`). */
@@ -20,22 +20,46 @@ export interface MailboxRefusalsDeps {
 
 /**
  * Sends the reply that explains a refusal, in the mailbox's language, once per message: the
- * ledger's claim (keyed by the intake key) decides which poller sends it. The reply's Message-ID
- * is ours, so a bounce or auto-reply to it is recognised and never answered.
+ * ledger's claim (keyed by the intake key) decides which poller sends it. While another poller
+ * holds the claim, or when the send fails (the claim is then released), this throws: the message
+ * stays in the folder and is retried, never moved to Refused without its reply. The reply's
+ * Message-ID is ours, so a bounce or auto-reply to it is recognised and never answered.
  */
 export class MailboxRefusals {
   constructor(private readonly deps: MailboxRefusalsDeps) {}
 
-  /** True when a reply was sent now; false when another poller sent it, or there is no SMTP server. */
+  /** True when a reply was sent now; false when it was sent before, or there is no SMTP server. */
   async reply(
     box: MailboxDefinition,
     mail: InboundMail,
     reason: RefusalReason,
     key: string,
   ): Promise<boolean> {
-    const { transport, ledger, renderer, clock } = this.deps;
+    const { transport, ledger, clock } = this.deps;
     if (!transport || mail.from === '') return false;
-    if (!(await ledger.claim(`reply:${key}`, clock.now()))) return false;
+    const claimKey = `reply:${key}`;
+    const claim = await ledger.claim(claimKey, clock.now());
+    if (claim === 'done') return false;
+    if (claim === 'held')
+      throw new MailboxBusyError(`the refusal reply to <${mail.from}> is being sent by another poller`);
+    try {
+      await this.send(box, mail, reason, key);
+    } catch (error) {
+      await ledger.release(claimKey).catch(() => undefined);
+      throw error;
+    }
+    await ledger.done(claimKey, clock.now());
+    return true;
+  }
+
+  private async send(
+    box: MailboxDefinition,
+    mail: InboundMail,
+    reason: RefusalReason,
+    key: string,
+  ): Promise<void> {
+    const { transport, renderer } = this.deps;
+    if (!transport) return;
     const variables = {
       reason,
       institutional: reason === 'institutional-email',
@@ -55,7 +79,5 @@ export class MailboxRefusals {
       outboxId: `mailbox-refused.${key.slice(0, 40)}`,
       ...(mail.messageId ? { inReplyTo: mail.messageId } : {}),
     });
-    await ledger.done(`reply:${key}`, clock.now());
-    return true;
   }
 }

@@ -139,3 +139,44 @@ export function joinReachedBy(xml: string, flowId: string): string | undefined {
   const gateways = xml.match(/<(?:[A-Za-z0-9_]+:)?(?:parallel|inclusive)Gateway\b[^>]*>/g) ?? [];
   return gateways.some((tag) => tag.includes(` id="${target}"`)) ? target : undefined;
 }
+
+/** Nodes of a saved engine state walked at most when looking for pending flows. */
+const MAX_STATE_NODES = 200_000;
+
+/**
+ * Sequence flows whose token is saved but not yet taken in by their target: the arrived flows of
+ * a partly reached join (bpmn-elements keeps them as `flow.take` messages of the process's
+ * execution queue). Read from the engine state itself, so a migration sees them whatever the
+ * runner lists among the active activities. Walks the JSON iteratively, bounded.
+ */
+export function pendingFlows(engineState: unknown): string[] {
+  let root = engineState;
+  if (typeof root === 'string') {
+    try {
+      root = JSON.parse(root) as unknown;
+    } catch {
+      return [];
+    }
+  }
+  const found = new Set<string>();
+  const pending: unknown[] = [root];
+  for (let seen = 0; pending.length && seen < MAX_STATE_NODES; seen++) {
+    const node = pending.pop();
+    if (Array.isArray(node)) {
+      pending.push(...(node as unknown[]));
+      continue;
+    }
+    if (!node || typeof node !== 'object') continue;
+    const record = node as Record<string, unknown>;
+    const fields = record.fields as { routingKey?: unknown } | undefined;
+    const content = record.content as { id?: unknown; type?: unknown } | undefined;
+    if (fields?.routingKey === 'flow.take' && content?.type === 'bpmn:SequenceFlow') {
+      if (typeof content.id === 'string') found.add(content.id);
+      continue;
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (key !== 'environment' && value && typeof value === 'object') pending.push(value);
+    }
+  }
+  return [...found];
+}

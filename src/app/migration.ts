@@ -7,26 +7,38 @@ import { requireAnyRole } from './authorization.js';
 import { buildTransition, isEscalationTask } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
-import { joinReachedBy, movedState, parseMigrationRequest, type MigrationRequest } from './migration-plan.js';
+import {
+  joinReachedBy,
+  movedState,
+  parseMigrationRequest,
+  pendingFlows,
+  type MigrationRequest,
+} from './migration-plan.js';
+import { noteText, reasonText, type MigrationNote, type MigrationReason } from './migration-reasons.js';
 import type { InstanceStore, TaskRepository } from './ports.js';
 import type { ProcedureEngine } from './procedure-engine.js';
 
 /** Audit type of a ticket moved to another version of its procedure. */
 export const MIGRATED_EVENT = 'instance.migrated';
-/** Tickets looked at per request at most. */
-const MAX_TICKETS = 500;
+/** Tickets read, previewed and moved per batch, unless the deps say otherwise. */
+const BATCH = 500;
+/** Batches of running tickets read at most per request (so at most 100 × the batch size). */
+const MAX_BATCHES = 100;
 
 /** What a preview says of one ticket. */
 export interface MigrationVerdict {
   readonly instanceId: string;
   readonly businessKey: string;
   readonly canMove: boolean;
-  /** Why it cannot move (empty when it can). */
+  /** Why it cannot move (empty when it can), in English. */
   readonly reasons: readonly string[];
+  /** The same reasons as codes with their values, for translated pages. */
+  readonly reasonCodes: readonly MigrationReason[];
   /** Each waiting task's activity and where it goes. */
   readonly moves: readonly { readonly from: string; readonly to: string }[];
   /** What will not follow although the ticket moves (e.g. a timer only the target has). */
   readonly notes: readonly string[];
+  readonly noteCodes: readonly MigrationNote[];
 }
 
 /** A migration's answer: per ticket, whether it moved (and why not). */
@@ -35,6 +47,10 @@ export interface MigrationReport {
   readonly from: string;
   readonly to: string;
   readonly tickets: readonly (MigrationVerdict & { readonly migrated?: boolean })[];
+  /** Tickets on the source version (or named); a preview lists the first batch of them. */
+  readonly total: number;
+  /** Tickets a preview did not list (beyond its first batch); a migration moves them too. */
+  readonly notShown: number;
 }
 
 /** Collaborators of {@link MigrationService}. */
@@ -45,6 +61,8 @@ export interface MigrationDeps {
   readonly tasks: TaskRepository;
   readonly engine: ProcedureEngine;
   readonly clock: Clock;
+  /** Tickets read, previewed and moved per batch (default 500, `HELPDESK_MIGRATION_BATCH`). */
+  readonly batchSize?: number;
 }
 
 /**
@@ -59,22 +77,47 @@ export class MigrationService {
   constructor(private readonly deps: MigrationDeps) {}
 
   /** Which tickets of the source version can move, and why the others cannot. */
+  /**
+   * Which tickets of the source version can move, and why the others cannot: the first batch is
+   * listed, `notShown` counts the rest (each is checked again when it is moved).
+   */
   async preview(input: unknown, actor: Actor): Promise<MigrationReport> {
     requireAnyRole(actor, ['supervisor', 'analyst']);
     const { request, from, to } = await this.versions(input);
-    const heads = await this.candidates(request, from);
+    const ids = await this.candidates(request, from);
+    const shown = ids.slice(0, this.batch);
+    const heads = await Promise.all(shown.map((id) => this.deps.log.load(id)));
     const tickets = await Promise.all(heads.map((head) => this.verdict(head, request, from, to)));
-    return { procedureId: request.procedureId, from: from.id, to: to.id, tickets };
+    const { procedureId } = request;
+    return {
+      procedureId,
+      from: from.id,
+      to: to.id,
+      tickets,
+      total: ids.length,
+      notShown: ids.length - shown.length,
+    };
   }
 
-  /** Moves every ticket the preview allows; each one is its own step, checked again under its lock. */
+  /**
+   * Moves every ticket the preview allows, batch after batch (all of them, not only the ones a
+   * preview listed); each one is its own step, checked again under its lock.
+   */
   async migrate(input: unknown, actor: Actor): Promise<MigrationReport> {
     requireAnyRole(actor, ['supervisor', 'analyst']);
     const { request, from, to } = await this.versions(input);
-    const heads = await this.candidates(request, from);
+    const ids = await this.candidates(request, from);
     const tickets = [];
-    for (const head of heads) tickets.push(await this.moveOne(head.id, request, from, to, actor));
-    return { procedureId: request.procedureId, from: from.id, to: to.id, tickets };
+    for (let start = 0; start < ids.length; start += this.batch) {
+      for (const id of ids.slice(start, start + this.batch))
+        tickets.push(await this.moveOne(id, request, from, to, actor));
+    }
+    const { procedureId } = request;
+    return { procedureId, from: from.id, to: to.id, tickets, total: ids.length, notShown: 0 };
+  }
+
+  private get batch(): number {
+    return Math.max(1, this.deps.batchSize ?? BATCH);
   }
 
   private async moveOne(
@@ -93,8 +136,19 @@ export class MigrationService {
       const expected = verdict.moves.map((move) => move.to).sort();
       const reached = outcome.waitingTasks.map((task) => task.activityId).sort();
       if (outcome.status !== 'running' || JSON.stringify(expected) !== JSON.stringify(reached)) {
-        const why = `the engine could not resume it on ${to.id} (waits at ${reached.join(', ') || 'nothing'}, ${outcome.status})`;
-        return { ...verdict, canMove: false, reasons: [why], migrated: false };
+        const why: MigrationReason = {
+          code: 'engine-refused',
+          to: to.id,
+          reached: reached.join(', ') || 'nothing',
+          status: outcome.status,
+        };
+        return {
+          ...verdict,
+          canMove: false,
+          reasons: [reasonText(why)],
+          reasonCodes: [why],
+          migrated: false,
+        };
       }
       const step = {
         previous: head,
@@ -128,18 +182,25 @@ export class MigrationService {
     return { request, from, to };
   }
 
-  /** The running tickets of the source version (or the ones named), heads by `_id`. */
-  private async candidates(request: MigrationRequest, from: ProcedureVersion): Promise<InstanceRecord[]> {
-    if (request.instanceIds) {
-      return Promise.all(request.instanceIds.map((id) => this.deps.log.load(id)));
+  /**
+   * Ids of the running tickets of the source version (or the ones named): every running ticket
+   * of the procedure is read, batch after batch (at most {@link MAX_BATCHES}), newest first. A
+   * ticket started meanwhile shifts the pages (it is then seen twice: counted once).
+   */
+  private async candidates(request: MigrationRequest, from: ProcedureVersion): Promise<string[]> {
+    if (request.instanceIds) return [...new Set(request.instanceIds)];
+    const ids = new Set<string>();
+    for (let page = 0; page < MAX_BATCHES; page++) {
+      const listed = await this.deps.store.listInstances({
+        procedureId: request.procedureId,
+        status: 'running',
+        limit: this.batch,
+        skip: page * this.batch,
+      });
+      for (const head of listed) if (head.definitionId === from.id) ids.add(head.id);
+      if (listed.length < this.batch) break;
     }
-    const listed = await this.deps.store.listInstances({
-      procedureId: request.procedureId,
-      status: 'running',
-      limit: MAX_TICKETS,
-    });
-    const ids = listed.filter((head) => head.definitionId === from.id).map((head) => head.id);
-    return Promise.all(ids.map((id) => this.deps.log.load(id)));
+    return [...ids];
   }
 
   /** Why a ticket can or cannot move (every reason listed). */
@@ -149,61 +210,52 @@ export class MigrationService {
     from: ProcedureVersion,
     to: ProcedureVersion,
   ): Promise<MigrationVerdict> {
-    const reasons: string[] = [];
+    const reasons: MigrationReason[] = [];
     const base = { instanceId: head.id, businessKey: head.businessKey };
     if (head.procedureId !== request.procedureId || head.definitionId !== from.id) {
-      reasons.push(`is on ${head.definitionId}, not ${from.id}`);
-      return { ...base, canMove: false, reasons, moves: [], notes: [] };
+      reasons.push({ code: 'other-version', current: head.definitionId, from: from.id });
+      return verdictOf(base, reasons, [], []);
     }
-    if (head.status !== 'running') reasons.push(`is ${head.status}: only running tickets move`);
-    for (const event of head.awaiting ?? []) {
-      reasons.push(
-        `waits for ${event.kind} "${event.name}" at <${event.activityId}>: only tickets waiting at user tasks move`,
-      );
-    }
-    if (head.calls?.some((call) => call.status === 'running')) reasons.push('waits for a called ticket');
+    if (head.status !== 'running') reasons.push({ code: 'not-running', status: head.status });
+    for (const event of head.awaiting ?? [])
+      reasons.push({ code: 'awaits-event', kind: event.kind, name: event.name, id: event.activityId });
+    if (head.calls?.some((call) => call.status === 'running')) reasons.push({ code: 'called-ticket' });
     const boundary = new Set(
       Object.values(from.catalog.timers)
         .filter((timer) => timer.attachedToRef)
         .map((timer) => timer.id),
     );
-    const waiting = head.activeActivities.filter((id) => !boundary.has(id));
+    // Flows arrived at a partly reached join come from the saved state (the runner may not list them).
+    const active = new Set([...head.activeActivities, ...pendingFlows(head.engineState)]);
+    const waiting = [...active].filter((id) => !boundary.has(id));
     for (const id of waiting.filter((id) => !from.catalog.userTasks[id])) {
       const join = joinReachedBy(from.xml, id);
-      reasons.push(
-        join
-          ? `the join <${join}> is partly reached (flow <${id}> arrived): not moved`
-          : `waits at <${id}>, which is not a user task (a sub-process, a catch event or a call): not moved`,
-      );
+      reasons.push(join ? { code: 'join-partly-reached', join, id } : { code: 'not-user-task', id });
     }
     const tasks = await this.openTasks(head);
-    if (tasks.some((task) => task.item)) reasons.push('has a multi-instance task: not moved');
+    if (tasks.some((task) => task.item)) reasons.push({ code: 'multi-instance' });
     const moves: { from: string; to: string }[] = [];
     for (const id of [...new Set(waiting.filter((id) => from.catalog.userTasks[id]))]) {
       const target =
         request.mapping[id] ?? (request.mapEqualActivities && to.catalog.userTasks[id] ? id : undefined);
-      if (!target) reasons.push(`waits at <${id}>, which the mapping does not map`);
+      if (!target) reasons.push({ code: 'unmapped', id });
       else if (!to.catalog.userTasks[target])
-        reasons.push(`<${id}> maps to <${target}>, which is not a user task of ${to.id}`);
+        reasons.push({ code: 'target-not-user-task', id, target, to: to.id });
       else moves.push({ from: id, to: target });
     }
     const targets = moves.map((move) => move.to);
-    if (new Set(targets).size !== targets.length) reasons.push('two waiting tasks map to the same task');
+    if (new Set(targets).size !== targets.length) reasons.push({ code: 'same-target' });
     for (const timer of head.timers.filter((t) => !t.executionId.startsWith('sla:'))) {
       const move = moves.find((m) => m.from === timer.attachedTo);
       const spec = to.catalog.timers[timer.activityId];
-      if (!move || !spec || spec.attachedToRef !== move.to) {
-        reasons.push(`timer <${timer.activityId}> is on an element ${to.id} does not have at the same place`);
-      }
+      if (!move || !spec || spec.attachedToRef !== move.to)
+        reasons.push({ code: 'timer-misplaced', id: timer.activityId, to: to.id });
     }
     const carried = new Set(head.timers.map((timer) => timer.activityId));
-    const notes = Object.values(to.catalog.timers)
+    const notes: MigrationNote[] = Object.values(to.catalog.timers)
       .filter((timer) => moves.some((m) => m.to === timer.attachedToRef) && !carried.has(timer.id))
-      .map(
-        (timer) =>
-          `timer <${timer.id}> on <${timer.attachedToRef}> is armed only when the task is entered again`,
-      );
-    return { ...base, canMove: reasons.length === 0, reasons, moves, notes };
+      .map((timer) => ({ code: 'timer-armed-on-entry', id: timer.id, target: timer.attachedToRef ?? '' }));
+    return verdictOf(base, reasons, moves, notes);
   }
 
   private async openTasks(head: InstanceRecord): Promise<TaskRecord[]> {
@@ -226,4 +278,21 @@ export class MigrationService {
 function withAssignee(task: TaskRecord, assignees: ReadonlyMap<string, string>): TaskRecord {
   const assignee = assignees.get(task.activityId);
   return assignee && !task.assignee ? { ...task, assignee } : task;
+}
+
+function verdictOf(
+  base: { instanceId: string; businessKey: string },
+  reasons: readonly MigrationReason[],
+  moves: readonly { from: string; to: string }[],
+  notes: readonly MigrationNote[],
+): MigrationVerdict {
+  return {
+    ...base,
+    canMove: reasons.length === 0,
+    reasons: reasons.map(reasonText),
+    reasonCodes: reasons,
+    moves,
+    notes: notes.map(noteText),
+    noteCodes: notes,
+  };
 }

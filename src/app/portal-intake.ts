@@ -15,48 +15,25 @@ import {
   type PortalRequest,
   type PortalTicket,
 } from '../domain/portal.js';
-import type { ProcedureVersion } from '../domain/procedure.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceService } from './instance-service.js';
 import type { MessageRenderer } from './notification-ports.js';
 import type { PortalMailer, PortalRequestStore } from './portal-ports.js';
 import type { PortalVerdict } from './portal-throttle.js';
+import type { FormFiles } from './form-files.js';
+import {
+  emailIn,
+  publicProcedure,
+  type PortalLookup,
+  type PortalSubmission,
+  type PortalSubmitOutcome,
+  type PublicProcedure,
+} from './portal-model.js';
+import { PortalFiles, type PortalAttached } from './portal-files.js';
 import type { FormValidator } from './ports.js';
 import { isEmailAddress } from './recipient-resolver.js';
 
-/** A procedure open on the portal. */
-export interface PublicProcedure {
-  readonly procedureId: string;
-  readonly name: string;
-  readonly language: string;
-  /** The requester-facing form (`portalForm`). */
-  readonly formKey: string;
-}
-
-/** What a submission came to: a mail was sent (or a bot was told so), or a limit was hit. */
-export type PortalSubmitOutcome =
-  | { readonly outcome: 'sent'; readonly maskedEmail: string }
-  | { readonly outcome: 'throttled'; readonly retryAfterSeconds: number };
-
-/** One submission of a portal form. */
-export interface PortalSubmission {
-  readonly procedureId: string;
-  /** The form data as the form renderer made it (validated here). */
-  readonly data: unknown;
-  /** The client address, already reduced to a throttle key. */
-  readonly address: string;
-  /** The requester's page language (es/it/en). */
-  readonly language: string;
-  /** The honeypot field: a person leaves it empty. */
-  readonly honeypot?: string;
-}
-
-/** A request looked up by its token, with what the confirmation page shows. */
-export interface PortalLookup {
-  readonly request: PortalRequest;
-  readonly procedureName: string;
-  readonly maskedEmail: string;
-}
+export type { PortalLookup, PortalSubmission, PortalSubmitOutcome, PublicProcedure };
 
 /** Collaborators of the portal intake. */
 export interface PortalIntakeDeps {
@@ -64,7 +41,11 @@ export interface PortalIntakeDeps {
   readonly forms: FormValidator;
   readonly instances: InstanceService;
   readonly requests: PortalRequestStore;
-  readonly throttle: { take(address: string, email: string): Promise<PortalVerdict> };
+  readonly throttle: { take(address: string, email: string, bytes?: number): Promise<PortalVerdict> };
+  /** Stores start-form files (size and type by content); absent: a post with files is refused. */
+  readonly files?: FormFiles;
+  /** Whether a ticket exists, by `_id` (the file sweep keeps files of an opened ticket). */
+  readonly ticketExists?: (instanceId: string) => Promise<boolean>;
   /** Absent (no SMTP server): submissions are refused, since no address can be verified. */
   readonly mailer?: PortalMailer;
   readonly renderer: MessageRenderer;
@@ -83,7 +64,16 @@ export interface PortalIntakeDeps {
  * nothing but the pending request (`portal_requests`, `_id` = sha256 of the token) exists.
  */
 export class PortalIntake {
-  constructor(private readonly deps: PortalIntakeDeps) {}
+  private readonly files: PortalFiles;
+
+  constructor(private readonly deps: PortalIntakeDeps) {
+    this.files = new PortalFiles(deps.files, deps.requests, deps.ticketExists);
+  }
+
+  /** Limits of a portal post with files; undefined when files are not taken. */
+  get uploadLimits() {
+    return this.files.limits;
+  }
 
   /** Whether submissions can be verified (an SMTP server is configured). */
   get accepting(): boolean {
@@ -108,7 +98,9 @@ export class PortalIntake {
   /**
    * Validates a submission and mails the confirmation link. VALIDATION_FAILED lists every field
    * (nothing stored); a filled honeypot is answered as a success and nothing happens; past a rate
-   * limit nothing is stored or sent. A mail that cannot be sent removes its request again.
+   * limit (submissions or file megabytes) nothing is stored or sent. A mail that cannot be sent
+   * removes its request again. Files are stored under the ticket the request will open and deleted
+   * again on any refusal (docs/adr/0032).
    */
   async submit(submission: PortalSubmission): Promise<PortalSubmitOutcome> {
     const procedure = await this.procedure(submission.procedureId);
@@ -122,40 +114,95 @@ export class PortalIntake {
     if (!this.deps.mailer) {
       throw new AppError('NOTIFICATION_FAILED', 'the portal cannot send confirmation mails (no SMTP server)');
     }
-    const data = await this.deps.forms.validate(procedure.formKey, submission.data);
+    const token = randomBytes(PORTAL_TOKEN_BYTES).toString('base64url');
+    const requestId = portalRequestId(token);
+    const posted = submission.files ?? [];
+    const typed = emailIn(submission.data);
+    const withFiles = await this.files.attach(
+      submission.schema,
+      posted,
+      submission.data,
+      requestId,
+      typed && isEmailAddress(typed) ? typed : undefined,
+    );
+    try {
+      const { email, data } = await this.accept(procedure, submission, withFiles);
+      const verdict = await this.deps.throttle.take(submission.address, email, withFiles.bytes);
+      if (!verdict.allowed) {
+        await this.files.discard(withFiles.stored);
+        return { outcome: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
+      }
+      const request = this.pending(requestId, procedure, submission.language, email, data);
+      await this.deps.requests.insert(request, withFiles.stored);
+      await this.confirmationMail(token, request, procedure);
+      return { outcome: 'sent', maskedEmail: maskEmail(email) };
+    } catch (error) {
+      await this.files.discard(withFiles.stored); // a refused submission keeps no file
+      throw error;
+    }
+  }
+
+  /** Validates the data (with the files' references); returns the requester's email. */
+  private async accept(
+    procedure: PublicProcedure,
+    submission: PortalSubmission,
+    withFiles: PortalAttached,
+  ): Promise<{ email: string; data: Record<string, unknown> }> {
+    const data = await this.deps.forms.validate(procedure.formKey, withFiles.data);
     const email = emailIn(data);
     if (!email || !isEmailAddress(email)) {
-      throw new AppError(
-        'FORM_INVALID',
-        `portal form <${procedure.formKey}> has no requester email field (${REQUESTER_EMAIL_KEYS.join(', ')})`,
-      );
+      throw new AppError('VALIDATION_FAILED', 'the portal needs the requester email to confirm the request', [
+        {
+          path: REQUESTER_EMAIL_KEYS[0],
+          reason: 'required',
+          message: `portal form <${procedure.formKey}>: the requester email is required to confirm the request`,
+        },
+      ]);
     }
-    const verdict = await this.deps.throttle.take(submission.address, email);
-    if (!verdict.allowed) return { outcome: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
-    const token = randomBytes(PORTAL_TOKEN_BYTES).toString('base64url');
+    // The files were stored under the ticket of the typed address: the validated one must be it.
+    const typed = emailIn(submission.data) ?? '';
+    if (withFiles.stored.length > 0 && requesterActor(email).id !== requesterActor(typed).id) {
+      throw new AppError('VALIDATION_FAILED', 'the requester email is not valid', [
+        { path: REQUESTER_EMAIL_KEYS[0], reason: 'invalid', message: 'the requester email is not valid' },
+      ]);
+    }
+    return { email, data };
+  }
+
+  private pending(
+    id: string,
+    procedure: PublicProcedure,
+    language: string,
+    email: string,
+    data: Record<string, unknown>,
+  ): PortalRequest {
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + PORTAL_LINK_TTL_MS);
-    const request: PortalRequest = {
-      id: portalRequestId(token),
+    const purgeAfter = new Date(expiresAt.getTime() + PORTAL_KEEP_MS);
+    return {
+      id,
       procedureId: procedure.procedureId,
       email,
-      language: submission.language,
+      language,
       data,
       createdAt: now,
       expiresAt,
-      purgeAfter: new Date(expiresAt.getTime() + PORTAL_KEEP_MS),
+      purgeAfter,
     };
-    await this.deps.requests.insert(request);
+  }
+
+  /** Mails the one-time link; when that fails the request goes again (its files with the caller). */
+  private async confirmationMail(token: string, request: PortalRequest, procedure: PublicProcedure) {
     try {
       await this.mail(request, 'portal-confirm', procedure, {
         confirmUrl: `${this.deps.publicUrl}/portal/confirm/${token}`,
-        expiresAt,
+        expiresAt: request.expiresAt,
       });
     } catch (error) {
       await this.deps.requests.delete(request.id);
       throw new AppError(
         'NOTIFICATION_FAILED',
-        `the confirmation mail to ${maskEmail(email)} could not be sent`,
+        `the confirmation mail to ${maskEmail(request.email)} could not be sent`,
         [
           {
             path: 'requesterEmail',
@@ -165,7 +212,6 @@ export class PortalIntake {
         ],
       );
     }
-    return { outcome: 'sent', maskedEmail: maskEmail(email) };
   }
 
   /** The request behind a link: LINK_INVALID when unknown, LINK_EXPIRED when not confirmed in time. */
@@ -192,7 +238,8 @@ export class PortalIntake {
       request.procedureId,
       request.data,
       requesterActor(request.email),
-      { idempotencyKey: portalIdempotencyKey(request.id) },
+      // The page's language: the requester's links, pages and survey follow it (issue 11).
+      { idempotencyKey: portalIdempotencyKey(request.id), requesterLanguage: request.language },
     );
     const ticket = { instanceId: record.id, businessKey: record.businessKey };
     await this.deps.requests.markOpened(request.id, ticket);
@@ -200,9 +247,14 @@ export class PortalIntake {
     return { ...ticket, first: true };
   }
 
-  /** Deletes requests kept past their time; returns how many went. */
-  purge(): Promise<number> {
-    return this.deps.requests.purge(this.deps.clock.now());
+  /**
+   * The background sweep: deletes the files of requests that expired unconfirmed (an hour after
+   * the link did), then the requests kept past their time; returns how many requests went.
+   */
+  async purge(): Promise<number> {
+    const now = this.deps.clock.now();
+    await this.files.sweep(now);
+    return this.deps.requests.purge(now);
   }
 
   /** The "ticket opened" mail with a tracking link, unless the procedure acknowledges by itself. */
@@ -248,26 +300,4 @@ export class PortalIntake {
       id: `${template}-${request.id.slice(0, 32)}`,
     });
   }
-}
-
-function publicProcedure(version: ProcedureVersion): PublicProcedure | undefined {
-  const { catalog } = version;
-  if (!catalog.portalForm) return undefined;
-  return {
-    procedureId: catalog.procedureId,
-    name: catalog.name || catalog.procedureId,
-    language: catalog.language,
-    formKey: catalog.portalForm,
-  };
-}
-
-/** The requester's address in form data: the first non-empty requester email key. */
-function emailIn(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const values = data as Record<string, unknown>;
-  for (const key of REQUESTER_EMAIL_KEYS) {
-    const value = values[key];
-    if (typeof value === 'string' && value.trim() !== '') return value.trim().slice(0, 254);
-  }
-  return undefined;
 }

@@ -3,11 +3,21 @@ import type { PortalRequest, PortalTicket } from '../domain/portal.js';
 
 /** Pending portal submissions, every access by `_id` (the token's sha256). */
 export interface PortalRequestStore {
-  /** Stores a new request (ids are random: a duplicate is a bug, not a race). */
-  insert(request: PortalRequest): Promise<void>;
+  /**
+   * Stores a new request (ids are random: a duplicate is a bug, not a race), with the ids of the
+   * files its form carried: they stay pending until the request opens its ticket.
+   */
+  insert(request: PortalRequest, fileIds?: readonly string[]): Promise<void>;
   find(id: string): Promise<PortalRequest | null>;
-  /** Records the ticket the request opened (idempotent: the same ticket every time). */
+  /** Records the ticket the request opened (idempotent: the same ticket every time); its files are the ticket's now. */
   markOpened(id: string, ticket: PortalTicket): Promise<void>;
+  /** Up to `limit` unopened requests that expired before `before` and still hold pending files. */
+  pendingFiles(
+    before: Date,
+    limit: number,
+  ): Promise<{ readonly id: string; readonly email: string; readonly fileIds: string[] }[]>;
+  /** Records that a request's pending files were deleted. */
+  filesDropped(id: string): Promise<void>;
   delete(id: string): Promise<void>;
   /** Deletes requests whose `purgeAfter` passed; returns how many. */
   purge(now: Date): Promise<number>;

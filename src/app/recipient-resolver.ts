@@ -1,6 +1,7 @@
 /**
  * Turns an outbox recipient hint (`requester`, a group id, an address, or a group id picked by the
- * ticket's data such as `second-level-${escalationTarget}`) into email addresses.
+ * ticket's data such as `second-level-${escalationTarget}`, optionally with fallbacks after `|`
+ * such as `second-level-${escalationTarget}|second-level`) into email addresses.
  */
 import {
   CLOSED_MAIL_POLICY,
@@ -42,7 +43,13 @@ export async function resolveRecipients(
 ): Promise<Recipients> {
   const given = hint?.trim();
   if (!given) return { ok: false, reason: 'the message names no recipient' };
-  const dynamic = given.includes('${') ? groupFromTemplate(given, variables) : undefined;
+  const options = alternatives(given);
+  const dynamic =
+    options.length > 1
+      ? await firstKnownGroup(given, options, variables, directory)
+      : given.includes('${')
+        ? groupFromTemplate(given, variables)
+        : undefined;
   if (dynamic && !dynamic.ok) return dynamic;
   const target = dynamic?.ok ? dynamic.group : given;
   if (target === 'requester') return requester(variables, policy);
@@ -62,15 +69,61 @@ export async function resolveRecipients(
 
 const GROUP_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
+/** Most alternatives one hint may list. */
+export const MAX_ALTERNATIVES = 5;
+
+type GroupChoice = { ok: true; group: string } | { ok: false; reason: string };
+
+/**
+ * `second-level-${escalationTarget}|second-level`: the alternatives of a hint, split at `|`
+ * outside `${ }` (at most MAX_ALTERNATIVES; the rest is dropped). One item when there is no `|`.
+ */
+function alternatives(hint: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < hint.length && parts.length < MAX_ALTERNATIVES; i += 1) {
+    if (hint.startsWith('${', i)) depth += 1;
+    else if (hint[i] === '}' && depth > 0) depth -= 1;
+    else if (hint[i] === '|' && depth === 0) {
+      parts.push(hint.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (parts.length < MAX_ALTERNATIVES) parts.push(hint.slice(start).trim());
+  return parts.filter((part) => part !== '');
+}
+
+/**
+ * The first alternative that names a group the directory holds: a fallback for a matrix picked
+ * by ticket data that is not chosen yet (`second-level-` is no group, so `second-level` is used).
+ * Alternatives may only name directory groups, never an address or `requester`.
+ */
+async function firstKnownGroup(
+  hint: string,
+  options: readonly string[],
+  variables: Record<string, unknown>,
+  directory: RecipientDirectory,
+): Promise<GroupChoice> {
+  const tried: string[] = [];
+  for (const option of options) {
+    const choice: GroupChoice = option.includes('${')
+      ? groupFromTemplate(option, variables)
+      : GROUP_ID.test(option.toLowerCase()) && option.toLowerCase() !== 'requester'
+        ? { ok: true, group: option.toLowerCase() }
+        : { ok: false, reason: `"${option.slice(0, 100)}" is not a directory group id` };
+    if (choice.ok && (await directory.addressesOf(choice.group)) !== undefined) return choice;
+    tried.push(choice.ok ? `<${choice.group}> is not in the directory` : choice.reason);
+  }
+  return { ok: false, reason: `recipient <${hint}> names no directory group: ${tried.join('; ')}` };
+}
+
 /**
  * A hint like `second-level-${escalationTarget}`: the escalation matrix picked by a ticket's data.
  * It may only name a directory group (not an address, not `requester`), so ticket data can never
  * send mail outside the directory.
  */
-function groupFromTemplate(
-  hint: string,
-  variables: Record<string, unknown>,
-): { ok: true; group: string } | { ok: false; reason: string } {
+function groupFromTemplate(hint: string, variables: Record<string, unknown>): GroupChoice {
   let value: unknown;
   try {
     value = resolveTemplate(hint, variables);

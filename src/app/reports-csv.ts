@@ -1,4 +1,5 @@
 import { toCsv, type CsvCell } from '../domain/reports/csv.js';
+import type { TicketFacts } from '../domain/reports/facts.js';
 import type { ReportFigures, ReportRow, Share } from '../domain/reports/figures.js';
 import type { ReportRequest } from './reports-service.js';
 
@@ -69,4 +70,65 @@ export function reportTable(
   const rows =
     request.groupBy === 'none' ? [] : figures.rows.map((row) => line(row, row.key || t('reports.none')));
   return { header, rows: [...rows, line(figures.total, t('reports.total'))] };
+}
+
+/** Most tickets listed in a per-ticket CSV (a scheduled review of one period). */
+export const MAX_TICKET_ROWS = 5000;
+
+/**
+ * One line per ticket (a scheduled open-ticket review, docs/adr/0027): number, procedure and
+ * version, opened, state, closed, whether it was still open at the period's end, first response
+ * and resolution in minutes, each SLA target's result, the declared dimensions, agents and groups.
+ * Instants are local to `zone` (`YYYY-MM-DD HH:mm`).
+ */
+export function ticketsCsv(
+  tickets: readonly TicketFacts[],
+  request: Pick<ReportRequest, 'period'>,
+  t: ReportLabel,
+  zone: string,
+): string {
+  const shown = tickets.slice(0, MAX_TICKET_ROWS);
+  const targets = [...new Set(shown.flatMap((ticket) => ticket.sla.map((clock) => clock.id)))].sort();
+  const dims = [...new Set(shown.flatMap((ticket) => Object.keys(ticket.dims)))].sort();
+  const format = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  const local = (at: number | undefined) => (at === undefined ? undefined : format.format(new Date(at)));
+  const end = request.period.to.getTime();
+  const header = [
+    t('reports.tickets.ticket'),
+    t('reports.procedure'),
+    t('reports.csv.version'),
+    t('reports.tickets.opened'),
+    t('reports.tickets.status'),
+    t('reports.tickets.closed'),
+    t('reports.backlog'),
+    t('reports.csv.firstResponseMin'),
+    t('reports.csv.resolutionMin'),
+    ...targets.map((target) => t('reports.compliance', { target })),
+    ...dims,
+    t('reports.groupBy.agent'),
+    t('reports.groupBy.group'),
+  ];
+  const rows = shown.map((ticket): CsvCell[] => [
+    ticket.businessKey,
+    ticket.procedureId,
+    ticket.version,
+    local(ticket.openedAt),
+    ticket.status,
+    local(ticket.closedAt),
+    t(ticket.closedAt === undefined || ticket.closedAt >= end ? 'reports.csv.yes' : 'reports.csv.no'),
+    minutes(ticket.firstResponseAt === undefined ? undefined : ticket.firstResponseAt - ticket.openedAt),
+    minutes(ticket.resolvedAt === undefined ? undefined : ticket.resolvedAt - ticket.openedAt),
+    ...targets.map((target) => ticket.sla.find((clock) => clock.id === target)?.status),
+    ...dims.map((dim) => ticket.dims[dim]),
+    ticket.agents.join(' '),
+    ticket.groups.join(' '),
+  ]);
+  return toCsv(header, rows);
 }

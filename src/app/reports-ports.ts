@@ -11,7 +11,7 @@ export function detailOf({ id, seq, procedureId, visits, text, talk }: TicketFac
 
 /** The facts without their detail (what reports read). */
 export function withoutDetail(facts: TicketFacts): TicketFacts {
-  const { text: _text, talk: _talk, ...rest } = facts;
+  const { text: _text, talk: _talk, held: _held, ...rest } = facts;
   return { ...rest, visits: [] };
 }
 

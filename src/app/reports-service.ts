@@ -69,6 +69,8 @@ export interface HeatmapStep {
 
 /** Most open tickets read for "waiting now". */
 const MAX_OPEN = 100_000;
+/** Months after a period read for the end of stays begun in it (heatmap). */
+const FOLLOWING_MONTHS = 3;
 /** How long a finished month's facts are reused (the page, its CSV and drill-downs read them in turn). */
 const MONTH_CACHE_MS = 60_000;
 
@@ -154,11 +156,24 @@ export class ReportsService {
     const to = period.to.getTime();
     const stays = new Map<string, { passed: number; times: number[] }>();
     const tickets = new Map<string, TicketVisits>();
-    for (const month of monthsOfPeriod(period, this.deps.timeZone)) {
-      for (const entry of await this.deps.facts.visits(month)) {
-        const known = tickets.get(entry.id);
-        if (!known || known.seq < entry.seq) tickets.set(entry.id, entry);
-      }
+    const keep = (entry: TicketVisits) => {
+      const known = tickets.get(entry.id);
+      if (!known || known.seq < entry.seq) tickets.set(entry.id, entry);
+    };
+    const months = monthsOfPeriod(period, this.deps.timeZone);
+    for (const month of months) for (const entry of await this.deps.facts.visits(month)) keep(entry);
+    // Stays begun in the period but left in a later month are finished only in that month's
+    // buckets: read the following months (at most FOLLOWING_MONTHS, never past now) while any is open.
+    const current = bucketMonth(this.deps.clock.now().getTime(), this.deps.timeZone);
+    const beganOpen = (ticket: TicketVisits) =>
+      ticket.procedureId === procedureId &&
+      ticket.visits.some((visit) => visit.out === undefined && visit.in >= from && visit.in < to);
+    let month = months.at(-1) ?? current;
+    for (let more = 0; more < FOLLOWING_MONTHS; more++) {
+      const open = new Set([...tickets.values()].filter(beganOpen).map((ticket) => ticket.id));
+      month = nextMonth(month);
+      if (open.size === 0 || month > current) break;
+      for (const entry of await this.deps.facts.visits(month)) if (open.has(entry.id)) keep(entry);
     }
     for (const ticket of tickets.values()) {
       if (ticket.procedureId !== procedureId) continue;
@@ -260,6 +275,12 @@ export class ReportsService {
     }
     return counts;
   }
+}
+
+/** The month after `YYYY-MM`. */
+function nextMonth(month: string): string {
+  const [year = 0, number = 1] = month.split('-').map(Number);
+  return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
 }
 
 function queryOf(request: ReportRequest): ReportQuery {

@@ -26,7 +26,10 @@ export function withRequesterLinks(ledger: DeliveryLedger, links: RequesterLinks
   };
 }
 
-/** The message with its requester links in `variables` (unchanged when it does not go to the requester). */
+/**
+ * The message with its requester links in `variables` (unchanged when it does not go to the
+ * requester). The links carry `?lang=` with the requester's language (`RequesterLinks.languageFor`).
+ */
 export async function addRequesterLinks(
   message: OutboxMessage,
   links: RequesterLinks,
@@ -34,10 +37,11 @@ export async function addRequesterLinks(
   if (message.to?.trim() !== 'requester') return message;
   const email = requesterEmailOf(message.variables);
   if (!email) return message; // undeliverable anyway: the dispatcher says why
-  const trackingUrl = await links.mintForMessage('track', message.id, message.instanceId, email);
-  const surveyUrl = SURVEY_TEMPLATES.has(message.template)
-    ? await links.mintForMessage('survey', message.id, message.instanceId, email)
-    : undefined;
+  const language = await links.languageFor(message.variables, email, message.language);
+  const mint = (purpose: 'track' | 'survey') =>
+    links.mintForMessage(purpose, message.id, message.instanceId, email, language);
+  const trackingUrl = await mint('track');
+  const surveyUrl = SURVEY_TEMPLATES.has(message.template) ? await mint('survey') : undefined;
   return {
     ...message,
     variables: { ...message.variables, trackingUrl, ...(surveyUrl ? { surveyUrl } : {}) },

@@ -10,6 +10,10 @@ import {
   type RequesterLink,
 } from '../domain/requester-link.js';
 import { AppError } from '../domain/errors.js';
+import { REQUESTER_LANGUAGES } from '../domain/requester.js';
+
+/** Ticket variable with the language the requester picked (the portal sets it on its starts). */
+export const REQUESTER_LANGUAGE_VARIABLE = 'requesterLanguage';
 
 /**
  * Storage of requester links (`requester_tokens`), revocations (`requester_revocations`) and
@@ -35,6 +39,8 @@ export interface RequesterLinksDeps {
   readonly trackDays: number;
   /** HMAC key of delivery-time tokens; random per process when absent. */
   readonly secret?: string;
+  /** The requester directory's language for an email (its port), if it knows one. */
+  readonly languageOf?: (email: string) => Promise<string | undefined>;
 }
 
 /** A link the holder may use, and the ticket it grants. */
@@ -56,26 +62,55 @@ export class RequesterLinks {
     this.secret = deps.secret ?? randomBytes(32).toString('base64url');
   }
 
-  /** A fresh random link (the `/track` lookup); returns its URL. */
-  async mintRandom(purpose: LinkPurpose, instanceId: string, email: string): Promise<string> {
+  /** A fresh random link (the portal's "ticket opened" mail); returns its URL, with `?lang=` if given. */
+  async mintRandom(
+    purpose: LinkPurpose,
+    instanceId: string,
+    email: string,
+    language?: string,
+  ): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await this.store(token, purpose, instanceId, email);
-    return this.url(purpose, token);
+    return this.url(purpose, token, language);
   }
 
   /**
    * The link for one outbox message: the token is derived from the message id, so every delivery
-   * attempt of that message stores (insert-if-absent) and mails the same link.
+   * attempt of that message stores (insert-if-absent) and mails the same link. After the ticket's
+   * links were revoked the revocation instant joins the derivation: a retried delivery mails a
+   * fresh link (created after the revocation) instead of the revoked one (docs/adr/0025).
+   * `language` (es/it/en) is appended as `?lang=`.
    */
   async mintForMessage(
     purpose: LinkPurpose,
     messageId: string,
     instanceId: string,
     email: string,
+    language?: string,
   ): Promise<string> {
-    const token = createHmac('sha256', this.secret).update(`${purpose}\n${messageId}`).digest('base64url');
+    const revokedAt = await this.revokedAt(instanceId);
+    const generation = revokedAt ? `\n${revokedAt.toISOString()}` : '';
+    const token = createHmac('sha256', this.secret)
+      .update(`${purpose}\n${messageId}${generation}`)
+      .digest('base64url');
     await this.store(token, purpose, instanceId, email);
-    return this.url(purpose, token);
+    return this.url(purpose, token, language);
+  }
+
+  /**
+   * The requester's language: the ticket's `requesterLanguage` (picked on the portal), else the
+   * directory's language for the email, else `fallback` (the message's or procedure's); only es/it/en.
+   */
+  async languageFor(
+    variables: Readonly<Record<string, unknown>>,
+    email: string | undefined,
+    fallback?: string,
+  ): Promise<string | undefined> {
+    const picked = variables[REQUESTER_LANGUAGE_VARIABLE];
+    if (isRequesterLanguage(picked)) return picked;
+    const known = email ? await this.deps.languageOf?.(email).catch(() => undefined) : undefined;
+    if (isRequesterLanguage(known)) return known;
+    return isRequesterLanguage(fallback) ? fallback : undefined;
   }
 
   /** The link behind a token when it works for `purpose` now; LINK_INVALID / LINK_EXPIRED otherwise. */
@@ -130,7 +165,12 @@ export class RequesterLinks {
     });
   }
 
-  private url(purpose: LinkPurpose, token: string): string {
-    return `${this.deps.publicUrl}${PATHS[purpose]}${token}`;
+  private url(purpose: LinkPurpose, token: string, language?: string): string {
+    const lang = isRequesterLanguage(language) ? `?lang=${language}` : '';
+    return `${this.deps.publicUrl}${PATHS[purpose]}${token}${lang}`;
   }
+}
+
+function isRequesterLanguage(value: unknown): value is string {
+  return typeof value === 'string' && (REQUESTER_LANGUAGES as readonly string[]).includes(value);
 }

@@ -20,13 +20,22 @@ export interface RequesterThrottlePolicy {
   readonly perEmail: ThrottleRule;
   /** Unknown or malformed tokens opened from one address. */
   readonly badLinksPerAddress: ThrottleRule;
+  /** Additions posted through one tracking link (`POST /r/:token`, files included). */
+  readonly postsPerLink: ThrottleRule;
 }
 
-/** Defaults: 10 lookups per address and 5 per email in 15 minutes; 30 bad links per address. */
+/** Additions per tracking link and hour by default (`HELPDESK_REQUESTER_LINK_POSTS_PER_HOUR`). */
+export const DEFAULT_POSTS_PER_LINK_HOUR = 20;
+
+/**
+ * Defaults: 10 lookups per address and 5 per email in 15 minutes; 30 bad links per address;
+ * 20 additions per link and hour.
+ */
 export const DEFAULT_REQUESTER_THROTTLE: RequesterThrottlePolicy = {
   perAddress: { maxFailures: 10, windowMs: 15 * 60_000 },
   perEmail: { maxFailures: 5, windowMs: 15 * 60_000 },
   badLinksPerAddress: { maxFailures: 30, windowMs: 15 * 60_000 },
+  postsPerLink: { maxFailures: DEFAULT_POSTS_PER_LINK_HOUR, windowMs: 60 * 60_000 },
 };
 
 /** Collaborators of the lookup. */
@@ -67,6 +76,14 @@ export class RequesterLookup {
       ['track-address', address, this.policy.perAddress],
       ['track-email', email.trim().toLowerCase(), this.policy.perEmail],
     ]);
+  }
+
+  /**
+   * Takes a slot for one addition posted through a tracking link (by the link's id, the SHA-256 of
+   * its token), before its body is read: every post counts, accepted or refused.
+   */
+  async admitPost(linkId: string): Promise<LookupVerdict> {
+    return this.take([['link-post', linkId, this.policy.postsPerLink]]);
   }
 
   /** Whether an address may still open links (checked before the token is looked up). */

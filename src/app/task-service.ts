@@ -11,6 +11,8 @@ import type { FormValidator, TaskRepository } from './ports.js';
 import type { ProcedureEngine } from './procedure-engine.js';
 import { requireRole } from './authorization.js';
 import { acceptFormData } from './form-data.js';
+import { byFollowUp, type FollowUpView } from './task-follow-up.js';
+import { stampChecklistTicks } from '../domain/kb/checklist.js';
 
 /** Filters an agent may use on the task list. */
 export interface TaskListFilter {
@@ -19,6 +21,8 @@ export interface TaskListFilter {
   readonly status?: TaskStatus;
   readonly procedureId?: string;
   readonly limit?: number;
+  /** Open tasks by follow-up instant (`task-follow-up.ts`): `due` (default) hides those scheduled for later. */
+  readonly followUp?: FollowUpView;
 }
 
 /** Event types that complete a task (the idempotency check of `complete` looks for them). */
@@ -41,7 +45,7 @@ export class TaskService {
   ) {}
 
   /** Tasks visible to the actor: offered to their groups or assigned to them (supervisors see all). */
-  list(filter: TaskListFilter, actor: Actor): Promise<TaskRecord[]> {
+  async list(filter: TaskListFilter, actor: Actor): Promise<TaskRecord[]> {
     const seesAll = hasRole(actor, 'supervisor');
     if (!seesAll) requireRole(actor, 'agent');
     // Own `user:<id>` entry: tasks offered by camunda:candidateUsers (ADR 0031).
@@ -55,13 +59,15 @@ export class TaskService {
     }
     // An agent sees their own assignments, never a colleague's outside their groups.
     const assignee = seesAll ? filter.assignee : actor.id;
-    return this.deps.tasks.list({
+    const tasks = await this.deps.tasks.list({
       ...(groups ? { candidateGroups: groups } : {}),
       ...(assignee ? { assignee } : {}),
       status: filter.status ?? 'open',
       ...(filter.procedureId ? { procedureId: filter.procedureId } : {}),
       limit: Math.min(filter.limit ?? 100, 500),
     });
+    // A task scheduled for later (camunda:followUpDate) is not listed before then (ADR 0030).
+    return byFollowUp(tasks, filter.followUp ?? 'due', this.deps.clock.now());
   }
 
   async get(taskId: string, actor: Actor): Promise<TaskRecord> {
@@ -146,7 +152,9 @@ export class TaskService {
       const noForm = `task <${task.id}> has no form`;
       const definition = await this.deps.definitions.byId(previous.definitionId);
       const pins = definition.formVersions;
-      const data = await acceptFormData(this.deps.forms, task.formKey, input, noForm, actor.id, pins);
+      const accepted = await acceptFormData(this.deps.forms, task.formKey, input, noForm, actor.id, pins);
+      // Checklist ticks are the completer's, at the server's time (docs/adr/0023), whatever was posted.
+      const data = stampChecklistTicks(accepted, actor.id, this.deps.clock.now());
       if (isEscalationTask(task.id)) return this.acknowledgeEscalation(previous, task, data, actor, key);
       const action = { kind: 'complete-task' as const, executionId: task.executionId, data };
       const outcome = await this.deps.engine.resume(definition, previous.engineState, action);

@@ -97,6 +97,8 @@ export async function wireMailboxes(deps: {
   definitions: DefinitionsService;
   clock: Clock;
   logger: Logger;
+  /** The directory's institutional accounts (ADR 0030): they pass the mailbox's institutional rule. */
+  institutional?: (address: string) => boolean;
 }): Promise<MailboxPoller> {
   const { config, conversations, clock } = deps;
   const imap = config.mailboxes.length ? await import('../adapters/mail/imap-mailbox.js') : undefined;
@@ -127,5 +129,6 @@ export async function wireMailboxes(deps: {
     ourDomain: messageIdDomainOf(config.smtp?.from ?? ''),
     clock,
     logger: deps.logger,
+    ...(deps.institutional ? { institutional: deps.institutional } : {}),
   });
 }

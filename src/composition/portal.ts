@@ -6,10 +6,11 @@ import { MongoThrottleCounters } from '../adapters/persistence/mongo-throttle-co
 import type { DefinitionsService } from '../app/definitions-service.js';
 import type { InstanceService } from '../app/instance-service.js';
 import type { MailTransport, MessageRenderer } from '../app/notification-ports.js';
+import type { FormFiles } from '../app/form-files.js';
 import { PortalIntake } from '../app/portal-intake.js';
 import { transportMailer } from '../app/portal-mailer.js';
 import { PortalThrottle } from '../app/portal-throttle.js';
-import type { FormValidator } from '../app/ports.js';
+import type { FormValidator, InstanceStore } from '../app/ports.js';
 import type { RequesterLinks } from '../app/requester-links.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
@@ -26,6 +27,10 @@ export function wirePortal(deps: {
   links: RequesterLinks;
   clock: Clock;
   logger: Logger;
+  /** Files on portal start forms (docs/adr/0032); absent: posts with files are refused. */
+  files?: FormFiles;
+  /** Tickets by `_id`: the file sweep keeps the files of a ticket that exists. */
+  instanceStore?: Pick<InstanceStore, 'loadSummary'>;
 }): { portal: PortalIntake; stop(): void } {
   const { config, clock, logger } = deps;
   const portal = new PortalIntake({
@@ -40,6 +45,10 @@ export function wirePortal(deps: {
       policy: config.portalThrottle,
     }),
     ...(deps.transport ? { mailer: transportMailer(deps.transport) } : {}),
+    ...(deps.files ? { files: deps.files } : {}),
+    ...(deps.instanceStore
+      ? { ticketExists: async (id: string) => (await deps.instanceStore?.loadSummary(id)) != null }
+      : {}),
     renderer: deps.renderer,
     clock,
     publicUrl: config.publicUrl,

@@ -3,11 +3,14 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Connection } from 'mongoose';
 import { MongoReportRuns } from '../adapters/persistence/mongo-report-runs.js';
+import { bindDeliveryModels } from '../adapters/persistence/delivery-models.js';
+import { bindModels } from '../adapters/persistence/models.js';
+import { MongoDeliveryLedger } from '../adapters/persistence/mongo-delivery-ledger.js';
+import { MongoOutbox } from '../adapters/persistence/mongo-outbox.js';
 import { MongoReportStore } from '../adapters/persistence/mongo-report-store.js';
 import type { AgendaScheduler } from '../adapters/scheduler/agenda-scheduler.js';
 import { loadSchedules, reportJob } from '../adapters/scheduler/report-job.js';
 import type { DefinitionsService } from '../app/definitions-service.js';
-import type { DirectoryService } from '../app/directory-service.js';
 import type { MailTransport } from '../app/notification-ports.js';
 import type { InstanceStore } from '../app/ports.js';
 import { ReportRecorder } from '../app/reports-recorder.js';
@@ -58,8 +61,8 @@ export async function wireReportSchedules(deps: {
   /** Business calendars a schedule may follow (docs/adr/0035). */
   calendars: CalendarRegistry;
   reports: ReportsService;
+  /** Without a mail server nothing is queued (docs/adr/0027). */
   transport: MailTransport | undefined;
-  directory: DirectoryService;
   scheduler: AgendaScheduler;
   clock: Clock;
   logger: Logger;
@@ -74,8 +77,15 @@ export async function wireReportSchedules(deps: {
     schedules: await loadSchedules(path.join(config.configDir, 'reports', 'schedules.json')),
     reports: deps.reports,
     runs,
-    ...(deps.transport ? { transport: deps.transport } : {}),
-    directory: deps.directory,
+    // Sent by the outbox: the notification dispatcher delivers and retries the runs' messages.
+    ...(deps.transport
+      ? {
+          mailing: {
+            outbox: new MongoOutbox(bindModels(deps.connection)),
+            ledger: new MongoDeliveryLedger(bindModels(deps.connection), bindDeliveryModels(deps.connection)),
+          },
+        }
+      : {}),
     label: (language, key, vars) => labels.t(language as UiLanguage, key, vars),
     clock: deps.clock,
     calendars: deps.calendars,

@@ -19,7 +19,7 @@ import { RequesterDirectory } from '../app/requester-directory.js';
 import { InstitutionalAccounts } from '../app/requester-directory-institutional.js';
 import { RequesterStartHooks } from '../app/requester-directory-start.js';
 import { RequesterLinks } from '../app/requester-links.js';
-import { RequesterLookup } from '../app/requester-lookup.js';
+import { DEFAULT_REQUESTER_THROTTLE, RequesterLookup } from '../app/requester-lookup.js';
 import { SatisfactionSurvey } from '../app/satisfaction-survey.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
@@ -71,8 +71,10 @@ export function wireRequesterLinks(deps: {
   conversations: ConversationService;
   attachments: AttachmentService;
   messages: MessageService;
+  /** The directory's language of a requester (links and pages in the requester's language). */
+  requesters?: Pick<RequesterDirectory, 'languageOf'>;
 }): { links: RequesterLinks; web: RequesterWebDeps } {
-  const { config, clock, log, definitions } = deps;
+  const { config, clock, log, definitions, requesters: directory } = deps;
   const store = new MongoRequesterLinks(deps.connection);
   const links = new RequesterLinks({
     store,
@@ -80,6 +82,7 @@ export function wireRequesterLinks(deps: {
     publicUrl: config.publicUrl,
     trackDays: config.requesterLinkDays,
     ...(config.requesterLinkSecret ? { secret: config.requesterLinkSecret } : {}),
+    ...(directory ? { languageOf: (email: string) => directory.languageOf(email) } : {}),
   });
   const web: RequesterWebDeps = {
     links,
@@ -89,6 +92,10 @@ export function wireRequesterLinks(deps: {
       log,
       definitions,
       instanceIdOf: async (key) => deps.ticketNumbers.instanceOf?.(key),
+      policy: {
+        ...DEFAULT_REQUESTER_THROTTLE,
+        postsPerLink: { maxFailures: config.requesterLinkPostsPerHour, windowMs: 60 * 60_000 },
+      },
     }),
     survey: new SatisfactionSurvey({ answers: store, log, definitions, clock }),
     conversation: deps.conversations,

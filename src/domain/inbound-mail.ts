@@ -38,8 +38,14 @@ export interface InboundMail {
   readonly subject: string;
   /** Plain text (the text part, or the HTML part converted to text). */
   readonly text: string;
-  /** The Date header, else the server's INTERNALDATE. */
+  /**
+   * When our server took the message: its INTERNALDATE (the Date header only when the server gave
+   * none). The Date header is the sender's claim (a wrong clock, a draft sent hours later, a forgery)
+   * and must not decide out-of-hours handling (docs/adr/0030).
+   */
   readonly receivedAt: Date;
+  /** The Date header as sent, when valid (part of the intake key's content digest). */
+  readonly sentAt?: Date;
   readonly loop: LoopHeaders;
   readonly attachments: readonly InboundAttachment[];
   /** Set when the message was not downloaded (larger than the limit): only headers are known. */
@@ -101,14 +107,24 @@ export function instanceIdsIn(references: readonly string[], ourDomain: string):
 
 /**
  * The key that names a message's intake in one mailbox across polls, restarts and app processes:
- * a digest of the Message-ID, else of UIDVALIDITY and UID. Printable, 64 hex characters.
+ * a digest of the Message-ID and of the message's content (sender, Date header, subject, text),
+ * else of UIDVALIDITY and UID. The same message delivered twice meets its first ticket; another
+ * message reusing a Message-ID (fax gateways, forgeries) gets its own. Printable, 64 hex characters.
  */
 export function intakeKey(
   mailboxId: string,
-  mail: Pick<InboundMail, 'messageId' | 'uid' | 'uidValidity'>,
+  mail: Pick<InboundMail, 'messageId' | 'uid' | 'uidValidity' | 'from' | 'sentAt' | 'subject' | 'text'>,
 ): string {
-  const name = mail.messageId ? `mid:${mail.messageId}` : `uid:${mail.uidValidity}:${mail.uid}`;
+  const name = mail.messageId
+    ? `mid:${mail.messageId}\n${contentDigest(mail)}`
+    : `uid:${mail.uidValidity}:${mail.uid}`;
   return createHash('sha256').update(`mailbox\n${mailboxId}\n${name}`).digest('hex');
+}
+
+/** A digest of what makes a message this message, whatever its Message-ID says. */
+function contentDigest(mail: Pick<InboundMail, 'from' | 'sentAt' | 'subject' | 'text'>): string {
+  const parts = [mail.from, mail.sentAt?.toISOString() ?? '', mail.subject, mail.text];
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
 /** The domain of an address or Message-ID (after the last `@`), lower-cased. */

@@ -153,6 +153,19 @@ export interface OutboxMessage {
   readonly createdAt: Date;
   /** Public files of the ticket the email carries (send task property `attach`, docs/adr/0032). */
   readonly attachments?: readonly import('./conversation.js').AttachmentRef[];
+  /**
+   * Mail no ticket step wrote (a scheduled report, docs/adr/0027): `instanceId` is ''. Its `to`
+   * comes from admin configuration, so a literal address is not held to the mail policy (which
+   * guards addresses taken from ticket data), and its files' content travels in the message.
+   */
+  readonly configured?: { readonly files: readonly ConfiguredMailFile[] };
+}
+
+/** A file whose content an outbox message carries (a scheduled report's CSV). */
+export interface ConfiguredMailFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: string;
 }
 
 /** One entry of an instance's audit trail; `(instanceId, seq)` is unique. */

@@ -68,6 +68,8 @@ export interface ProcedureCatalog {
   readonly language: string;
   /** `camunda:formKey` of the process's top-level start event. */
   readonly startFormKey?: string;
+  /** Id of the start event that names (or generates) `startFormKey`, for findings on it. */
+  readonly startFormElement?: string;
   /** Process property `portalForm`: the requester-facing start form of the public portal (docs/adr/0026). */
   readonly portalForm?: string;
   readonly lanes: readonly LaneSpec[];

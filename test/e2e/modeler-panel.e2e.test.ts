@@ -7,11 +7,16 @@ import { startWebApp } from '../support/web-accounts.js';
 
 /**
  * Issue 13 in Chromium: the properties panel sets a form key and a condition that the deployed
- * version runs with; the form editor saves new form versions that a redeploy pins while older
- * tickets keep theirs (docs/adr/0028).
+ * version runs with, and the helpdesk's own settings (message template and recipients, timer
+ * calendar, ticket prefix and language) without the groups the server refuses; the form editor
+ * saves new form versions that a redeploy pins while older tickets keep theirs; the token
+ * simulation plays a token through the diagram (docs/adr/0028).
  */
 const FIXTURES = path.resolve('test/fixtures/forms-editor');
 const PROCEDURE = 'panel-demo';
+/** A send task, a timer and a process without the helpdesk's settings (test/fixtures/modeler-panel). */
+const MAIL_PROCEDURE = 'panel-mail';
+const MAIL_FIXTURE = path.resolve('test/fixtures/modeler-panel', `${MAIL_PROCEDURE}.bpmn`);
 const SLOW = 60_000;
 
 describe('modeler properties panel and form editor in a real browser', () => {
@@ -36,8 +41,8 @@ describe('modeler properties panel and form editor in a real browser', () => {
     await app?.stop();
   }, SLOW);
 
-  const openModeler = async () => {
-    await page.goto(`${app.app.url}/analyst/procedures/${PROCEDURE}/modeler`);
+  const openModeler = async (procedureId = PROCEDURE) => {
+    await page.goto(`${app.app.url}/analyst/procedures/${procedureId}/modeler`);
     await page.waitForSelector('#modeler-canvas[data-state="ready"]');
   };
   const select = (id: string) =>
@@ -45,6 +50,25 @@ describe('modeler properties panel and form editor in a real browser', () => {
       const modeler = (globalThis as any).hdModeler;
       modeler.get('selection').select(modeler.get('elementRegistry').get(elementId));
     }, id);
+  /** Clears the selection: the panel then shows the process. */
+  const selectProcess = () =>
+    page.evaluate(() => {
+      (globalThis as any).hdModeler.get('selection').select(null);
+    });
+  /** Waits until the element (the process when null) has the camunda property `name` = `value`. */
+  const waitForProperty = (elementId: string | null, name: string, value: string) =>
+    page.waitForFunction(
+      ([id, propertyName, expected]) => {
+        const modeler = (globalThis as any).hdModeler;
+        const element = id ? modeler.get('elementRegistry').get(id) : modeler.get('canvas').getRootElement();
+        const values = element.businessObject.extensionElements?.values ?? [];
+        const properties = values.find((v: any) => v.$type === 'camunda:Properties')?.values ?? [];
+        const found = properties.find((p: any) => p.name === propertyName);
+        return (found?.value ?? '') === expected;
+      },
+      [elementId, name, value] as const,
+    );
+  const groupCount = (groupId: string) => page.locator(`[data-group-id="group-${groupId}"]`).count();
   /** Opens a collapsed group of the panel (groups keep their state across selections). */
   const openGroup = async (groupId: string) => {
     const header = page.locator(`[data-group-id="group-${groupId}"] .bio-properties-panel-group-header`);
@@ -104,6 +128,85 @@ describe('modeler properties panel and form editor in a real browser', () => {
       const done = await app.call('agentL1', 'POST', `/api/tasks/${task.id}/complete`, { urgent: true });
       expect(done.status).toBe(200);
       expect(await openTask(ticket.id)).toMatchObject({ activityId: 'urgent' });
+    },
+    SLOW,
+  );
+
+  test(
+    'given the panel, when the analyst sets a send task template and recipients, a timer calendar and the process ticket prefix, then the saved version carries them and a new ticket gets the prefix',
+    async () => {
+      const deployed = await app.call(
+        'analyst',
+        'PUT',
+        `/api/procedures/${MAIL_PROCEDURE}`,
+        readFileSync(MAIL_FIXTURE, 'utf8'),
+        'application/xml',
+      );
+      expect(deployed.body).toMatchObject({ created: true });
+      await openModeler(MAIL_PROCEDURE);
+
+      // The send task: its own "Email" group; no Java implementation or listener groups.
+      await select('notify');
+      await openGroup('Helpdesk__Email');
+      for (const refused of [
+        'Implementation',
+        'ExecutionListener',
+        'AsynchronousContinuations',
+        'JobExecution',
+      ])
+        expect(await groupCount(`CamundaPlatform__${refused}`)).toBe(0);
+      expect(await groupCount('CamundaPlatform__Input')).toBe(1); // data-only mappings stay
+      const template = page.locator('#modeler-panel select[name="hdTemplate"]');
+      await template.locator('option[value="desk-assignment"]').waitFor({ state: 'attached' });
+      await template.selectOption('desk-assignment');
+      const recipients = page.locator('#modeler-panel input[name="hdRecipients"]');
+      await recipients.fill('requester');
+      await recipients.blur();
+      await waitForProperty('notify', 'template', 'desk-assignment');
+      await waitForProperty('notify', 'to', 'requester');
+
+      // The timer: a calendar select beside its definition.
+      await select('wait');
+      await openGroup('timer');
+      const calendar = page.locator('#modeler-panel select[name="hdCalendar"]');
+      expect(await calendar.locator('option').allTextContents()).toContain('always-open (Europe/Rome)');
+      await calendar.selectOption('always-open');
+      await waitForProperty('wait', 'calendar', 'always-open');
+
+      // The process: a ticket prefix checked before it is written, and the language.
+      await selectProcess();
+      await openGroup('Helpdesk__Procedure');
+      const prefix = page.locator('#modeler-panel input[name="hdTicketPrefix"]');
+      await prefix.fill('mail');
+      await page.locator('[data-entry-id="hdTicketPrefix"] .bio-properties-panel-error').waitFor();
+      await waitForProperty(null, 'ticketPrefix', '');
+      await prefix.fill('MAILX');
+      await prefix.blur();
+      await waitForProperty(null, 'ticketPrefix', 'MAILX');
+      await page.locator('#modeler-panel select[name="hdLanguage"]').selectOption('it');
+      await waitForProperty(null, 'language', 'it');
+      // The user task keeps what the server applies, but not the unapplied priority.
+      await select('triage');
+      await openGroup('CamundaPlatform__UserAssignment');
+      expect(await page.locator('#modeler-panel [name="candidateGroups"]').count()).toBe(1);
+      expect(await page.locator('#modeler-panel [name="priority"]').count()).toBe(0);
+
+      const version = await save();
+      expect(pageConsole.cspRefusals).toEqual([]);
+
+      expect(version).toBe(2);
+      const current = await app.app.services.definitions.current(MAIL_PROCEDURE);
+      expect(current.catalog).toMatchObject({
+        ticketPrefix: 'MAILX',
+        language: 'it',
+        sendTasks: { notify: { template: 'desk-assignment', to: 'requester' } },
+        timers: { wait: { kind: 'duration', value: 'PT2H', calendar: 'always-open' } },
+      });
+      // No start form: the ticket starts without data.
+      const started = await app.call('agentL1', 'POST', `/api/procedures/${MAIL_PROCEDURE}/instances`, {});
+      expect(started.status).toBe(201);
+      expect(started.body.definitionId).toBe(`${MAIL_PROCEDURE}@2`);
+      expect(started.body.businessKey).toMatch(/^MAILX-/);
     },
     SLOW,
   );
@@ -214,7 +317,7 @@ describe('modeler properties panel and form editor in a real browser', () => {
   );
 
   test(
-    'given the modeler, then the fitted diagram starts right of the palette and the simulation toggle locks saving while on',
+    'given the modeler, then the fitted diagram starts right of the palette, the simulation toggle locks saving while on and a played token moves from the start event to the next task',
     async () => {
       await openModeler();
       const [paletteRight, diagramLeft] = await page.evaluate(() => {
@@ -230,6 +333,23 @@ describe('modeler properties panel and form editor in a real browser', () => {
       await page.click('#modeler-simulate');
       expect(await page.getAttribute('#modeler-simulate', 'aria-pressed')).toBe('true');
       expect(await page.locator('#modeler-save').isDisabled()).toBe(true);
+
+      // Play: the start event's trigger sends a token along the flow to the next element.
+      await page.evaluate(() => {
+        const global = globalThis as any;
+        global.hdTrace = [];
+        global.hdModeler.on('tokenSimulation.simulator.trace', (event: any) => {
+          global.hdTrace.push(`${event.action}:${event.element.id}`);
+        });
+      });
+      await page.click('.djs-overlays[data-container-id="start"] .bts-context-pad');
+      await page.locator('#modeler-canvas .bts-token').first().waitFor();
+      await page.waitForFunction(() => (globalThis as any).hdTrace.includes('enter:check'));
+      const trace: string[] = await page.evaluate(() => (globalThis as any).hdTrace);
+      const atStart = trace.findIndex((entry) => entry.endsWith(':start'));
+      expect(atStart).toBeGreaterThanOrEqual(0);
+      expect(atStart).toBeLessThan(trace.indexOf('enter:check'));
+
       await page.click('#modeler-simulate');
       expect(await page.getAttribute('#modeler-simulate', 'aria-pressed')).toBe('false');
       expect(await page.locator('#modeler-save').isDisabled()).toBe(false);
@@ -257,6 +377,11 @@ describe('modeler properties panel and form editor in a real browser', () => {
         const panel = (await page.locator('#modeler-panel').textContent()) ?? '';
         expect(panel).toContain('Moduli');
         expect(panel).toContain('Chiave del modulo');
+        await selectProcess();
+        await openGroup('Helpdesk__Procedure');
+        const processPanel = (await page.locator('#modeler-panel').textContent()) ?? '';
+        expect(processPanel).toContain('Prefisso del ticket');
+        expect(processPanel).toContain('Lingua');
         expect(await page.getAttribute('#modeler-canvas [data-zoom="fit"]', 'title')).toBe(
           'Adatta il diagramma',
         );

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
-import { startTestApp, type TestApp } from '../support/harness.js';
+import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
 import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
 
@@ -60,6 +61,8 @@ describe('public portal in a real browser (docs/adr/0026)', () => {
       await page.waitForSelector('#form-errors');
       expect(await page.inputValue('#field-clinic')).toBe('Medicina familiar');
       await page.fill('#field-requesterEmail', email);
+      // The evidence goes with the request (a file input is empty again after the refusal).
+      await page.setInputFiles('#field-evidenceFiles', path.join(FIXTURES, 'conversation/report.pdf'));
       await page.click('#portal-submit');
       await page.waitForSelector('#portal-sent');
       expect(await page.textContent('#portal-sent')).toContain('l…@issste.gob.mx');
@@ -72,8 +75,17 @@ describe('public portal in a real browser (docs/adr/0026)', () => {
       await page.click('#portal-confirm-button');
       await page.waitForSelector('#portal-ticket-number');
 
-      expect(await page.textContent('#portal-ticket-number')).toMatch(/^CITA-\d{4}-\d+$/);
+      const number = (await page.textContent('#portal-ticket-number')) ?? '';
+      expect(number).toMatch(/^CITA-\d{4}-\d+$/);
       expect(await page.getAttribute('html', 'lang')).toBe('es');
+      const list = await app.call('supervisor', 'GET', '/api/instances?procedureId=cita-report');
+      const ticket = (list.body as { id: string; businessKey: string }[]).find(
+        (t) => t.businessKey === number,
+      );
+      const detail = await app.call('supervisor', 'GET', `/api/instances/${ticket?.id ?? ''}`);
+      expect(detail.body.instance.variables.evidenceFiles).toEqual([
+        expect.objectContaining({ name: 'report.pdf', contentType: 'application/pdf' }),
+      ]);
     },
     SLOW,
   );

@@ -190,7 +190,7 @@ describe('knowledge base: articles, versions, search, FAQ page and export', () =
     for (const id of [shown, internal, spanish]) await publish(ana, id, 1);
     const anonymous = webClient(app);
 
-    const italian = await anonymous.get(`/faq/${PROCEDURE}`);
+    const italian = await anonymous.get(`/faq/${PROCEDURE}?lang=it`); // the client's browser asks for es
     const inSpanish = await anonymous.get(`/faq/${PROCEDURE}?lang=es`);
     const unknown = await anonymous.get('/faq/no-such-procedure');
 
@@ -207,6 +207,33 @@ describe('knowledge base: articles, versions, search, FAQ page and export', () =
     void draft;
   });
 
+  test("given a browser that prefers Spanish, when it opens the FAQ without ?lang, then the Spanish questions show; a browser asking only for German gets the procedure's language; the portal links each FAQ", async () => {
+    const spanish = await create(ana, {
+      title: '¿Dónde descargo el certificado?',
+      language: 'es',
+      public: true,
+    });
+    await publish(ana, spanish, 1);
+    const asking = (languages: string) =>
+      fetch(`${app.app.url}/faq/${PROCEDURE}`, { headers: { 'accept-language': languages } });
+
+    const inSpanish = await asking('es-MX,es;q=0.9,en;q=0.5');
+    const inGerman = await asking('de');
+    const portal = await webClient(app).get('/portal?lang=es');
+
+    const spanishText = await inSpanish.text();
+    expect(spanishText).toContain('¿Dónde descargo el certificado?');
+    expect(spanishText).toContain('<html lang="es">');
+    expect(inSpanish.headers.get('vary') ?? '').toMatch(/Accept-Language/i);
+    const germanText = await inGerman.text();
+    expect(germanText).toContain('<html lang="it">');
+    expect(germanText).not.toContain('¿Dónde descargo');
+    expect(portal.status).toBe(200);
+    const links = [...portal.text.matchAll(/class="faq-link" href="([^"]+)"/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.every((href) => /^\/faq\/[a-z0-9-]+\?lang=es$/.test(href ?? ''))).toBe(true);
+  });
+
   test('given a published public FAQ, when an editor withdraws it, then agents, search and the FAQ page lose it, history keeps it, and publishing again restores it', async () => {
     const id = await create(ana, { title: 'Tessera sanitaria scaduta: cosa fare', public: true });
     await publish(ana, id, 1);
@@ -215,7 +242,7 @@ describe('knowledge base: articles, versions, search, FAQ page and export', () =
     const withdrawn = await ana.post(`/kb/${id}/withdraw`, { baseVersion: '2' });
     const agentPage = await agent.get(`/kb/${id}`);
     const search = await apiSearch('q=tessera%20scaduta');
-    const faq = await webClient(app).get(`/faq/${PROCEDURE}`);
+    const faq = await webClient(app).get(`/faq/${PROCEDURE}?lang=it`);
     const editorPage = await ana.get(`/kb/${id}`);
     await publish(ana, id, 3);
     const restored = await agent.get(`/kb/${id}`);

@@ -131,6 +131,30 @@ describe('knowledge base on the task page', () => {
     expect(page.text).toContain('data-item="smart-card/pin"');
   });
 
+  test('given an API completion whose ticks name someone else and another time, then the ticket records the caller and the server time instead', async () => {
+    const { s } = await atResolveStep();
+    const before = Date.now();
+
+    await s.complete(RESOLVE, 'mmgFirst', {
+      proceduresStarted: 'Sblocco del PIN con il PUK',
+      resolved: true,
+      checklistUsed: [
+        {
+          checklistId: 'smart-card',
+          itemId: 'pin',
+          label: 'PIN sbloccato',
+          checkedBy: 'operatore2',
+          checkedAt: '2001-01-01T00:00:00.000Z',
+        },
+      ],
+    });
+
+    const [tick] = (await s.variables()).checklistUsed as { checkedBy: string; checkedAt: string }[];
+    expect(tick).toMatchObject({ checklistId: 'smart-card', itemId: 'pin', checkedBy: 'operatore1' });
+    expect(Date.parse(tick!.checkedAt)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(Date.parse(tick!.checkedAt)).toBeLessThanOrEqual(Date.now() + 1_000);
+  });
+
   test('given a forged tick of an item the step does not offer, when the agent completes, then the page answers 422 and the task stays open', async () => {
     const { s, taskId } = await atResolveStep();
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { FileRecipientDirectory } from '../../src/adapters/mail/file-directory.js';
 import { MAX_GROUP_ADDRESSES, parseAddressList } from '../../src/domain/directory.js';
 import { thrown } from '../support/errors.js';
@@ -118,6 +119,44 @@ describe('seed fidelity of the shipped procedures (issue 15)', () => {
   );
 
   test(
+    'given the Tuscan closure record on the web, when operatore1 submits it with the prefilled "Name (id)" label, then the ticket stores the username, as the API does',
+    async () => {
+      const s = await Scenario.start(
+        app,
+        'tuscan-gp-helpdesk',
+        'mmgFirst',
+        tuscanIntake('Casella PEC non raggiungibile'),
+      );
+      await s.complete('task-register-classify', 'mmgFirst', {
+        failureType: 'non-blocking',
+        problemArea: 'fse',
+      });
+      await s.complete('task-resolve-checklist', 'mmgFirst', {
+        proceduresStarted: 'Configurazione della PEC verificata',
+        resolved: true,
+      });
+      const closure = await s.task('task-register-closure');
+      const web = await webLogin(app, 'operatore1');
+      const href = `/tasks/${encodeURIComponent(closure.id)}`;
+      const page = await web.get(href);
+      const shown = inputValue(page.text, 'field-closingOperator') ?? '';
+      expect(shown).toBe('Operatore1 (operatore1)');
+
+      const done = await web.post(href, {
+        _idempotencyKey: randomUUID(),
+        solution: 'Casella PEC riconfigurata',
+        closedAt: '2025-03-12T12:05',
+        closingOperator: shown,
+        confirmedBy: 'Dott.ssa Anna Neri (ESTAR-112)',
+      });
+
+      expect(done.status).toBe(303);
+      expect(await s.variables()).toMatchObject({ closingOperator: 'operatore1' });
+    },
+    TIMEOUT,
+  );
+
+  test(
     'given cita step 7 on the web, then the conditional rule is shown and the missing-items checklist is marked required while the information is not valid',
     async () => {
       const s = await Scenario.start(app, 'cita-report', 'citaCentral', {
@@ -174,6 +213,33 @@ describe('seed fidelity of the shipped procedures (issue 15)', () => {
     });
     expect(directory.addresses.has('someone@elsewhere.example')).toBe(false);
     expect(directory.addresses.has('coordinacion.mesa.especializada@example.org')).toBe(true);
+  });
+});
+
+describe('anonymous pages in the configured default language (issue 15)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startWebApp({ env: { HELPDESK_DEFAULT_LANGUAGE: 'it' } });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const page = (path: string, languages: string) =>
+    fetch(`${app.app.url}${path}`, { headers: { 'accept-language': languages }, redirect: 'manual' });
+
+  test('given a browser asking only for German, when it opens the login and a missing page, then both are in the default language, not English', async () => {
+    const login = await page('/login', 'de');
+    const missing = await page('/assets/css/no-such-file.css', 'de-DE,de;q=0.9');
+
+    expect(await login.text()).toContain('<html lang="it">');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('<html lang="it">');
+  });
+
+  test('given a browser that accepts Spanish after German, then the login page is in Spanish; ?lang=en still wins', async () => {
+    expect(await (await page('/login', 'de, es;q=0.8')).text()).toContain('<html lang="es">');
+    expect(await (await page('/login?lang=en', 'es')).text()).toContain('<html lang="en">');
   });
 });
 

@@ -14,8 +14,12 @@ export interface ImapServer {
   readonly port: number;
   readonly user: string;
   readonly password: string;
-  /** Puts a raw RFC 5322 message into a folder with IMAP APPEND (as a mail server would deliver it). */
-  deliver(raw: string | Buffer, folder?: string): Promise<void>;
+  /**
+   * Puts a raw RFC 5322 message into a folder with IMAP APPEND (as a mail server would deliver it).
+   * Its INTERNALDATE (receipt time) is `internalDate`, else the message's Date header (delivered
+   * as soon as sent), else now.
+   */
+  deliver(raw: string | Buffer, folder?: string, options?: { internalDate?: Date }): Promise<void>;
   /** Subjects of the messages in a folder (empty when the folder does not exist). */
   subjects(folder: string): Promise<string[]>;
   /** Flags of the messages in a folder, by subject. */
@@ -88,10 +92,11 @@ export async function startImapServer(): Promise<ImapServer> {
     port,
     user,
     password,
-    deliver: (raw, folder = 'INBOX') =>
+    deliver: (raw, folder = 'INBOX', options = {}) =>
       withClient(async (client) => {
         if (!(await client.list()).some((box) => box.path === folder)) await client.mailboxCreate(folder);
-        await client.append(folder, raw);
+        const internalDate = options.internalDate ?? dateHeaderOf(raw);
+        await client.append(folder, raw, [], internalDate);
       }),
     subjects: async (folder) => (await list(folder)).map((m) => m.subject),
     flags: async (folder) => new Map((await list(folder)).map((m) => [m.subject, m.flags])),
@@ -102,6 +107,18 @@ export async function startImapServer(): Promise<ImapServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The Date header of a raw message (first 64 kB of headers), when valid. */
+function dateHeaderOf(raw: string | Buffer): Date | undefined {
+  const head =
+    raw
+      .toString()
+      .slice(0, 65_536)
+      .split(/\r?\n\r?\n/)[0] ?? '';
+  const value = /^Date:[ \t]*(.+)$/im.exec(head)?.[1];
+  const date = value ? new Date(value.trim()) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 interface Identity {

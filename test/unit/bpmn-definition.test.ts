@@ -154,7 +154,8 @@ describe('parseDefinition: analyst-authored code is refused', () => {
       'a foreign-namespace class attribute',
       '<bpmn:userTask id="u" activiti:class="org.Evil" />',
       'u',
-      /<u> activiti:class is not allowed/,
+      // The legacy Camunda namespace (activiti.org/bpmn) is read as Camunda's (ADR 0031, 2026-11-29).
+      /<u> camunda:class is not allowed/,
     ],
     [
       'a conditional event in javascript',
@@ -258,6 +259,7 @@ describe('parseDefinition: accepted fixtures', () => {
       ticketPrefix: 'CIT',
       language: 'en',
       startFormKey: 'report-start',
+      startFormElement: 'start',
       lanes: [
         { id: 'l1', name: 'First line' },
         { id: 'l2', name: 'Second line' },

@@ -11,6 +11,9 @@ describe('form keys of Camunda Modeler diagrams', () => {
     ['deployment:note.form', 'note'],
     ['embedded:deployment:forms/note.form', 'note'],
     ['camunda-forms:deployment:forms/sub/note.form', 'note'],
+    // Camunda's own Camunda Forms example (usertask/task-camunda-forms): form-js files of the app.
+    ['camunda-forms:app:note.form', 'note'],
+    ['camunda-forms:app:forms/note.form', 'note'],
   ])(
     'given camunda:formKey="%s", when read, then it names the form <%s> by its last path segment',
     (formKey, key) => {
@@ -32,5 +35,9 @@ describe('form keys of Camunda Modeler diagrams', () => {
       'Camunda web application',
     );
     expect(formKeyOf(task({ formKey: 'Note Form' })).issue?.message).toContain('must be a form id');
+    expect(formKeyOf(task({ formKey: 'app:forms/note.html' })).issue?.message).toContain(
+      'Camunda web application',
+    );
+    expect(formKeyOf(task({ formKey: 'camunda-forms:app:note.html' })).issue?.reason).toBe('form-key');
   });
 });

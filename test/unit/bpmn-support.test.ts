@@ -42,11 +42,62 @@ describe('deploy refuses what the runner cannot drive, naming the element', () =
     ['inclusive-join-and-fork', 'inclusive-mixed', 'both'],
     ['form-key-embedded-app', 'form-key', 'note'],
     ['two-executable-no-match', 'executable-process', 'intake,archive-ticket'],
+    ['catch-without-reference', 'catch-without-reference', 'wait-reply'],
+    ['multi-instance-receive-task', 'multi-instance-catch', 'wait-replies'],
+    ['nested-event-sub-process', 'nested-event-sub-process', 'on-cancel'],
+    ['call-activity-error-boundary', 'call-boundary-event', 'desk-failed'],
   ])('given %s, when deployed, then it is refused with %s at <%s>', async (name, reason, at) => {
     const { code, reasons, paths } = await refusal(name);
     expect(code).toBe('PROCEDURE_INVALID');
     expect(reasons).toContain(reason);
     expect(paths[reasons.indexOf(reason)]).toBe(at);
+  });
+});
+
+describe('deploy refuses what would wait forever or never fire (issue 16, no silent hang)', () => {
+  const messages = async (name: string): Promise<string[]> => {
+    const xml = readFileSync(path.join(COMPAT, `${name}.bpmn`), 'utf8');
+    const error = await parser.parse(xml, name, `${name}.bpmn`).then(
+      () => undefined,
+      (rejected: unknown) => rejected,
+    );
+    if (!(error instanceof DefinitionRejected)) throw new Error(`${name} was accepted`);
+    return error.details.map((d) => d.message);
+  };
+
+  test('given a receive task without messageRef and a signal catch without signalRef, when deployed, then each is named with what it lacks', async () => {
+    expect(await messages('catch-without-reference')).toEqual([
+      expect.stringMatching(/^<wait-reply> names no message \(messageRef\): nothing can deliver it/),
+      expect.stringMatching(/^<wait-signal> names no signal \(signalRef\)/),
+    ]);
+  });
+
+  test('given a multi-instance receive task, when deployed, then the refusal says a message cannot reach its items', async () => {
+    expect(await messages('multi-instance-receive-task')).toEqual([
+      expect.stringContaining('receive task <wait-replies> is multi-instance'),
+    ]);
+  });
+
+  test('given an event sub-process with a message start inside a sub-process, when deployed, then the refusal names both and the start kind', async () => {
+    expect(await messages('nested-event-sub-process')).toEqual([
+      expect.stringContaining('event sub-process <on-cancel> inside sub-process <desk> starts on a message'),
+    ]);
+  });
+
+  test('given an error boundary event on a call activity, when deployed, then the refusal says errors do not come back from a called ticket', async () => {
+    expect(await messages('call-activity-error-boundary')).toEqual([
+      expect.stringContaining('error boundary event <desk-failed> on call activity <desk> can never fire'),
+    ]);
+  });
+
+  test('given an event sub-process with an error start inside a sub-process, when deployed, then it is accepted (errors thrown inside reach it)', async () => {
+    const xml = readFileSync(path.join(COMPAT, 'nested-event-sub-process.bpmn'), 'utf8').replace(
+      '<bpmn:messageEventDefinition messageRef="cancel" />',
+      '<bpmn:errorEventDefinition />',
+    );
+    await expect(parser.parse(xml, 'nested-error-esp', 'nested-error-esp.bpmn')).resolves.toMatchObject({
+      catalog: { procedureId: 'nested-error-esp' },
+    });
   });
 });
 
@@ -110,6 +161,14 @@ describe('deploy accepts what runs', () => {
     'escalation-non-interrupting',
     'terminate-parallel-branch',
     'performer-with-expression',
+    'call-activity-caller',
+    'multi-instance-call-activity',
+    'multi-instance-sub-process',
+    'event-sub-process-message',
+    'event-sub-process-signal',
+    'event-sub-process-timer',
+    'message-boundary-interrupting',
+    'message-start',
   ])('given %s, when deployed, then it is accepted', async (name) => {
     await expect(parse(name)).resolves.toMatchObject({ catalog: { procedureId: name } });
   });

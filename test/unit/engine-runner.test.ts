@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BpmnEngineRunner } from '../../src/adapters/engine/bpmn-engine-runner.js';
 import { WorkerEngine } from '../../src/adapters/engine/worker-engine.js';
+import type { EngineDefinition, RunOutcome } from '../../src/app/procedure-engine.js';
 
 const xml = readFileSync('test/fixtures/processes/review-request.bpmn', 'utf8');
 
@@ -338,4 +339,98 @@ describe('WorkerEngine (engine steps on their own thread)', () => {
       await engine.close();
     }
   }, 30_000);
+});
+
+describe('BpmnEngineRunner multi-instance collection, completion condition and sub-processes (issue 16)', () => {
+  const reviewXml = (loop: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="x">
+  <bpmn:process id="mi" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:userTask id="review">${loop}</bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="after" />
+    <bpmn:userTask id="after" />
+    <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  const services = { services: ['radiology', 'cardiology', 'it'] };
+  const items = (outcome: RunOutcome) =>
+    outcome.waitingTasks.map((t) => `${t.activityId}${t.item ? ` ${t.item.index}/${t.item.count}` : ''}`);
+  const complete = (definition: EngineDefinition, outcome: RunOutcome, data: Record<string, unknown> = {}) =>
+    new BpmnEngineRunner().resume(definition, JSON.parse(JSON.stringify(outcome.engineState)), {
+      kind: 'complete-task',
+      executionId: outcome.waitingTasks[0]!.executionId,
+      data,
+    });
+
+  test.each([
+    ['false', ['review 1/3', 'review 2/3', 'review 3/3']],
+    ['true', ['review 1/3']],
+  ])(
+    'given a multi-instance task over camunda:collection (isSequential=%s), then one task opens per item and the last completion moves on',
+    async (sequential, opened) => {
+      const definition = {
+        id: `mi-collection-${sequential}@1`,
+        xml: reviewXml(
+          `<bpmn:multiInstanceLoopCharacteristics isSequential="${sequential}" camunda:collection="\${ services }" camunda:elementVariable="service" />`,
+        ),
+      };
+      let outcome = await new BpmnEngineRunner().start(definition, services);
+      expect(items(outcome)).toEqual(opened);
+      outcome = await complete(definition, outcome);
+      outcome = await complete(definition, outcome);
+      expect(items(outcome)).toEqual(['review 3/3']);
+      outcome = await complete(definition, outcome);
+      expect(items(outcome)).toEqual(['after']);
+    },
+    20_000,
+  );
+
+  test.each([['true'], ['false']])(
+    'given a completion condition (isSequential=%s), when an item makes it true, then the other items close and the flow moves on',
+    async (sequential) => {
+      const definition = {
+        id: `mi-condition-${sequential}@1`,
+        xml: reviewXml(
+          `<bpmn:multiInstanceLoopCharacteristics isSequential="${sequential}"><bpmn:loopCardinality>3</bpmn:loopCardinality><bpmn:completionCondition xsi:type="bpmn:tFormalExpression">\${ approved == true }</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>`,
+        ),
+      };
+      const started = await new BpmnEngineRunner().start(definition, {});
+      const notYet = await complete(definition, started, { approved: false });
+      expect(items(notYet)).toEqual(sequential === 'true' ? ['review 2/3'] : ['review 2/3', 'review 3/3']);
+      const approved = await complete(definition, notYet, { approved: true });
+      expect(items(approved)).toEqual(['after']);
+      expect(approved.completedActivities).toContain('review');
+    },
+    20_000,
+  );
+
+  test('given a multi-instance sub-process with a user task and a receive task inside, then it starts (no stack overflow), each item waits and the flow moves on after the last', async () => {
+    const definition = { id: 'mi-sub-process@1', xml: fixture('engine/mi-sub-process-waits.bpmn') };
+    const runner = new BpmnEngineRunner();
+    let outcome = await runner.start(definition, {});
+    expect(outcome.status).toBe('running');
+    expect(items(outcome)).toEqual(['check', 'check']);
+    for (let round = 0; round < 2; round++) outcome = await complete(definition, outcome);
+    expect((outcome.awaiting ?? []).map((a) => a.activityId)).toEqual(['wait-reply', 'wait-reply']);
+    for (let round = 0; round < 2; round++) {
+      outcome = await runner.resume(definition, JSON.parse(JSON.stringify(outcome.engineState)), {
+        kind: 'deliver',
+        event: 'message',
+        name: 'reply',
+        targets: (outcome.awaiting ?? []).slice(0, 1),
+        variables: {},
+      });
+    }
+    expect(items(outcome)).toEqual(['after']);
+    expect(outcome.activeActivities).toEqual(['after']);
+  }, 20_000);
+
+  test('given a plain start and a message start, when started plainly, then activeActivities lists activities only (no sequence flow)', async () => {
+    const definition = { id: 'two-starts@1', xml: fixture('engine/plain-and-message-start.bpmn') };
+    const started = await new BpmnEngineRunner().start(definition, {});
+    expect(items(started)).toEqual(['triage']);
+    expect(started.activeActivities).toEqual(['triage']);
+  }, 10_000);
 });

@@ -58,14 +58,16 @@ describe('parseFormFile / parseFormSchema', () => {
   test.each([
     ['not an object', [], [['', 'structure']]],
     [
-      'no id, wrong type, no components',
-      { type: 'custom' },
+      'blank id, wrong type, no components',
+      { type: 'custom', id: ' ' },
       [
         ['type', 'structure'],
         ['id', 'structure'],
         ['components', 'structure'],
       ],
     ],
+    // form-js and Camunda's own form files may omit the id (ADR 0031, 2026-11-29).
+    ['no id, wrong type', { type: 'custom', components: [] }, [['type', 'structure']]],
   ])(
     'given a schema that is %s, when parsed, then every structural problem is listed',
     (_, json, expected) => {

@@ -31,7 +31,7 @@ export function startFormOf(
   nodes: readonly Placed[],
   procedureId: string,
   issues: FieldIssue[],
-): { formKey?: string; generated?: GeneratedForm } {
+): { formKey?: string; element?: string; generated?: GeneratedForm } {
   const start = nodes.find(
     ({ node, nested }) =>
       !nested &&
@@ -40,10 +40,10 @@ export function startFormOf(
   );
   if (start) {
     const formKey = catalogFormKey(start.node, issues);
-    return formKey !== undefined ? { formKey } : {};
+    return formKey !== undefined ? { formKey, element: String(start.node.id) } : {};
   }
   const generated = generatedStartForm(nodes, procedureId, issues);
-  return generated ? { formKey: generated.formKey, generated } : {};
+  return generated ? { formKey: generated.formKey, element: generated.element, generated } : {};
 }
 
 /** The generated form of the first top-level start event with `camunda:formData`, if any. */
@@ -51,11 +51,11 @@ function generatedStartForm(
   nodes: readonly Placed[],
   procedureId: string,
   issues: FieldIssue[],
-): GeneratedForm | undefined {
+): (GeneratedForm & { element: string }) | undefined {
   for (const { node, nested } of nodes) {
     if (nested || node.$type !== 'bpmn:StartEvent') continue;
     const generated = generatedForm(node, procedureId, issues);
-    if (generated) return generated;
+    if (generated) return { ...generated, element: String(node.id) };
   }
   return undefined;
 }

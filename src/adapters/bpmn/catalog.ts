@@ -105,6 +105,7 @@ function catalogOf(
     ticketPrefix: settings.ticketPrefix,
     language: settings.language,
     ...(start.formKey !== undefined ? { startFormKey: start.formKey } : {}),
+    ...(start.element !== undefined ? { startFormElement: start.element } : {}),
     ...(portalForm !== undefined ? { portalForm } : {}),
     lanes: laneSpecs(lanes),
     userTasks,

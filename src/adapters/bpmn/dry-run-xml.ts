@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import BpmnModdle, { type ModdleElement } from 'bpmn-moddle';
-import { AppError } from '../../domain/errors.js';
+import type { FieldIssue } from '../../domain/errors.js';
+import { toCamundaNamespace, warningIssue } from './moddle-read.js';
 import { guardXml } from './xml-guard.js';
 
 const camunda = createRequire(import.meta.url)('camunda-bpmn-moddle/resources/camunda.json') as object;
@@ -11,15 +12,23 @@ const camunda = createRequire(import.meta.url)('camunda-bpmn-moddle/resources/ca
  * whatever variables the analyst types. Returns the silenced send task ids. The XML guard runs
  * first (size, entities, depth); a file moddle cannot read is returned unchanged, for the deploy
  * to refuse with its usual findings.
+ *
+ * A diagram moddle reads with warnings is accepted as the deploy accepts it (2026-11-29): the
+ * written XML is what the engine would run anyway (it reads the file with the same moddle, so an
+ * unresolved reference or unknown element is gone for it too); the original's findings come back
+ * in `warnings`, since the rewritten file no longer shows them. Duplicate ids, which the deploy
+ * refuses, leave the XML unchanged for the deploy to refuse with its findings.
  */
-export async function withoutEmails(xml: string): Promise<{ xml: string; silenced: string[] }> {
+export async function withoutEmails(
+  xml: string,
+): Promise<{ xml: string; silenced: string[]; warnings: FieldIssue[] }> {
   guardXml(xml, 'dry-run.bpmn');
   const moddle = new BpmnModdle({ camunda });
   let parsed: Awaited<ReturnType<BpmnModdle['fromXML']>>;
   try {
-    parsed = await moddle.fromXML(xml, 'bpmn:Definitions');
+    parsed = await moddle.fromXML(toCamundaNamespace(xml), 'bpmn:Definitions');
   } catch {
-    return { xml, silenced: [] };
+    return { xml, silenced: [], warnings: [] };
   }
   const root = parsed.rootElement;
   const silenced: string[] = [];
@@ -32,23 +41,12 @@ export async function withoutEmails(xml: string): Promise<{ xml: string; silence
       if (Array.isArray(children)) pending.push(...(children as ModdleElement[]));
     }
   }
-  if (!silenced.length) return { xml, silenced };
-  // Writing the XML back would silently drop what moddle could not read (an unresolved
-  // reference): refuse instead, naming each problem, so the dry run runs what was drawn.
-  if (parsed.warnings.length) {
-    const details = parsed.warnings.slice(0, 50).map((warning) => ({
-      path: warning.element?.id ?? 'definitions',
-      reason: 'xml-warning',
-      message: `${warning.element?.id ? `<${warning.element.id}> ` : ''}${(warning.message.split('\n')[0] ?? '').slice(0, 300)}`,
-    }));
-    throw new AppError(
-      'PROCEDURE_INVALID',
-      `dry-run.bpmn: fix these before a dry run: ${details.map((d) => d.message).join('; ')}`,
-      details,
-    );
-  }
+  if (!silenced.length) return { xml, silenced, warnings: [] };
+  const warnings = parsed.warnings.slice(0, 50).map(warningIssue);
+  if (warnings.some((warning) => warning.reason === 'duplicate-id'))
+    return { xml, silenced: [], warnings: [] };
   const { xml: written } = await moddle.toXML(root, { format: false });
-  return { xml: written, silenced: silenced.sort() };
+  return { xml: written, silenced: silenced.sort(), warnings };
 }
 
 function dropTemplate(task: ModdleElement): boolean {

@@ -48,7 +48,7 @@ export function messageStartsOf(
 /**
  * Receive tasks and message/signal intermediate catch events of the process and its
  * sub-processes (ADR 0031): the waits an SLA policy may pause on. Catches without a reference
- * are refused elsewhere (support.ts) and left out here.
+ * are refused at deploy (`catch-without-reference`, support-events.ts) and left out here.
  */
 export function waitsOf(nodes: readonly ModdleElement[]): { waits?: Record<string, WaitSpec> } {
   const waits: Record<string, WaitSpec> = {};

@@ -11,7 +11,7 @@ const moddle = new BpmnModdle({ camunda });
  */
 export async function readModdle(xml: string, fileName: string): Promise<ParseResult> {
   try {
-    return await moddle.fromXML(xml, 'bpmn:Definitions');
+    return await moddle.fromXML(toCamundaNamespace(xml), 'bpmn:Definitions');
   } catch (error) {
     const { where, summary } = describe(error instanceof Error ? error.message : String(error));
     const message = `not valid BPMN XML: ${summary}`;
@@ -19,6 +19,26 @@ export async function readModdle(xml: string, fileName: string): Promise<ParseRe
       { path: where ?? '1:1', reason: 'xml', message },
     ]);
   }
+}
+
+/** The namespace of Camunda's extension attributes before Camunda 7.4 (inherited from Activiti). */
+export const LEGACY_CAMUNDA_NAMESPACE = 'http://activiti.org/bpmn';
+const CAMUNDA_NAMESPACE = 'http://camunda.org/schema/1.0/bpmn';
+/** `xmlns:<prefix>="http://activiti.org/bpmn"` declarations (attribute names are short; bounded). */
+const LEGACY_DECLARATION = /(\sxmlns:[A-Za-z_][\w.-]{0,63}\s*=\s*)(["'])http:\/\/activiti\.org\/bpmn\2/g;
+
+/**
+ * The XML with the legacy Camunda namespace (`xmlns:camunda="http://activiti.org/bpmn"`, still in
+ * older Camunda examples and Modeler files) declared as Camunda's, as Camunda 7 and Camunda Modeler
+ * read it; otherwise moddle would drop every `camunda:` attribute and extension silently (formData,
+ * assignee, candidate groups). Only namespace declarations change; a `targetNamespace` stays.
+ */
+export function toCamundaNamespace(xml: string): string {
+  if (!xml.includes(LEGACY_CAMUNDA_NAMESPACE)) return xml;
+  return xml.replace(
+    LEGACY_DECLARATION,
+    (_all, head: string, quote: string) => `${head}${quote}${CAMUNDA_NAMESPACE}${quote}`,
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { isAppError, type FieldIssue } from '../../domain/errors.js';
 import { compileExpression } from '../../domain/expression/index.js';
 import { list } from './flow-graph.js';
+import { eventIssues } from './support-events.js';
 
 /**
  * Flow elements the runner drives (bpmn-elements 17 types plus the runner's own
@@ -75,7 +76,9 @@ const ERROR = 'bpmn:ErrorEventDefinition';
  * - `camunda-input-output`: `camunda:inputOutput` parameters that are not data-only text
  *   (lists, maps; scripts are unsafe) or whose name is not a variable name (ADR 0031);
  * - `camunda-form-data`: `camunda:formData` outside a user task (user tasks get a generated
- *   form, form-data.ts).
+ *   form, form-data.ts);
+ * - message, signal and call checks (`catch-without-reference`, `multi-instance-catch`,
+ *   `nested-event-sub-process`, `call-boundary-event`): support-events.ts.
  */
 export function supportIssues(process: ModdleElement): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -150,7 +153,7 @@ function elementIssues(element: ModdleElement, container: ModdleElement): FieldI
       ),
     );
   }
-  issues.push(...inputOutputIssues(element, id));
+  issues.push(...inputOutputIssues(element, id), ...eventIssues(element, container, id));
   return issues;
 }
 

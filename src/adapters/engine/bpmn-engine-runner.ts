@@ -19,6 +19,7 @@ import { JoinSafeParallelGateway } from './join-safe-gateway.js';
 import { ProcedureCallActivity } from './procedure-call-activity.js';
 import { JoinSafeInclusiveGateway } from './inclusive-gateway.js';
 import { runOnlyChosenProcess } from '../bpmn/process-choice.js';
+import { toCamundaNamespace } from '../bpmn/moddle-read.js';
 import { allPostponed, type PostponedApi } from './postponed.js';
 import { patchVariables, stripSources, type EngineState } from './engine-state.js';
 import { DEFAULT_BUDGET, StepAborted, StepGuard, type EngineBudget } from './step-guard.js';
@@ -204,7 +205,10 @@ export class BpmnEngineRunner implements ProcedureEngine {
       ...awaiting,
       ...(status === 'running' && tracker.calls.length ? { calls: tracker.calls } : {}),
       completedActivities: tracker.completedActivities,
-      activeActivities: postponed.map((api) => api.id),
+      // Activities only: a flow still carrying a discarded start's token is listed too (issue 16).
+      activeActivities: (postponed as { id: string; type?: string }[])
+        .filter((api) => api.type !== 'bpmn:SequenceFlow')
+        .map((api) => api.id),
     };
   }
 
@@ -226,7 +230,8 @@ async function serialize(
   procedureId: string,
 ): Promise<SourceContext> {
   const moddle = new BpmnModdle({ camunda });
-  const context = await moddle.fromXML(xml);
+  // The legacy namespace (http://activiti.org/bpmn) is read as Camunda's, as at deploy.
+  const context = await moddle.fromXML(toCamundaNamespace(xml));
   runOnlyChosenProcess(context.rootElement as never, procedureId);
   return Serializer(context as never, typeResolver);
 }

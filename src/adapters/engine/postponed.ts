@@ -8,13 +8,25 @@ export interface PostponedApi {
   discard(): void;
 }
 
-/** Waiting activities at every depth: tasks and timers inside sub-processes included. */
+/**
+ * Waiting activities at every depth: tasks and timers inside sub-processes included, each once.
+ * A multi-instance sub-process lists itself and its iterations among its own postponed, and each
+ * iteration lists them again: without the visited set the walk never ends (a stack overflow, an
+ * incident at start for any multi-instance sub-process with a wait inside).
+ */
 export function allPostponed(top: readonly unknown[]): PostponedApi[] {
-  return (top as PostponedApi[]).flatMap((api) => {
-    const children =
-      typeof api.getPostponed === 'function'
-        ? api.getPostponed().filter((c) => c.executionId !== api.executionId)
-        : [];
-    return [api, ...allPostponed(children)];
-  });
+  const seen = new Set<string>();
+  const found: PostponedApi[] = [];
+  const pending = [...(top as PostponedApi[])].reverse();
+  while (pending.length) {
+    const api = pending.pop() as PostponedApi;
+    const key = api.executionId ?? `flow:${api.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    found.push(api);
+    if (typeof api.getPostponed !== 'function') continue;
+    const children = api.getPostponed().filter((c) => c.executionId !== api.executionId);
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i] as PostponedApi);
+  }
+  return found;
 }

@@ -95,8 +95,13 @@ class Session implements MailboxSession {
   }
 
   private folderOf(outcome: MailOutcome): string {
-    if (outcome === 'processed') return this.box.processedFolder;
-    return outcome === 'refused' ? this.box.refusedFolder : this.box.ignoredFolder;
+    const folders: Record<MailOutcome, string> = {
+      processed: this.box.processedFolder,
+      refused: this.box.refusedFolder,
+      ignored: this.box.ignoredFolder,
+      failed: this.box.failedFolder,
+    };
+    return folders[outcome];
   }
 
   private async ensureFolder(folder: string): Promise<void> {

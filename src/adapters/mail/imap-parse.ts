@@ -6,7 +6,7 @@ import type { InboundAttachment, InboundMail, LoopHeaders } from '../../domain/i
 export interface ServerFacts {
   readonly uid: number;
   readonly uidValidity: string;
-  /** The server's INTERNALDATE (receipt time when the Date header is missing or broken). */
+  /** The server's INTERNALDATE: the receipt time (epoch 0 or invalid when the server gave none). */
   readonly internalDate: Date;
   readonly size: number;
 }
@@ -78,6 +78,7 @@ function build(
 ): InboundMail {
   const from = addresses(parsed.from)[0];
   const messageId = bare(parsed.messageId);
+  const sentAt = validDate(parsed.date);
   return {
     uid: facts.uid,
     uidValidity: facts.uidValidity,
@@ -88,7 +89,9 @@ function build(
     cc: addresses(parsed.cc).map((a) => a.address),
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
     text: textOf(parsed),
-    receivedAt: validDate(parsed.date) ?? facts.internalDate,
+    // INTERNALDATE is when our server took it; the Date header is the sender's claim (ADR 0029).
+    receivedAt: serverDate(facts.internalDate) ?? sentAt ?? facts.internalDate,
+    ...(sentAt ? { sentAt } : {}),
     loop: loopHeaders(parsed),
     attachments: files.attachments,
     droppedAttachments: files.dropped,
@@ -151,6 +154,11 @@ function loopHeaders(parsed: ParsedMail): LoopHeaders {
 function bare(id: string | undefined): string | undefined {
   const value = id?.trim().replace(/^<|>$/g, '').trim().toLowerCase();
   return value && value.length <= 500 && !/\s/.test(value) ? value : undefined;
+}
+
+/** The INTERNALDATE when the server gave one (not missing, not epoch 0). */
+function serverDate(value: Date): Date | undefined {
+  return Number.isNaN(value.getTime()) || value.getTime() <= 0 ? undefined : value;
 }
 
 function validDate(value: Date | string | undefined): Date | undefined {

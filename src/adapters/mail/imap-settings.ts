@@ -71,6 +71,8 @@ function mailbox(entry: unknown, where: string, env: NodeJS.ProcessEnv): Mailbox
     processedFolder: optionalText(raw.processedFolder, 'Processed', `${at} processedFolder`),
     refusedFolder: optionalText(raw.refusedFolder, 'Refused', `${at} refusedFolder`),
     ignoredFolder: optionalText(raw.ignoredFolder, 'Ignored', `${at} ignoredFolder`),
+    failedFolder: optionalText(raw.failedFolder, 'Failed', `${at} failedFolder`),
+    maxAttempts: int(raw.maxAttempts, 5, 1, 100, `${at} maxAttempts`),
     procedureId: text(raw.procedureId, `${at} procedureId`),
     language: optionalText(raw.language, 'es', `${at} language`),
     startForm: mapping(raw.startForm, `${at} startForm`),

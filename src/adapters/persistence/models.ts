@@ -157,6 +157,7 @@ const outboxSchema = new Schema(
     createdAt: Date,
     sentAt: Date,
     attachments: Mixed,
+    configured: Mixed,
   },
   { ...plain, collection: 'outbox' },
 );

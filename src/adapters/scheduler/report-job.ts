@@ -13,9 +13,10 @@ export interface RecurringJob {
 export const REPORT_JOB = 'scheduled-reports';
 
 /**
- * The scheduled-reports job (docs/adr/0027): every `everyMs` (default 5 minutes) sends the periods
- * that have ended and were not sent yet. Two processes running it at once send nothing twice: each
- * run is claimed by a unique insert first.
+ * The scheduled-reports job (docs/adr/0027): every `everyMs` (default 5 minutes) queues in the
+ * outbox the periods that have ended and were not queued yet (missed ones too, within a bound),
+ * and records the runs whose mail the dispatcher delivered. Two processes running it at once queue
+ * nothing twice: each run is claimed by a unique insert first.
  */
 export function reportJob(schedules: ReportSchedules, everyMs = 300_000): RecurringJob {
   return {

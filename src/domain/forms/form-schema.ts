@@ -145,7 +145,9 @@ export function parseFormSchema(json: unknown, sourceName: string): FormSchema {
   const issues: FieldIssue[] = [];
   if (raw.type !== 'default')
     issues.push({ path: 'type', reason: 'structure', message: '"type" must be "default"' });
-  if (typeof raw.id !== 'string' || raw.id.trim() === '') {
+  // form-js and Camunda accept a schema without an id (Camunda's own Camunda Forms example has
+  // none): the form is then named by its source. One that is there must be a non-empty string.
+  if (raw.id !== undefined && (typeof raw.id !== 'string' || raw.id.trim() === '')) {
     issues.push({ path: 'id', reason: 'structure', message: '"id" must be a non-empty string' });
   }
   if (!Array.isArray(raw.components)) {
@@ -155,5 +157,5 @@ export function parseFormSchema(json: unknown, sourceName: string): FormSchema {
   const components = parseComponents(raw.components as unknown[], 'components', issues);
   const data = buildDataShape(components, issues);
   if (issues.length > 0) return fail(issues);
-  return { id: raw.id as string, components, data };
+  return { id: typeof raw.id === 'string' ? raw.id : sourceName, components, data };
 }

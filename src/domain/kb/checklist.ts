@@ -193,3 +193,25 @@ function localized(value: unknown, path: string, issues: FieldIssue[]): Localize
 function isRaw(value: unknown): value is Raw {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/**
+ * The completion data with every checklist tick attributed to who completes the task and when
+ * (the server's clock): `checkedBy`/`checkedAt` a client sends are never trusted (an API client
+ * could otherwise record ticks in someone else's name or at another time). Other fields and
+ * data without ticks are returned as they are.
+ */
+export function stampChecklistTicks(
+  data: Record<string, unknown>,
+  userId: string,
+  at: Date,
+): Record<string, unknown> {
+  const ticks = data[CHECKLIST_FIELD];
+  if (!Array.isArray(ticks)) return data;
+  const checkedAt = at.toISOString();
+  const stamped = ticks.map((tick: unknown) =>
+    tick !== null && typeof tick === 'object' && !Array.isArray(tick)
+      ? { ...(tick as Raw), checkedBy: userId, checkedAt }
+      : tick,
+  );
+  return { ...data, [CHECKLIST_FIELD]: stamped };
+}

@@ -55,8 +55,15 @@ export interface TicketFacts {
   /** When the ticket ended (completed, cancelled or failed). */
   readonly closedAt?: number;
   readonly sla: readonly SlaFact[];
+  /**
+   * Times one of its tasks was taken from the person holding it: assigned to someone else, or
+   * given back (a supervisor's first dispatch of an unassigned task is not one).
+   */
   readonly reassignments: number;
+  /** SLA steps that handed the ticket to an escalation level's group (a notice alone is not one). */
   readonly escalations: number;
+  /** Ids of its tasks someone holds now (kept on the ticket's row only, not in the month buckets). */
+  readonly held?: readonly string[];
   readonly agents: readonly string[];
   readonly groups: readonly string[];
   readonly satisfaction?: SatisfactionFact;
@@ -87,7 +94,12 @@ export function isHumanActor(actor: string): boolean {
 }
 
 const RESPONSES = new Set(['task.completed', 'conversation.reply']);
-const REASSIGNMENTS = new Set(['task.assigned', 'task.unclaimed']);
+/** Steps that give a task to a person, or take it back from one. */
+const HOLDING = new Set(['task.claimed', 'task.assigned', 'task.unclaimed']);
+/** Steps after which a task is held by nobody (besides the SLA's escalation acknowledgement). */
+const RELEASING = new Set(['task.completed', 'task.unclaimed', 'escalation.acknowledged']);
+/** Most held task ids kept per ticket. */
+const MAX_HELD = 20;
 const AGENT_STEPS = new Set(['task.completed', 'task.claimed', 'conversation.reply', 'conversation.note']);
 
 /** Folds one step into the ticket's facts (`previous` absent: the ticket's first step). */
@@ -121,8 +133,9 @@ export function advanceFacts(
     ...(resolvedAt !== undefined ? { resolvedAt } : {}),
     ...(closedAt !== undefined ? { closedAt } : {}),
     sla,
-    reassignments: (previous?.reassignments ?? 0) + (REASSIGNMENTS.has(event.type) ? 1 : 0),
+    reassignments: (previous?.reassignments ?? 0) + (isReassignment(event, previous?.held) ? 1 : 0),
     escalations: (previous?.escalations ?? 0) + escalationsOf(event),
+    ...heldAfter(event, previous?.held),
     agents: union(previous?.agents, human && AGENT_STEPS.has(event.type) ? [event.actor] : []),
     groups: union(previous?.groups, groups),
     ...(satisfaction ? { satisfaction } : {}),
@@ -205,10 +218,47 @@ function satisfactionOf(value: unknown): SatisfactionFact | undefined {
   };
 }
 
+/**
+ * A task taken from the person holding it: given back (`task.unclaimed` always had a holder), or
+ * assigned while someone else held it. A first assignment or claim of an unheld task is not one.
+ */
+function isReassignment(event: InstanceEvent, held: readonly string[] = []): boolean {
+  if (event.type === 'task.unclaimed') return true;
+  if (event.type !== 'task.assigned') return false;
+  const taskId = event.data.taskId;
+  return typeof taskId === 'string' && held.includes(taskId);
+}
+
+/** The held task ids after the step (absent when none). */
+function heldAfter(event: InstanceEvent, held: readonly string[] = []): Pick<TicketFacts, 'held'> {
+  const taskId = typeof event.data.taskId === 'string' ? event.data.taskId : undefined;
+  let next = held;
+  if (taskId && RELEASING.has(event.type)) next = held.filter((id) => id !== taskId);
+  else if (taskId && HOLDING.has(event.type) && event.data.assignee && !held.includes(taskId))
+    next = [...held, taskId].slice(-MAX_HELD);
+  return next.length ? { held: next } : {};
+}
+
+/**
+ * Real escalations: an SLA step (live, or caught up late in `slaEscalations`) that reached a level
+ * with a group, which gets an escalation task. A warning that only notifies is not one.
+ */
 function escalationsOf(event: InstanceEvent): number {
   const caughtUp = event.data.slaEscalations;
-  const late = Array.isArray(caughtUp) ? caughtUp.length : 0;
-  return late + (event.type === 'sla.warning' || event.type === 'sla.breach' ? 1 : 0);
+  const late = Array.isArray(caughtUp)
+    ? caughtUp.filter((missed) =>
+        levelsOf(missed).some((level) => level.group && level.action === 'escalated'),
+      ).length
+    : 0;
+  const live =
+    (event.type === 'sla.warning' || event.type === 'sla.breach') &&
+    levelsOf(event.data).some((level) => level.group);
+  return late + (live ? 1 : 0);
+}
+
+function levelsOf(value: unknown): { group?: unknown; action?: unknown }[] {
+  const levels = (value as { levels?: unknown } | null)?.levels;
+  return Array.isArray(levels) ? levels.filter((level) => level && typeof level === 'object') : [];
 }
 
 function versionOf(definitionId: string): number {

@@ -5,8 +5,11 @@
  */
 import { isFirstContactResolution, type TicketFacts } from './facts.js';
 
-/** How rows are grouped: one total, or by procedure, channel, a declared dimension, agent or group. */
-export type GroupBy = 'none' | 'procedure' | 'channel' | 'agent' | 'group' | `dim:${string}`;
+/**
+ * How rows are grouped: one total, or by procedure, procedure version (`<procedureId> v<n>`),
+ * channel, a declared dimension, agent or group.
+ */
+export type GroupBy = 'none' | 'procedure' | 'version' | 'channel' | 'agent' | 'group' | `dim:${string}`;
 
 /** What a report covers. */
 export interface ReportQuery {
@@ -107,6 +110,7 @@ export function inScope(ticket: TicketFacts, query: ReportQuery): boolean {
 export function groupKeys(ticket: TicketFacts, groupBy: GroupBy): readonly string[] {
   if (groupBy === 'none') return [''];
   if (groupBy === 'procedure') return [ticket.procedureId];
+  if (groupBy === 'version') return [`${ticket.procedureId} v${ticket.version}`];
   if (groupBy === 'channel') return [ticket.channel ?? ''];
   if (groupBy === 'agent') return ticket.agents.length ? ticket.agents : [''];
   if (groupBy === 'group') return ticket.groups.length ? ticket.groups : [''];
@@ -121,7 +125,7 @@ export function countsFor(ticket: TicketFacts, metric: Metric, query: ReportQuer
   if (metric === 'closed') return true;
   if (metric === 'fcr') return isFirstContactResolution(ticket);
   if (metric === 'reassigned') return ticket.reassignments > 0;
-  if (metric === 'surveyed') return ticket.satisfaction !== undefined;
+  if (metric === 'surveyed') return ticket.status === 'completed' && ticket.satisfaction !== undefined;
   const [result, target] = metric.split(':') as ['met' | 'breached', string];
   return ticket.sla.some((clock) => clock.id === target && clock.status === result);
 }
@@ -173,10 +177,11 @@ function row(
     if (ticket.status === 'completed') {
       completed++;
       if (isFirstContactResolution(ticket)) firstContact++;
-    }
-    if (ticket.satisfaction) {
-      ratings.push(ticket.satisfaction.rating);
-      ratingSum += ticket.satisfaction.rating;
+      // Surveys follow a completion: answers on cancelled tickets are left out (rate ≤ 100 %).
+      if (ticket.satisfaction) {
+        ratings.push(ticket.satisfaction.rating);
+        ratingSum += ticket.satisfaction.rating;
+      }
     }
     for (const clock of ticket.sla) {
       const figure = clocks.get(clock.id);

@@ -38,3 +38,28 @@ export function duePeriod(
   }
   return undefined;
 }
+
+/**
+ * The periods a schedule may still send at `now`, newest first: the {@link duePeriod} and up to
+ * `count - 1` before it (with a calendar, a daily schedule's earlier open days), so periods missed
+ * while no process ran are caught up. Empty when nothing is due.
+ */
+export function duePeriods(
+  kind: 'day' | 'week' | 'month',
+  now: Date,
+  zone: string,
+  calendar: Pick<BusinessCalendar, 'businessTimeBetween' | 'timeZone'> | undefined,
+  count: number,
+): Period[] {
+  const newest = duePeriod(kind, now, zone, calendar);
+  if (!newest) return [];
+  const local = calendar?.timeZone ?? zone;
+  const periods = [newest];
+  let current = newest;
+  for (let step = 0; periods.length < count && step < count * MAX_CLOSED_DAYS; step++) {
+    current = shiftPeriod(current, -1, local);
+    if (calendar && kind === 'day' && !isOpenDay(current, calendar)) continue;
+    periods.push(current);
+  }
+  return periods;
+}

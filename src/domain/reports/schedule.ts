@@ -1,8 +1,10 @@
 /**
  * Scheduled reports as data (docs/adr/0027), `config/reports/schedules.json`:
  * `{ "schedules": [{ "id", "name", "period": "day"|"week"|"month", "timeZone", "calendar"?, "procedureId"?,
- * "groupBy"?, "recipients": [{ "group" | "email", "language" }] }] }`. Each ended period is sent
- * once, after it ends, to every recipient in their language with the report's CSV attached.
+ * "groupBy"?, "kind"?, "recipients": [{ "group" | "email", "language" }] }] }`. Each ended period is
+ * sent once, after it ends, to every recipient in their language with the report's CSV attached:
+ * the figures (`kind` "figures", the default), or one line per ticket opened in the period
+ * ("opened", each marked still open or not) or opened and still open at its end ("backlog").
  */
 import { AppError, type FieldIssue } from '../errors.js';
 import { isKnownZone } from '../calendar/local-time.js';
@@ -14,6 +16,10 @@ export interface ReportRecipient {
   readonly email?: string;
   readonly language: 'es' | 'it' | 'en';
 }
+
+/** What a scheduled report's CSV holds: the figures, or the tickets behind one of them. */
+export type ScheduleKind = 'figures' | 'opened' | 'backlog';
+const KINDS: readonly ScheduleKind[] = ['figures', 'opened', 'backlog'];
 
 /** One scheduled report. */
 export interface ReportSchedule {
@@ -29,6 +35,7 @@ export interface ReportSchedule {
   readonly calendar?: string;
   readonly procedureId?: string;
   readonly groupBy: GroupBy;
+  readonly kind: ScheduleKind;
   readonly recipients: readonly ReportRecipient[];
 }
 
@@ -37,7 +44,7 @@ const MAX_SCHEDULES = 100;
 const MAX_RECIPIENTS = 20;
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const EMAIL = /^[^\s@<>]{1,64}@[A-Za-z0-9.-]{1,190}$/;
-const GROUP_BY = /^(none|procedure|channel|agent|group|dim:[A-Za-z_][A-Za-z0-9_]{0,63})$/;
+const GROUP_BY = /^(none|procedure|version|channel|agent|group|dim:[A-Za-z_][A-Za-z0-9_]{0,63})$/;
 
 /** Reads and checks the schedules; SCHEDULE_INVALID lists every problem, naming the field. */
 export function parseSchedules(json: unknown, source: string): ReportSchedule[] {
@@ -71,6 +78,9 @@ function schedule(
   if (!isKnownZone(timeZone)) problem(`${path}.timeZone`, `time zone "${timeZone}" is unknown`);
   const groupBy = text('groupBy') ?? 'none';
   if (!GROUP_BY.test(groupBy)) problem(`${path}.groupBy`, `groupBy "${groupBy}" is not a grouping`);
+  const kind = text('kind') ?? 'figures';
+  if (!KINDS.includes(kind as ScheduleKind))
+    problem(`${path}.kind`, `kind "${kind.slice(0, 40)}" is not figures, opened or backlog`);
   const procedureId = text('procedureId');
   const calendar = text('calendar');
   if (calendar !== undefined && !ID.test(calendar))
@@ -84,6 +94,7 @@ function schedule(
     period: period as ReportSchedule['period'],
     timeZone,
     groupBy: groupBy as GroupBy,
+    kind: kind as ScheduleKind,
     ...(procedureId ? { procedureId } : {}),
     ...(calendar ? { calendar } : {}),
     recipients: recipients

@@ -6,9 +6,10 @@ import { actorOf } from '../auth-middleware.js';
  * Instance migration (ADR 0031), for supervisors and analysts. Body of both:
  * `{ procedureId, fromVersion, toVersion, mapping: { <source activity>: <target activity> },
  *    mapEqualActivities?: true, instanceIds?: [...] }`.
- * - `POST /api/migrations/preview` → `{ procedureId, from, to, tickets: [{ instanceId,
- *   businessKey, canMove, reasons, moves }] }`;
- * - `POST /api/migrations` → the same, each ticket with `migrated`.
+ * - `POST /api/migrations/preview` → `{ procedureId, from, to, total, notShown, tickets: [{
+ *   instanceId, businessKey, canMove, reasons, reasonCodes, moves, notes, noteCodes }] }`: the
+ *   first batch (`HELPDESK_MIGRATION_BATCH`, 500) is listed, `notShown` counts the others;
+ * - `POST /api/migrations` → every ticket of the version, moved batch after batch, each with `migrated`.
  */
 export function migrationRouter(migrations: MigrationService): Router {
   const router = Router();

@@ -3,6 +3,7 @@ import { AppError } from '../../domain/errors.js';
 import type { TaskStatus } from '../../domain/instance.js';
 import { parseIdempotencyKey } from '../../app/idempotency.js';
 import type { TaskService } from '../../app/task-service.js';
+import { followUpViewOf } from '../../app/task-follow-up.js';
 import { actorOf } from '../auth-middleware.js';
 import { optionalString } from '../query.js';
 
@@ -24,6 +25,7 @@ export function tasksRouter(tasks: TaskService): Router {
         ...optionalString(req.query, 'procedureId'),
         ...(status ? { status: status as TaskStatus } : {}),
         limit: Number(req.query.limit ?? 100) || 100,
+        followUp: followUpViewOf(req.query.followUp), // `later`/`all`: tasks scheduled for later (ADR 0030)
       },
       actorOf(req),
     );

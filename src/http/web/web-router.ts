@@ -12,12 +12,14 @@ import { formUploads } from './agent/form-uploads.js';
 import { analystPages } from './analyst/analyst-pages.js';
 import { dryRunRoutes } from './analyst/dry-run-routes.js';
 import { expressionsRoutes } from './analyst/expressions-routes.js';
+import { panelListRoutes, type ModelerLists } from './analyst/panel-lists.js';
 import type { DryRunService } from '../../app/dry-run.js';
 import { accountRoutes } from './core/account-routes.js';
 import { verifyCsrf } from './core/csrf.js';
 import { errorPages, notFoundPage } from './core/error-pages.js';
 import { Translations } from './core/i18n.js';
 import { loginRoutes } from './core/login-routes.js';
+import { withDefaultLanguage } from './core/language.js';
 import type { LoginLimit } from './core/login-rate-limit.js';
 import { Renderer } from './core/render.js';
 import { requirePageRole } from './core/role-guard.js';
@@ -62,6 +64,8 @@ export interface WebCoreDeps extends WebPageDeps {
   readonly portal?: PortalIntake;
   /** Dry runs of unsaved diagrams from the modeler (ADR 0031; absent: no /analyst/dry-runs). */
   readonly dryRuns?: DryRunService;
+  /** Message templates and calendars for the modeler panel's selects (ADR 0028; absent: no such lists). */
+  readonly modelerLists?: ModelerLists;
 }
 
 /** Form posts can carry a whole BPMN diagram (analyst no-JS save), hence the large limit; only after login. */
@@ -100,6 +104,8 @@ export function webRouter(deps: WebCoreDeps): Router {
   });
   const kit: PageKit = { renderPage: renderer.renderPage, requirePageRole };
   const router = Router();
+  // Anonymous pages (login, errors, rate limit) fall back to the configured language (ADR 0021).
+  router.use(withDefaultLanguage(deps.defaultLanguage));
 
   const assets = { fallthrough: false, index: false, maxAge: '1h' } as const;
   router.use('/assets/css', express.static(path.join(deps.publicDir, 'css'), assets));
@@ -134,6 +140,7 @@ export function webRouter(deps: WebCoreDeps): Router {
   router.use(analystPages(deps, kit));
   router.use('/analyst', expressionsRoutes(translations)); // modelertools: live condition checks
   if (deps.dryRuns) router.use('/analyst', dryRunRoutes(deps.dryRuns)); // modelertools: dry runs
+  if (deps.modelerLists) router.use('/analyst', panelListRoutes(deps.modelerLists)); // panel selects
   if (deps.migrations) router.use(migrationPages(deps.migrations, deps, kit));
   router.use(kbPages(deps, kit));
   if (deps.requester) router.use(requesterStaffRoutes({ ...deps.requester, clock: deps.clock }));

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FIXTURES, type TestApp } from '../../support/harness.js';
 import { startWebApp } from '../../support/web-accounts.js';
@@ -11,6 +12,9 @@ import { webLogin } from '../../support/web-client.js';
  */
 const COMPAT = path.join(FIXTURES, 'compat');
 const diagram = (name: string) => readFileSync(path.join(COMPAT, `${name}.bpmn`), 'utf8');
+/** Camunda's own examples, copied verbatim (test/fixtures/compat-public/README.md). */
+const publicDiagram = (name: string) =>
+  readFileSync(path.join(FIXTURES, 'compat-public', 'camunda-bpm-examples', `${name}.bpmn`), 'utf8');
 const PROCESS = (id: string, body: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d-${id}" targetNamespace="http://helpdesk.example/compat">${extra}
   <bpmn:process id="${id}" isExecutable="true">
@@ -172,6 +176,112 @@ describe('Camunda compatibility', () => {
         'form-missing <work>',
         'calendar-missing <late>',
       ]),
+    );
+  }, 60_000);
+
+  test('given Camunda\'s Generated Forms Quickstart with the legacy namespace xmlns:camunda="http://activiti.org/bpmn", when deployed and started, then its formData and assignee apply as with the current namespace', async () => {
+    const xml = publicDiagram('generated-forms-quickstart-legacy-namespace');
+    expect(xml).toContain('xmlns:camunda="http://activiti.org/bpmn"');
+
+    const deployed = await deploy('legacy-namespace', xml);
+
+    expect(deployed.status).toBe(201);
+    expect(deployed.body.catalog.startFormKey).toMatch(/^camunda-[0-9a-f]{8}-startevent-1$/);
+    expect(deployed.body.catalog.userTasks.UserTask_1).toMatchObject({ assignee: 'demo' });
+    const empty = await app.call('agentL1', 'POST', '/api/procedures/legacy-namespace/instances', {});
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.details.map((d: any) => d.path).sort()).toEqual(
+      ['firstname', 'lastname', 'loanAmount', 'loanType', 'netIncome'].sort(),
+    );
+    const id = await start('legacy-namespace', {
+      firstname: 'Ana',
+      lastname: 'Pérez',
+      netIncome: 3000,
+      loanAmount: 1000,
+      loanType: 'mortage',
+    });
+    const [task] = await openTasks(id);
+    expect(task).toMatchObject({ activityId: 'UserTask_1', assignee: 'demo' });
+  }, 60_000);
+
+  test('given a Camunda Modeler start event StartEvent_1 naming a form that does not exist, when deployed, then the refusal names StartEvent_1 (so the modeler marks it)', async () => {
+    const xml = PROCESS(
+      'missing-start-form',
+      `<bpmn:startEvent id="StartEvent_1" camunda:formKey="no-such-start-form" />
+    <bpmn:userTask id="work" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="work" />
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" />`,
+    );
+
+    const refused = await deploy('missing-start-form', xml);
+
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details).toContainEqual(
+      expect.objectContaining({ path: 'StartEvent_1', reason: 'form-missing' }),
+    );
+  }, 60_000);
+
+  test('given a diagram with a send task and a parser warning the deploy accepts, when dry-run, then the dry run accepts it too, silences the email and shows the warning', async () => {
+    const xml = PROCESS(
+      'warned-dry-run',
+      `<bpmn:startEvent id="start" />
+    <bpmn:sendTask id="notify"><bpmn:extensionElements><camunda:properties><camunda:property name="template" value="ticket-acknowledgement" /><camunda:property name="to" value="l1" /></camunda:properties></bpmn:extensionElements></bpmn:sendTask>
+    <bpmn:exclusiveGateway id="pick" default="no-such-flow" />
+    <bpmn:userTask id="work" camunda:candidateGroups="l1" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="notify" />
+    <bpmn:sequenceFlow id="f2" sourceRef="notify" targetRef="pick" />
+    <bpmn:sequenceFlow id="f3" sourceRef="pick" targetRef="work" />
+    <bpmn:sequenceFlow id="f4" sourceRef="work" targetRef="end" />`,
+    );
+    const deployed = await deploy('warned-dry-run', xml);
+    expect(deployed.status).toBe(201);
+    const warning = (deployed.body.warnings as any[]).find((w) => w.reason === 'unresolved-reference');
+    expect(warning).toBeDefined();
+
+    const dry = await app.call('analyst', 'POST', '/api/dry-runs', { xml });
+
+    expect(dry.status).toBe(201);
+    expect(dry.body).toMatchObject({ status: 'running', silenced: ['notify'] });
+    expect(dry.body.warnings).toContainEqual(expect.objectContaining({ reason: 'unresolved-reference' }));
+    expect((await app.call('analyst', 'DELETE', `/api/dry-runs/${dry.body.instanceId}`)).status).toBe(204);
+  }, 60_000);
+});
+
+describe('Camunda compatibility: a form file that is not a valid form', () => {
+  let app: TestApp;
+  let formsDir: string;
+  beforeAll(async () => {
+    formsDir = mkdtempSync(path.join(os.tmpdir(), 'compat-forms-'));
+    for (const name of readdirSync(path.join(COMPAT, 'forms')))
+      copyFileSync(path.join(COMPAT, 'forms', name), path.join(formsDir, name));
+    writeFileSync(
+      path.join(formsDir, 'broken.form'),
+      '{"type":"default","components":[{"type":"textfield"}]}',
+    );
+    app = await startWebApp({ formsDir });
+  });
+  afterAll(async () => {
+    await app.stop();
+    rmSync(formsDir, { recursive: true, force: true });
+  });
+
+  test('given a task naming a form whose file is broken, when deployed, then the refusal names the task (422), not a server error', async () => {
+    const xml = PROCESS(
+      'broken-form',
+      `<bpmn:startEvent id="start" />
+    <bpmn:userTask id="work" camunda:formKey="broken" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end" />`,
+    );
+
+    const refused = await app.call('analyst', 'PUT', '/api/procedures/broken-form', xml, 'application/xml');
+
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details).toContainEqual(
+      expect.objectContaining({ path: 'work', reason: 'form-invalid' }),
     );
   }, 60_000);
 });

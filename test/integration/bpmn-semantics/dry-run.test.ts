@@ -64,7 +64,11 @@ describe('dry runs of unsaved diagrams', () => {
 
   test('given a broken diagram, an agent, or a real ticket, then the dry run refuses: 422 with every problem, 403, 403', async () => {
     const broken = await app.call('analyst', 'POST', '/api/dry-runs', {
-      xml: xml().replace('<bpmn:endEvent id="end" />', ''),
+      // A diagram the deploy refuses (a dangling flow is only a warning, for dry runs too: ADR 0031).
+      xml: xml().replace(
+        '<bpmn:endEvent id="end" />',
+        '<bpmn:endEvent id="end" /><bpmn:complexGateway id="pick" />',
+      ),
     });
     expect(broken.status).toBe(422);
     expect(broken.body.error.details.length).toBeGreaterThan(0);

@@ -1,4 +1,6 @@
-import { startTestApp, type TestApp } from '../../support/harness.js';
+import path from 'node:path';
+import { FIXTURES, startTestApp, type TestApp } from '../../support/harness.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 /** Instance migration between versions (issue 13, ADR 0031): preview, move, audit; tasks and timers follow. */
 const diagram = (definitionsId: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
@@ -139,4 +141,112 @@ describe('instance migration', () => {
       'mapping',
     ]);
   });
+});
+
+describe('instance migration: SLA clocks follow, and every ticket moves, batch after batch', () => {
+  const HERE = path.join(FIXTURES, 'migration-sla');
+  const clock = new ManualClock(new Date('2030-03-05T08:00:00Z'));
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({
+      clock,
+      processesDir: path.join(HERE, 'processes'),
+      configDir: path.join(HERE, 'config'),
+      // Agenda never reaches 2030 during the test: the sweep (driven by the clock) fires instead.
+      timerPollMs: 60_000,
+      env: { HELPDESK_MIGRATION_BATCH: '2' },
+    });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  const view = async (id: string) => (await app.call('supervisor', 'GET', `/api/instances/${id}`)).body;
+  const process = (id: string, task: string, name: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="${id}-${task}" targetNamespace="http://helpdesk.example/migration">
+  <bpmn:process id="${id}" isExecutable="true">
+    <bpmn:extensionElements><camunda:properties><camunda:property name="ticketPrefix" value="MSL" /></camunda:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="start" />
+    <bpmn:userTask id="${task}" name="${name}" camunda:candidateGroups="l1" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="${task}" />
+    <bpmn:sequenceFlow id="f2" sourceRef="${task}" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  test('given a ticket whose one-hour SLA clock runs across its task, when it is migrated 20 minutes in, then the clock keeps its start and due instants and still warns and escalates on time afterwards', async () => {
+    const started = await app.call('agentL1', 'POST', '/api/procedures/mig-sla/instances', {});
+    expect(started.status).toBe(201);
+    const id = started.body.id as string;
+    const before = (await view(id)).instance.sla[0];
+    expect(before).toMatchObject({ id: 'handling', status: 'running' });
+    expect(new Date(before.dueAt).toISOString()).toBe('2030-03-05T09:00:00.000Z');
+    clock.set('2030-03-05T08:20:00Z');
+    const v2 = process('mig-sla', 'check', 'Check (v2)');
+    expect((await app.call('analyst', 'PUT', '/api/procedures/mig-sla', v2, 'application/xml')).status).toBe(
+      201,
+    );
+
+    const moved = await app.call('supervisor', 'POST', '/api/migrations', {
+      procedureId: 'mig-sla',
+      fromVersion: 1,
+      toVersion: 2,
+      mapping: { review: 'check' },
+    });
+
+    expect(moved.body.tickets).toEqual([expect.objectContaining({ instanceId: id, migrated: true })]);
+    const after = await view(id);
+    expect(after.instance.definitionId).toBe('mig-sla@2');
+    expect(after.instance.sla).toEqual([
+      expect.objectContaining({
+        id: 'handling',
+        status: 'running',
+        dueAt: before.dueAt,
+        warnAt: before.warnAt,
+      }),
+    ]);
+    clock.set('2030-03-05T08:31:00Z');
+    expect(await app.app.services.timers.fireOverdue(0)).toBe(1);
+    expect((await view(id)).events.map((e: any) => e.type)).toContain('sla.warning');
+    clock.set('2030-03-05T09:01:00Z');
+    expect(await app.app.services.timers.fireOverdue(0)).toBe(1);
+    const breached = await view(id);
+    expect(breached.events.find((e: any) => e.type === 'sla.breach')).toMatchObject({
+      data: { clock: 'handling', levels: [{ level: 1 }] },
+    });
+    const open = breached.tasks.filter((t: any) => t.status === 'open').map((t: any) => t.activityId);
+    expect(open.sort()).toEqual(['check', 'escalation:handling']);
+  }, 90_000);
+
+  test('given more running tickets than one batch (HELPDESK_MIGRATION_BATCH=2), when previewed, then the first batch is listed and the rest counted; when migrated, then every one of them moves', async () => {
+    const v1 = process('mig-batch', 'review', 'Review (v1)');
+    expect(
+      (await app.call('analyst', 'PUT', '/api/procedures/mig-batch', v1, 'application/xml')).status,
+    ).toBe(201);
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++)
+      ids.push((await app.call('agentL1', 'POST', '/api/procedures/mig-batch/instances', {})).body.id);
+    const v2 = process('mig-batch', 'check', 'Check (v2)');
+    expect(
+      (await app.call('analyst', 'PUT', '/api/procedures/mig-batch', v2, 'application/xml')).status,
+    ).toBe(201);
+    const request = { procedureId: 'mig-batch', fromVersion: 1, toVersion: 2, mapping: { review: 'check' } };
+
+    const preview = await app.call('supervisor', 'POST', '/api/migrations/preview', request);
+
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ total: 5, notShown: 3 });
+    expect(preview.body.tickets).toHaveLength(2);
+
+    const done = await app.call('supervisor', 'POST', '/api/migrations', request);
+
+    expect(done.body).toMatchObject({ total: 5, notShown: 0 });
+    expect(
+      done.body.tickets
+        .filter((t: any) => t.migrated)
+        .map((t: any) => t.instanceId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    for (const id of ids) expect((await view(id)).instance.definitionId).toBe('mig-batch@2');
+  }, 90_000);
 });

@@ -1,8 +1,9 @@
+import { CITA_REQUEST, CITA_START } from '../../support/cita-request.js';
 import { USERS, type TestApp } from '../../support/harness.js';
 import { Scenario } from '../../support/scenario.js';
-import { startSmtpSink, type ReceivedMail, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
+import { startSeedMailApp, stopInOrder } from '../../support/mail-apps.js';
+import type { ReceivedMail, SmtpSink } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
-import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin } from '../../support/web-client.js';
 import { mailAttachments as attachmentLoader } from '../../../src/app/form-files-mail.js';
 import type { OutboxMessage } from '../../../src/domain/instance.js';
@@ -15,46 +16,23 @@ import { fixture, mailAttachments, postForm, unfolded } from './support.js';
  * forms, real SMTP sink.
  */
 const PUBLIC_URL = 'http://cita.test';
-const REQUESTER_EMAIL = 'ana.perez@issste.gob.mx';
+const REQUESTER_EMAIL = CITA_REQUEST.requesterEmail;
 
 describe('cita report delivered to the requester', () => {
   let app: TestApp;
   let sink: SmtpSink;
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    app = await startWebApp({
-      processesDir: 'processes',
-      formsDir: 'forms',
-      env: {
-        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
-        HELPDESK_MAIL_POLL_MS: '100',
-        HELPDESK_PUBLIC_URL: PUBLIC_URL,
-      },
-    });
+    ({ app, sink } = await startSeedMailApp({
+      from: 'Mesa de Ayuda <mesa@example.org>',
+      env: { HELPDESK_MAIL_POLL_MS: '100', HELPDESK_PUBLIC_URL: PUBLIC_URL },
+    }));
   });
-  afterAll(async () => {
-    await app?.stop();
-    await sink?.stop();
-  });
+  afterAll(() => stopInOrder(app, sink));
 
   test('given a portal request the central desk can generate, when step 10 is completed on the web with the report PDF, then the requester receives it attached and finds it on the tracking page', async () => {
-    const s = await Scenario.start(app, 'cita-report', 'citaRequester', {
-      channel: 'portal',
-      requesterName: 'Lic. Ana Pérez',
-      medicalUnit: 'UMF 21 Iztacalco',
-      description: 'Reporte de la agenda de citas de medicina familiar, julio',
-    });
-    await s.complete('task-capture-portal-request', 'citaRequester', {
-      contactName: 'Ana Pérez',
-      employeeNumber: '123456',
-      phone: '+52 55 5140 9617',
-      consultationDate: '2025-07-14',
-      timeSlot: '08:00-14:00',
-      clinic: 'Medicina familiar',
-      office: '3',
-      requesterEmail: REQUESTER_EMAIL,
-    });
+    const s = await Scenario.start(app, 'cita-report', 'citaRequester', { channel: 'portal', ...CITA_START });
+    await s.complete('task-capture-portal-request', 'citaRequester', CITA_REQUEST);
     await s.complete('task-evaluate-request', 'citaCentral', { canGenerateReport: true });
     const [generate] = await s.expectTasks({ 'task-generate-report': ['central-desk'] });
     const mesa = await webLogin(app, USERS.citaCentral.user);

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startTestApp, type TestApp } from '../../support/harness.js';
-import { startImapServer, type ImapServer } from '../../support/imap-server.js';
-import { startSmtpSink, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
+import type { TestApp } from '../../support/harness.js';
+import type { ImapServer } from '../../support/imap-server.js';
+import { startMailWorld, stopInOrder } from '../../support/mail-apps.js';
+import { type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
 import { MAILBOX_FIXTURES, OUR_DOMAIN, plainMail } from './mailbox-support.js';
 
 /**
@@ -20,32 +21,28 @@ describe('the cita desk mailbox (seed 001, ADR 0029)', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    imap = await startImapServer();
-    sink = await startSmtpSink();
-    const example = JSON.parse(
-      await readFile(path.join(MAILBOX_FIXTURES, 'config', 'example.json'), 'utf8'),
-    ) as Record<string, unknown>[];
-    const cita = example.find((box) => box.id === 'cita-desk')!;
-    const imapAccount = { host: imap.host, port: imap.port, secure: false, user: imap.user };
-    const box = { ...cita, imap: { ...imapAccount, passwordEnv: 'CITA_IMAP_PASSWORD' } };
-    app = await startTestApp({
-      processesDir: 'processes',
-      formsDir: 'forms',
-      timerPollMs: 60_000,
-      env: {
-        ...mailEnv(sink, `Mesa de Ayuda <mesa@${OUR_DOMAIN}>`),
-        HELPDESK_MAIL_POLL_MS: '600000',
-        HELPDESK_MAILBOX_POLL_MS: '0',
-        HELPDESK_MAILBOXES: JSON.stringify([box]),
-        CITA_IMAP_PASSWORD: imap.password,
-      },
-    });
+    ({ imap, sink, app } = await startMailWorld(async (imap, sink) => {
+      const example = JSON.parse(
+        await readFile(path.join(MAILBOX_FIXTURES, 'config', 'example.json'), 'utf8'),
+      ) as Record<string, unknown>[];
+      const cita = example.find((box) => box.id === 'cita-desk')!;
+      const imapAccount = { host: imap.host, port: imap.port, secure: false, user: imap.user };
+      const box = { ...cita, imap: { ...imapAccount, passwordEnv: 'CITA_IMAP_PASSWORD' } };
+      return {
+        processesDir: 'processes',
+        formsDir: 'forms',
+        timerPollMs: 60_000,
+        env: {
+          ...mailEnv(sink, `Mesa de Ayuda <mesa@${OUR_DOMAIN}>`),
+          HELPDESK_MAIL_POLL_MS: '600000',
+          HELPDESK_MAILBOX_POLL_MS: '0',
+          HELPDESK_MAILBOXES: JSON.stringify([box]),
+          CITA_IMAP_PASSWORD: imap.password,
+        },
+      };
+    }));
   }, 120_000);
-  afterAll(async () => {
-    await app?.stop();
-    await sink?.stop();
-    await imap?.stop();
-  });
+  afterAll(() => stopInOrder(app, sink, imap));
 
   const tickets = () => app.app.services.instances.list({ procedureId: 'cita-report' }, SUPERVISOR);
   const view = async (id: string) => (await app.call('supervisor', 'GET', `/api/instances/${id}`)).body;
@@ -169,6 +166,43 @@ describe('the cita desk mailbox (seed 001, ADR 0029)', () => {
 
       expect(await tickets()).toHaveLength(before);
       expect(sink.received.filter((m) => m.envelopeTo.includes('pedro.lopez@hotmail.com'))).toHaveLength(1);
+    },
+    PATH_TIMEOUT,
+  );
+
+  test(
+    'given a personal account the requester directory flags as institutional, when it writes to the cita mailbox without a copy, then a ticket opens (as on the agent form) and nobody gets a refusal',
+    async () => {
+      await app.app.services.requesters.create(
+        {
+          name: 'Enf. Laura Gómez',
+          emails: ['laura.gomez.enfermeria@gmail.com'],
+          phones: [],
+          identifiers: [],
+          institutional: true,
+        },
+        SUPERVISOR,
+      );
+      const before = (await tickets()).length;
+      await imap.deliver(
+        plainMail(
+          {
+            From: 'Enf. Laura Gómez <laura.gomez.enfermeria@gmail.com>',
+            Subject: 'Reporte de citas de enfermería',
+            'Message-ID': '<cita-0005@gmail.com>',
+          },
+          'Solicito el reporte de citas de enfermería.',
+        ),
+      );
+
+      expect(await poll()).toMatchObject({ 'cita-desk': { opened: 1, refused: 0 } });
+
+      const opened = await tickets();
+      expect(opened).toHaveLength(before + 1);
+      expect(opened.map((t) => t.variables.requesterEmail)).toContain('laura.gomez.enfermeria@gmail.com');
+      expect(sink.received.filter((m) => m.envelopeTo.includes('laura.gomez.enfermeria@gmail.com'))).toEqual(
+        [],
+      );
     },
     PATH_TIMEOUT,
   );

@@ -43,13 +43,42 @@ describe('inbound mail rules (ADR 0029)', () => {
   });
 
   test('given a message without Message-ID, when keyed, then the key comes from UIDVALIDITY and UID, and differs per mailbox', () => {
-    const a = intakeKey('desk', { uid: 1, uidValidity: '9' });
+    const content = { from: 'ana@issste.gob.mx', subject: 'Reporte', text: 'Solicito el reporte.' };
+    const a = intakeKey('desk', { ...content, uid: 1, uidValidity: '9' });
     expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(intakeKey('desk', { uid: 2, uidValidity: '9' })).not.toBe(a);
-    expect(intakeKey('other', { uid: 1, uidValidity: '9' })).not.toBe(a);
-    expect(intakeKey('desk', { uid: 1, uidValidity: '9', messageId: 'm@x' })).toBe(
-      intakeKey('desk', { uid: 5, uidValidity: '1', messageId: 'm@x' }),
+    expect(intakeKey('desk', { ...content, uid: 2, uidValidity: '9' })).not.toBe(a);
+    expect(intakeKey('other', { ...content, uid: 1, uidValidity: '9' })).not.toBe(a);
+  });
+
+  test('given one Message-ID, when keyed, then the same message in another place meets the same key, and another message reusing the id does not', () => {
+    const sentAt = new Date('2026-11-24T17:00:00Z');
+    const first = {
+      from: 'fax@gateway.example',
+      sentAt,
+      subject: 'Fax',
+      text: 'page 1',
+      messageId: 'fax@gw',
+    };
+    const same = intakeKey('desk', { ...first, uid: 1, uidValidity: '9' });
+
+    expect(intakeKey('desk', { ...first, uid: 5, uidValidity: '1' })).toBe(same);
+    expect(intakeKey('desk', { ...first, text: 'another fax', uid: 6, uidValidity: '1' })).not.toBe(same);
+    expect(intakeKey('desk', { ...first, from: 'x@forged.example', uid: 7, uidValidity: '1' })).not.toBe(
+      same,
     );
+    const later = new Date('2026-11-25T09:00:00Z');
+    expect(intakeKey('desk', { ...first, sentAt: later, uid: 8, uidValidity: '1' })).not.toBe(same);
+  });
+
+  test('given a message whose Date header says 14:15 and the server took it at 15:00, when parsed, then it was received at 15:00 (INTERNALDATE); the Date header counts only without one', async () => {
+    const raw = Buffer.from(await fixtureMail('new-request.eml'));
+
+    const mail = await parseMessage(raw, facts, limits);
+    const withoutServerDate = await parseMessage(raw, { ...facts, internalDate: new Date(0) }, limits);
+
+    expect(mail.receivedAt.toISOString()).toBe('2026-11-23T15:00:00.000Z');
+    expect(mail.sentAt?.toISOString()).toBe('2026-11-23T14:15:00.000Z');
+    expect(withoutServerDate.receivedAt.toISOString()).toBe('2026-11-23T14:15:00.000Z');
   });
 
   test('given a long body, when mapped to the start form, then it is cut at the mailbox limit and only mapped fields are set', async () => {
@@ -101,6 +130,18 @@ describe('inbound mail rules (ADR 0029)', () => {
       maxMessageBytes: 25 * 1024 * 1024,
       maxBodyChars: 4000,
     });
+  });
+
+  test('given the checked-in config/mailboxes.example.json, when loaded, then both desks parse with the failed-folder defaults', () => {
+    const text = readFileSync(path.join(process.cwd(), 'config', 'mailboxes.example.json'), 'utf8');
+    const env = { HELPDESK_MAILBOXES: text, CITA_IMAP_PASSWORD: 'a', TUSCAN_IMAP_PASSWORD: 'b' };
+
+    const boxes = readMailboxSettings(env, '/nonexistent');
+
+    expect(boxes.map((box) => [box.id, box.procedureId, box.failedFolder, box.maxAttempts])).toEqual([
+      ['cita-desk', 'cita-report', 'Failed', 5],
+      ['tuscan-desk', 'tuscan-gp-helpdesk', 'Failed', 5],
+    ]);
   });
 
   test('given no variable and no file, when loaded, then there are no mailboxes', () => {

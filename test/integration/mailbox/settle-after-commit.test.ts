@@ -1,16 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { ImapMailbox } from '../../../src/adapters/mail/imap-mailbox.js';
-import { MongoMailboxLedger } from '../../../src/adapters/mail/imap-ledger.js';
-import { HandlebarsMessageRenderer } from '../../../src/adapters/mail/template-renderer.js';
-import { systemClock } from '../../../src/adapters/clock/system-clock.js';
-import { EmailIntake, type EmailIntakeDeps } from '../../../src/app/email-intake.js';
-import { MailboxRefusals } from '../../../src/app/mailbox-refusals.js';
+import type { EmailIntake } from '../../../src/app/email-intake.js';
 import type { Actor } from '../../../src/domain/actor.js';
 import type { InboundMail } from '../../../src/domain/inbound-mail.js';
-import type { InstanceRecord } from '../../../src/domain/instance.js';
+import { deskIntake } from '../../support/desk-intake.js';
 import { startTestApp, type TestApp } from '../../support/harness.js';
-import { startImapServer, type ImapServer } from '../../support/imap-server.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import type { ImapServer } from '../../support/imap-server.js';
+import { startMailWorld, stopInOrder } from '../../support/mail-apps.js';
+import type { SmtpSink } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { fixtureMail, mailboxEnv, OUR_DOMAIN, plainMail } from './mailbox-support.js';
 
@@ -22,51 +17,21 @@ describe('a message is moved only after its ticket is committed (ADR 0029)', () 
   let app: TestApp;
 
   beforeAll(async () => {
-    imap = await startImapServer();
-    sink = await startSmtpSink();
-    const dbName = `t_${randomUUID().slice(0, 8)}`;
-    app = await startTestApp({ dbName, env: mailboxEnv(imap, sink.port), timerPollMs: 60_000 });
+    ({ imap, sink, app } = await startMailWorld((imap, sink) => ({
+      env: mailboxEnv(imap, sink.port),
+      timerPollMs: 60_000,
+    })));
   }, 60_000);
-  afterAll(async () => {
-    await app?.stop();
-    await sink?.stop();
-    await imap?.stop();
-  });
+  afterAll(() => stopInOrder(app, sink, imap));
 
-  /** An intake on its own IMAP connection, wired to the app's real services (as main.ts does). */
+  /** An intake of `desk` that stores attachments and sends no refusal replies. */
   function intake(beforeSettle?: (mail: InboundMail) => Promise<void>): EmailIntake {
-    const { services, config, database } = app.app;
-    const box = config.mailboxes.find((candidate) => candidate.id === 'desk')!;
-    const ledger = new MongoMailboxLedger(database.connection);
-    const deps: EmailIntakeDeps = {
-      box,
-      reader: new ImapMailbox(box),
-      tickets: {
-        start: (procedureId, input, actor, options) =>
-          services.instances.start(procedureId, input, actor, options),
-        find: (id) =>
-          services.instances.get(id, SUPERVISOR).then(
-            (view) => view.instance as InstanceRecord,
-            () => undefined,
-          ),
-        instanceOf: async () => undefined,
-      },
-      reply: (id, input, actor, key) =>
-        services.conversations.add(id, { kind: 'requester', ...input }, actor, key),
-      entry: (id, input, actor, key) => services.conversations.add(id, input, actor, key),
-      attachments: (upload) => services.attachments.store(upload),
-      refusals: new MailboxRefusals({
-        ledger,
-        renderer: new HandlebarsMessageRenderer({ dir: config.messageTemplatesDir }),
-        clock: systemClock,
-      }),
-      ledger,
-      clock: systemClock,
+    return deskIntake(app, {
       ourDomain: OUR_DOMAIN,
-      logger: app.app.logger,
+      supervisor: SUPERVISOR,
+      attachments: true,
       ...(beforeSettle ? { beforeSettle } : {}),
-    };
-    return new EmailIntake(deps);
+    });
   }
   const tickets = () => app.app.services.instances.list({ procedureId: 'mail-desk' }, SUPERVISOR);
 

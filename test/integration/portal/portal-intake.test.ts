@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { startTestApp, type TestApp } from '../../support/harness.js';
+import type { TestApp } from '../../support/harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { startSmtpSink, type ReceivedMail, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
+import { startSeedMailApp, stopInOrder } from '../../support/mail-apps.js';
+import type { ReceivedMail, SmtpSink } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { citaForm, confirmPathIn, PortalVisitor } from './portal-visitor.js';
 
@@ -20,23 +21,18 @@ describe('public portal intake (docs/adr/0026)', () => {
   const clock = new ManualClock(new Date('2026-11-30T15:00:00Z'));
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    app = await startTestApp({
-      processesDir: 'processes',
-      formsDir: 'forms',
+    ({ app, sink } = await startSeedMailApp({
+      from: 'Mesa de Ayuda <mesa@example.org>',
       clock,
+      webAccounts: false,
       env: {
-        ...mailEnv(sink, 'Mesa de Ayuda <mesa@example.org>'),
         HELPDESK_TRUST_PROXY: 'loopback',
         HELPDESK_PORTAL_IP_MAX: '3',
         HELPDESK_PORTAL_EMAIL_MAX: '2',
       },
-    });
+    }));
   }, 60_000);
-  afterAll(async () => {
-    await app?.stop();
-    await sink?.stop();
-  }, 30_000);
+  afterAll(() => stopInOrder(app, sink), 30_000);
 
   const visitor = (address: string, language = 'es') => new PortalVisitor(app.app.url, address, language);
   const mailsTo = (email: string): ReceivedMail[] =>
@@ -105,13 +101,48 @@ describe('public portal intake (docs/adr/0026)', () => {
     expect(mailsTo(who.email)).toEqual([]);
   });
 
-  test('given a personal email on the cita portal, then the institutional-email rule refuses it (422), as for agents', async () => {
+  test('given a personal email without an institutional copy on the cita portal, then the institutional-email rule refuses it (422), as for agents', async () => {
     const who = fresh('gmail.com');
-    const { answer } = await submitCita(who);
+    const v = visitor(who.address);
+    await v.get(CITA);
+    const before = await pending();
+
+    const answer = await v.post(CITA, { ...citaForm(who.email), ccEmails: 'hermana@yahoo.com' });
 
     expect(answer.status).toBe(422);
     expect(answer.text).toContain('institutional email rule');
+    expect(answer.text).toContain('or a personal account with an institutional account in copy');
+    expect(await pending()).toBe(before);
     expect(mailsTo(who.email)).toEqual([]);
+  });
+
+  test('given a personal email with an institutional account in copy, then the portal accepts it exactly as the agent form does, and the ticket keeps the copy', async () => {
+    const who = fresh('gmail.com');
+    const v = visitor(who.address);
+    await v.get(CITA);
+    const form = { ...citaForm(who.email), ccEmails: 'jefatura.merida@issste.gob.mx' };
+
+    const answer = await v.post(CITA, form);
+    // The agents' start form (cita-intake) accepts the same pair.
+    const agent = await app.call('agentL1', 'POST', '/api/procedures/cita-report/instances', {
+      channel: 'phone',
+      requesterName: 'Laura Méndez',
+      requesterEmail: who.email,
+      ccEmails: 'jefatura.merida@issste.gob.mx',
+    });
+
+    expect(answer.status).toBe(200);
+    expect(agent.status).toBe(201);
+    const link = confirmPathIn(await mailTo(who.email));
+    await v.get(link);
+    expect((await v.post(link, {})).status).toBe(303);
+    const mine = (await tickets('cita-report')).find((t) => t.startedBy === `requester:${who.email}`);
+    const detail = (await app.call('supervisor', 'GET', `/api/instances/${mine!.id}`)).body;
+    expect(detail.instance.variables).toMatchObject({
+      requesterEmail: who.email,
+      ccEmails: 'jefatura.merida@issste.gob.mx',
+      requesterLanguage: 'es',
+    });
   });
 
   test('given the honeypot field filled, then the visitor sees the usual "check your email" page but nothing is stored or mailed', async () => {
@@ -178,6 +209,7 @@ describe('public portal intake (docs/adr/0026)', () => {
       capturedByRequester: true,
       requesterEmail: who.email,
       receivedAt: '2026-11-30T15:00:00.000Z',
+      requesterLanguage: 'es', // the portal page's language (links and requester pages follow it)
     });
     // Steps 2-3 were done by the requester on the portal: the ticket waits at step 9 (central desk).
     const open = detail.tasks.filter((t: { status: string }) => t.status === 'open');
@@ -186,11 +218,20 @@ describe('public portal intake (docs/adr/0026)', () => {
     expect(openedMail.body).toContain('/r/'); // the tracking link
   });
 
-  test('given a confirmation mail, then it is in the language of the page the requester used', async () => {
+  test('given a requester on the Italian portal page, then the confirmation mail is Italian and the ticket stores requesterLanguage "it"', async () => {
     const who = fresh();
-    await submitCita(who, 'it');
+    const { v } = await submitCita(who, 'it');
     const mail = await mailTo(who.email);
     expect(mail.subject).toMatch(/^Conferma la richiesta – /);
+
+    const link = confirmPathIn(mail);
+    await v.get(link);
+    expect((await v.post(`${link}?lang=it`, {})).status).toBe(303);
+    const mine = (await tickets('cita-report')).find((t) => t.startedBy === `requester:${who.email}`);
+    const detail = (await app.call('supervisor', 'GET', `/api/instances/${mine!.id}`)).body;
+    expect(detail.instance.variables.requesterLanguage).toBe('it');
+    const started = detail.events.find((e: { type: string }) => e.type === 'instance.started');
+    expect(started.data.variables.requesterLanguage).toBe('it'); // audited with the start
   });
 
   test('given unknown, malformed and expired links, then 404, 404 and 410, and the expired one opens nothing', async () => {

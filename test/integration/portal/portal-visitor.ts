@@ -34,7 +34,27 @@ export class PortalVisitor {
     return this.send('POST', path, body);
   }
 
-  private async send(method: string, path: string, body?: URLSearchParams | string): Promise<PortalAnswer> {
+  /**
+   * Posts `multipart/form-data` as a browser does for a form with a file field: `_csrf` first (the
+   * last page's, unless given), then the fields, then the files.
+   */
+  postMultipart(
+    path: string,
+    form: Record<string, string>,
+    files: readonly { field: string; name: string; bytes: Buffer }[],
+  ): Promise<PortalAnswer> {
+    const body = new FormData();
+    if (!('_csrf' in form) && this.token) body.append('_csrf', this.token);
+    for (const [name, value] of Object.entries(form)) body.append(name, value);
+    for (const file of files) body.append(file.field, new Blob([file.bytes]), file.name);
+    return this.send('POST', path, body);
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body?: URLSearchParams | FormData | string,
+  ): Promise<PortalAnswer> {
     const headers: Record<string, string> = { 'x-forwarded-for': this.address };
     if (this.language) headers['accept-language'] = this.language;
     if (typeof body === 'string') headers['content-type'] = 'application/x-www-form-urlencoded';

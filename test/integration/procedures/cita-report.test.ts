@@ -322,7 +322,8 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       await s.expectTasks({ 'task-me-perform': SPECIALISED });
       expect((await s.timers()).map((t) => t.activityId)).toEqual(['timer-me-sla-breach']);
       const notice = (await s.view()).messages.at(-1);
-      expect(notice).toMatchObject({ template: 'escalation-notice', to: 'specialised-desk' });
+      // The level-1 notice goes to level 1 of the specialised desk's matrix (figure 3), as its text says.
+      expect(notice).toMatchObject({ template: 'escalation-notice', to: 'cita-me-level-1' });
 
       await s.complete('task-me-perform', 'citaSpecialised', { workNotes: 'Reporte generado con retraso' });
       expect(await s.timers()).toEqual([]);
@@ -356,11 +357,22 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       expect(await s.timers()).toEqual([]);
       expect(view.tasks.find((t: any) => t.activityId === 'task-me-perform').status).toBe('cancelled');
 
+      const noLevel3 = await s.attempt('task-escalate-matrix', 'citaCentral', {
+        escalationMatrix: 'me',
+        escalationLevel: '3',
+      });
+      expect(noLevel3.status).toBe(422); // the matrices have two levels (figures 2-4)
       await s.complete('task-escalate-matrix', 'citaCentral', {
+        escalationMatrix: 'me',
         escalationLevel: '2',
-        escalationContact: 'Coordinador de la Mesa Especializada',
+        escalationNotes: 'Coordinador de la Mesa Especializada avisado',
       });
       await s.expectTasks({ 'task-reassign': CENTRAL });
+      // The chosen matrix level is mailed: directory group cita-me-level-2.
+      expect((await s.view()).messages.at(-1)).toMatchObject({
+        template: 'escalation-notice',
+        to: 'cita-${escalationMatrix}-level-${escalationLevel}',
+      });
       await s.complete('task-reassign', 'citaCentral', { reassignReason: 'SLA de 60 minutos excedido' });
       await s.expectTasks({ 'task-me-receive': SPECIALISED });
       await s.complete('task-me-receive', 'citaSpecialised', { receivedBy: 'Especialista nivel 2' });
@@ -373,9 +385,14 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
         notificationSent: true,
       });
       await solvedAndClosed(s, ['end-sla-warned', 'end-ticket-closed']);
-      expect(await s.variables()).toMatchObject({ escalationLevel: '2', receivedBy: 'Especialista nivel 2' });
+      expect(await s.variables()).toMatchObject({
+        escalationMatrix: 'me',
+        escalationLevel: '2',
+        receivedBy: 'Especialista nivel 2',
+      });
       expect(await s.messages()).toEqual([
         'desk-assignment',
+        'escalation-notice',
         'escalation-notice',
         'desk-assignment',
         'report-delivery',

@@ -82,6 +82,11 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
   async function carestream(s: Scenario, caseNumber: string) {
     await s.expectTasks({ 'task-manage-carestream': VENDOR });
     await s.complete('task-manage-carestream', 'radVendor', { vendorCaseNumber: caseNumber });
+    // Carestream's desk is mailed the case (directory group vendor-carestream, ADR 0021).
+    expect((await s.view()).messages.at(-1)).toMatchObject({
+      template: 'vendor-case',
+      to: 'vendor-carestream',
+    });
     // The ticket now waits for Carestream's answer (receive task on message vendor-reply).
     await s.expectTasks([]);
     const reply = await s.app.call('radL2', 'POST', `/api/instances/${s.instanceId}/messages`, {
@@ -131,6 +136,7 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
       expect(view.messages.map((m: any) => [m.template, m.to, m.language])).toEqual([
         ['ticket-acknowledgement', 'requester', 'es'],
         ['closure-notice', 'requester', 'es'],
+        ['satisfaction-survey', 'requester', 'es'],
       ]);
     },
     PATH_TIMEOUT,
@@ -150,7 +156,7 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
       });
       expect(view.instance.completedActivities).toContain('task-register-user');
       expect(view.instance.completedActivities).not.toContain('task-confirm-user-data');
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice', 'satisfaction-survey']);
     },
     PATH_TIMEOUT,
   );
@@ -163,7 +169,7 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
       await interconsult(s);
       await closed(s);
       expect(await s.variables()).toMatchObject({ outcome: 'radiologist', reportAmended: true });
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice', 'satisfaction-survey']);
     },
     PATH_TIMEOUT,
   );
@@ -181,7 +187,7 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
         reviewOutcome: 'resolved',
         userAccepted: true,
       });
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice', 'satisfaction-survey']);
     },
     PATH_TIMEOUT,
   );
@@ -195,7 +201,7 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
       await interconsult(s);
       await closed(s);
       expect(await s.variables()).toMatchObject({ outcome: 'l2', reviewOutcome: 'radiologist' });
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice', 'satisfaction-survey']);
     },
     PATH_TIMEOUT,
   );
@@ -214,7 +220,12 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
         reviewOutcome: 'resolved',
         vendorCaseNumber: 'CS-2025-0001',
       });
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual([
+        'ticket-acknowledgement',
+        'vendor-case',
+        'closure-notice',
+        'satisfaction-survey',
+      ]);
     },
     PATH_TIMEOUT,
   );
@@ -228,7 +239,12 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
       await review(s, 'resolved');
       await closed(s);
       expect(await s.variables()).toMatchObject({ outcome: 'vendor', reviewOutcome: 'resolved' });
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual([
+        'ticket-acknowledgement',
+        'vendor-case',
+        'closure-notice',
+        'satisfaction-survey',
+      ]);
     },
     PATH_TIMEOUT,
   );
@@ -252,7 +268,13 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
       const done = view.tasks.filter((t: any) => t.status === 'completed').map((t: any) => t.activityId);
       expect(done.filter((id: string) => id === 'task-manage-carestream')).toHaveLength(2);
       expect(done.filter((id: string) => id === 'task-review-request')).toHaveLength(2);
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'closure-notice']);
+      expect(await s.messages()).toEqual([
+        'ticket-acknowledgement',
+        'vendor-case',
+        'vendor-case',
+        'closure-notice',
+        'satisfaction-survey',
+      ]);
     },
     PATH_TIMEOUT,
   );
@@ -270,7 +292,12 @@ describe('radiology-support: Mesa de Ayuda MEDBUS, every documented path', () =>
       expect(notice).toMatchObject({ template: 'escalation-notice', to: 'quality-admin', language: 'es' });
       await review(s, 'resolved');
       await closed(s, ['end-quality-notified', 'end-ticket-closed']);
-      expect(await s.messages()).toEqual(['ticket-acknowledgement', 'escalation-notice', 'closure-notice']);
+      expect(await s.messages()).toEqual([
+        'ticket-acknowledgement',
+        'escalation-notice',
+        'closure-notice',
+        'satisfaction-survey',
+      ]);
     },
     PATH_TIMEOUT,
   );

@@ -55,6 +55,14 @@ describe('report figures on a fixture of tickets with known times', () => {
       priority: 'non-blocking',
     });
     await complete(t3, 'close', '2030-03-12T11:40:00Z', 'agentL1b', {});
+    // A public reply on T2 by marta: its words are only in the conversation.
+    clock.set('2030-03-12T11:50:00Z');
+    const marta = { id: USERS.agentL2.user, roles: ['agent' as const], groups: USERS.agentL2.groups };
+    await app.app.services.conversations.add(
+      t2,
+      { kind: 'reply', body: 'Hemos reiniciado el visor PACS' },
+      marta,
+    );
     await complete(t2, 'handle', '2030-03-12T12:10:00Z', 'agentL2', { solution: 'Replaced the cable' });
     await open('2030-03-12T13:00:00Z');
     clock.set('2030-03-12T18:00:00Z');
@@ -207,5 +215,73 @@ describe('report figures on a fixture of tickets with known times', () => {
     expect(await rows('requester=ada%40example.org&status=running')).toHaveLength(1);
     expect(await rows(`ticket=${encodeURIComponent(cable[0]!)}`)).toEqual(cable);
     expect(await rows('words=nothing-like-this')).toEqual([]);
+  });
+
+  test('given a reply in the conversation, when sofia searches by its words, then only that ticket is listed', async () => {
+    const page = await sofia.get(
+      `/supervisor/reports/search?kind=day&day=${DAY}&words=${encodeURIComponent('Visor pacs')}`,
+    );
+    expect(page.status).toBe(200);
+    const found = [...page.text.matchAll(/<tr data-id="([^"]+)">/g)].map((m) => m[1]);
+    // T2 is the ticket opened at 09:10 (its solution mentions the cable, its reply the viewer).
+    const cable = await sofia.get(`/supervisor/reports/search?kind=day&day=${DAY}&words=cable`);
+    expect(found).toEqual([...cable.text.matchAll(/<tr data-id="([^"]+)">/g)].map((m) => m[1]));
+    expect(found).toHaveLength(1);
+    // Words of the reply and of the fields together still find it; a word of neither does not.
+    const both = await sofia.get(`/supervisor/reports/search?kind=day&day=${DAY}&words=visor+cable`);
+    expect([...both.text.matchAll(/<tr data-id="([^"]+)">/g)].map((m) => m[1])).toEqual(found);
+    const none = await sofia.get(`/supervisor/reports/search?kind=day&day=${DAY}&words=visor+impresora`);
+    expect(none.text).not.toMatch(/<tr data-id=/);
+  });
+
+  test('given the day, when grouped by procedure version, then the row names the version and counts its tickets', async () => {
+    const period = periodOf('day', DAY, 'UTC');
+    const { rows } = await app.app.services.reports.report(SUPERVISOR, { period, groupBy: 'version' });
+    expect(rows.map((row) => [row.key, row.opened, row.closed])).toEqual([['review-request v1', 4, 4]]);
+    const page = await sofia.get(`/supervisor/reports?kind=day&day=${DAY}&groupBy=version`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<option value="version" selected>');
+    expect(page.text).toContain('data-group="review-request v1"');
+  });
+
+  test('given the grouped report, when sofia follows a bar of the chart, then it lists the tickets the bar counts', async () => {
+    const page = await sofia.get(`/supervisor/reports?kind=day&day=${DAY}&groupBy=dim:priority`);
+    const html = page.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const chart = /<figure class="sv-chart" id="rp-chart-closed">([\s\S]*?)<\/figure>/.exec(html)![1]!;
+    const bars = [
+      ...chart.matchAll(
+        /<a href="([^"]+)" class="rp-bar-link">\s*<g class="sv-bar" data-label="([^"]*)" data-count="(\d+)"/g,
+      ),
+    ];
+    expect(bars.map((bar) => [bar[2], bar[3]])).toEqual([
+      ['non-blocking', '3'],
+      ['blocking', '1'],
+      ['—', '0'],
+    ]);
+    const list = await sofia.get(bars[0]![1]!);
+    expect(list.status).toBe(200);
+    expect(list.text.match(/<tr data-id=/g)).toHaveLength(3);
+    expect(list.text).toContain('data-metric="closed"');
+    const compliance =
+      /<figure class="sv-chart" id="rp-chart-compliance">[\s\S]*?<a href="([^"]+)" class="rp-bar-link">/.exec(
+        html,
+      )![1]!;
+    expect(compliance).toContain('metric=met%3Aresolution');
+    expect((await sofia.get(compliance)).text.match(/<tr data-id=/g)).toHaveLength(3);
+  });
+
+  test('given the day, when sofia opens the printable view, then it shows the scope, figures and charts without the form and the links to other pages', async () => {
+    const page = await sofia.get(
+      `/supervisor/reports?kind=day&day=${DAY}&groupBy=dim:priority&procedure=review-request&print=1`,
+    );
+    expect(page.status).toBe(200);
+    const html = page.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    expect(html).toContain('class="supervisor rp-report rp-print"');
+    expect(html).toMatch(/id="rp-print-scope">[^<]*Review request · [^<]*: [^<]+</);
+    expect(html).not.toContain('class="rp-filters"');
+    expect(html).not.toContain('id="rp-csv"');
+    expect(html).toMatch(/<tr class="rp-total" data-group="\*">[\s\S]*?metric=opened">4<\/a>/);
+    expect(html).toContain('id="rp-chart-closed"');
+    expect(html).toMatch(/id="rp-period" data-key="2030-03-12"/);
   });
 });

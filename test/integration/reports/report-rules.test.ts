@@ -42,6 +42,10 @@ function step(
   };
 }
 
+function withData(s: ReportStep, data: Record<string, unknown>): ReportStep {
+  return { ...s, event: { ...s.event, data } };
+}
+
 describe('reporting rules (pure)', () => {
   test('given CSV cells starting with = + - @ or holding quotes and line breaks, then they are quoted and defused', () => {
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
@@ -72,12 +76,19 @@ describe('reporting rules (pure)', () => {
     let facts: TicketFacts | undefined;
     const steps = [
       step(1, 'instance.started', 'ana', '2030-03-01T08:00:00Z', { activeActivities: ['identify'] }),
-      step(2, 'task.assigned', 'sofia', '2030-03-01T08:10:00Z', { activeActivities: ['identify'] }),
+      // A supervisor takes the task from the agent holding it: a reassignment (2026-11-29 rule).
+      step(2, 'task.unclaimed', 'sofia', '2030-03-01T08:10:00Z', { activeActivities: ['identify'] }),
       {
         ...step(3, 'task.completed', 'luis', '2030-03-01T09:00:00Z', { activeActivities: ['recommend'] }),
         effects: { openTasks: [{ id: 't2', candidateGroups: ['involved-service'] }] },
       },
-      step(4, 'sla.warning', 'system:timer', '2030-03-01T10:00:00Z', { activeActivities: ['recommend'] }),
+      // The warning hands the ticket to a level with a group: a real escalation.
+      withData(
+        step(4, 'sla.warning', 'system:timer', '2030-03-01T10:00:00Z', { activeActivities: ['recommend'] }),
+        {
+          levels: [{ level: 2, group: 'l2', notify: [] }],
+        },
+      ),
       step(5, 'task.completed', 'marta', '2030-03-01T12:00:00Z', {
         status: 'completed',
         endedAt: at('2030-03-01T12:00:00Z'),

@@ -44,6 +44,15 @@ describe('scheduled reports', () => {
     expect(weekly.raw).toMatch(/filename="?weekly-quality-\d{4}-W\d{2}\.csv/);
   }, 90_000);
 
+  test('given the shipped schedules, when loaded, then the seed 000 daily review lists the tickets opened that day', async () => {
+    const shipped = await loadSchedules(path.resolve('config/reports/schedules.json'));
+    expect(shipped.map((s) => [s.id, s.period, s.kind])).toEqual([
+      ['rad-daily-open-review', 'day', 'opened'],
+      ['rad-weekly-quality', 'week', 'figures'],
+      ['rec-monthly-by-service', 'month', 'figures'],
+    ]);
+  });
+
   test('given a schedules file with mistakes, when it is loaded, then every mistake is named by its field', async () => {
     const loading = loadSchedules(path.join(FIXTURES, 'reports', 'bad', 'schedules.json'));
     await expect(loading).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -53,6 +62,7 @@ describe('scheduled reports', () => {
       'schedules[0].period',
       'schedules[0].timeZone',
       'schedules[0].groupBy',
+      'schedules[0].kind',
       'schedules[0].recipients',
       'schedules[1].recipients[0].language',
       'schedules[1].recipients[0]',

@@ -18,14 +18,26 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-function links(clock: ManualClock, secret: string | null = SECRET) {
+function links(
+  clock: ManualClock,
+  secret: string | null = SECRET,
+  languageOf?: (email: string) => Promise<string | undefined>,
+) {
   return new RequesterLinks({
     store: new MongoRequesterLinks(database.connection),
     clock,
     publicUrl: 'https://desk.example.org',
     trackDays: 30,
     ...(secret ? { secret } : {}),
+    ...(languageOf ? { languageOf } : {}),
   });
+}
+
+/** The token of a minted link (`.../r/<token>?lang=xx`). */
+function tokenOf(url: unknown): string {
+  const token = /\/[rs]\/([A-Za-z0-9_-]{43})(?:\?|$)/.exec(String(url))?.[1];
+  if (!token) throw new Error(`no token in ${String(url)}`);
+  return token;
 }
 
 function message(id: string, fields: Partial<OutboxMessage> = {}): OutboxMessage {
@@ -61,13 +73,13 @@ test('given one outbox message, when it is delivered twice (a retry, another pro
   expect(again.variables).toEqual(first.variables);
   const trackingUrl = String(first.variables.trackingUrl);
   const surveyUrl = String(first.variables.surveyUrl);
-  expect(trackingUrl).toMatch(/^https:\/\/desk\.example\.org\/r\/[A-Za-z0-9_-]{43}$/);
-  expect(surveyUrl).toMatch(/^https:\/\/desk\.example\.org\/s\/[A-Za-z0-9_-]{43}$/);
-  const granted = await links(clock).check(trackingUrl.slice(-43), 'track');
+  expect(trackingUrl).toMatch(/^https:\/\/desk\.example\.org\/r\/[A-Za-z0-9_-]{43}\?lang=es$/);
+  expect(surveyUrl).toMatch(/^https:\/\/desk\.example\.org\/s\/[A-Za-z0-9_-]{43}\?lang=es$/);
+  const granted = await links(clock).check(tokenOf(trackingUrl), 'track');
   expect(granted).toMatchObject({ instanceId: 'instance-1', email: 'ana@example.org', purpose: 'track' });
   // Stored hashed: the token itself is nowhere in the collection.
   const stored = await database.connection.collection('requester_tokens').find({}).toArray();
-  expect(JSON.stringify(stored)).not.toContain(trackingUrl.slice(-43));
+  expect(JSON.stringify(stored)).not.toContain(tokenOf(trackingUrl));
 });
 
 test('given messages to a group, to an address or to a requester without email, when links are added, then none is minted', async () => {
@@ -86,8 +98,8 @@ test('given survey and tracking links, when they are checked for the wrong purpo
   const clock = new ManualClock(new Date('2030-03-04T09:00:00Z'));
   const service = links(clock);
   const out = await addRequesterLinks(message('m-rules', { instanceId: 'instance-rules' }), service);
-  const track = String(out.variables.trackingUrl).slice(-43);
-  const survey = String(out.variables.surveyUrl).slice(-43);
+  const track = tokenOf(out.variables.trackingUrl);
+  const survey = tokenOf(out.variables.surveyUrl);
 
   expect(await refusal(service.check(track, 'survey'))).toBe('LINK_INVALID:invalid');
   expect(await refusal(service.check(survey, 'track'))).toBe('LINK_INVALID:invalid');
@@ -98,9 +110,7 @@ test('given survey and tracking links, when they are checked for the wrong purpo
 
   clock.advance(15 * 86_400_000); // survey links live 14 days, tracking links 30
   const fresh = await addRequesterLinks(message('m-fresh', { instanceId: 'instance-rules' }), service);
-  expect(await refusal(service.check(String(fresh.variables.surveyUrl).slice(-43), 'survey'))).toBe(
-    'accepted',
-  );
+  expect(await refusal(service.check(tokenOf(fresh.variables.surveyUrl), 'survey'))).toBe('accepted');
   expect(await refusal(service.check(track, 'track'))).toBe('accepted');
 
   clock.advance(1000);
@@ -108,10 +118,10 @@ test('given survey and tracking links, when they are checked for the wrong purpo
   expect(await refusal(service.check(track, 'track'))).toBe('LINK_EXPIRED:revoked');
   clock.advance(1000);
   const after = await service.mintRandom('track', 'instance-rules', 'ana@example.org');
-  expect(await refusal(service.check(after.slice(-43), 'track'))).toBe('accepted');
+  expect(await refusal(service.check(tokenOf(after), 'track'))).toBe('accepted');
 
   clock.advance(31 * 86_400_000);
-  expect(await refusal(service.check(after.slice(-43), 'track'))).toBe('LINK_EXPIRED:expired');
+  expect(await refusal(service.check(tokenOf(after), 'track'))).toBe('LINK_EXPIRED:expired');
 });
 
 test('given two app processes without a configured secret, when a link page form posts to the other process, then its CSRF token is accepted there', () => {
@@ -119,4 +129,45 @@ test('given two app processes without a configured secret, when a link page form
   const token = 'x'.repeat(43);
   expect(links(clock, null).csrfFor(token)).toBe(links(clock, null).csrfFor(token));
   expect(links(clock, null).csrfFor(token)).not.toBe(links(clock, null).csrfFor('y'.repeat(43)));
+});
+
+test("given a delivery retried after the ticket's links were revoked, when links are added again, then a fresh working link is mailed (the same one on every later retry)", async () => {
+  const clock = new ManualClock(new Date('2030-03-04T09:00:00Z'));
+  const service = links(clock);
+  const ack = message('m-revoked', { instanceId: 'instance-revoked', template: 'ticket-acknowledgement' });
+  const first = tokenOf((await addRequesterLinks(ack, service)).variables.trackingUrl);
+  clock.advance(1000);
+  await service.revokeAll('instance-revoked', 'sofia');
+  clock.advance(1000);
+
+  const retried = tokenOf((await addRequesterLinks(ack, service)).variables.trackingUrl);
+  clock.advance(60_000);
+  const retriedAgain = tokenOf((await addRequesterLinks(ack, links(clock))).variables.trackingUrl);
+
+  expect(retried).not.toBe(first);
+  expect(retriedAgain).toBe(retried);
+  expect(await refusal(service.check(first, 'track'))).toBe('LINK_EXPIRED:revoked');
+  expect(await refusal(service.check(retried, 'track'))).toBe('accepted');
+});
+
+test("given the ticket's requesterLanguage, the directory's language or neither, when links are added, then they carry the requester's language", async () => {
+  const clock = new ManualClock(new Date('2030-03-04T09:00:00Z'));
+  const directory = async (email: string) => (email === 'ana@example.org' ? 'en' : undefined);
+  const service = links(clock, SECRET, directory);
+  const variables = { ticketNumber: 'RQ-2030-000009', requesterEmail: 'ana@example.org' };
+  const lang = async (vars: Record<string, unknown>, language = 'es') => {
+    const out = await addRequesterLinks(message(`m-${randomUUID()}`, { variables: vars, language }), service);
+    return [out.variables.trackingUrl, out.variables.surveyUrl].map(
+      (url) => /\?lang=(\w+)$/.exec(String(url))?.[1],
+    );
+  };
+
+  expect(await lang({ ...variables, requesterLanguage: 'it' })).toEqual(['it', 'it']); // picked on the portal
+  expect(await lang(variables)).toEqual(['en', 'en']); // the directory's
+  expect(await lang({ ...variables, requesterLanguage: 'fr' })).toEqual(['en', 'en']); // unsupported: ignored
+  expect(await lang({ ...variables, requesterEmail: 'new@example.org' }, 'it')).toEqual(['it', 'it']); // the message's
+  expect(await lang({ ...variables, requesterEmail: 'new@example.org' }, 'xx')).toEqual([
+    undefined,
+    undefined,
+  ]);
 });

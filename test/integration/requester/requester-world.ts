@@ -24,18 +24,28 @@ export interface RequesterWorld {
   close(): Promise<void>;
 }
 
+/** Variations of a world: extra settings, a config folder (SLA policies, calendars), the clock's start. */
+export interface RequesterWorldOptions {
+  readonly env?: Record<string, string>;
+  /** A config folder under test/fixtures/requester (e.g. `config`), instead of the default one. */
+  readonly configDir?: string;
+  readonly now?: Date;
+}
+
 /** Starts a world; close it in `finally`. */
-export async function startRequesterWorld(): Promise<RequesterWorld> {
+export async function startRequesterWorld(options: RequesterWorldOptions = {}): Promise<RequesterWorld> {
   const sink = await startSmtpSink();
-  const clock = new ManualClock(new Date());
+  const clock = new ManualClock(options.now ?? new Date());
   const app = await startWebApp({
     processesDir: path.join(FIXTURES, 'requester/processes'),
     formsDir: path.join(FIXTURES, 'requester/forms'),
+    ...(options.configDir ? { configDir: path.join(FIXTURES, 'requester', options.configDir) } : {}),
     clock,
     env: {
       ...mailEnv(sink, 'Help desk <desk@example.org>'),
       HELPDESK_MAIL_POLL_MS: '100',
       HELPDESK_PUBLIC_URL: PUBLIC_URL,
+      ...options.env,
     },
   });
   const world: RequesterWorld = {

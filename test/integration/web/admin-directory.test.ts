@@ -1,3 +1,4 @@
+import { warnPlaceholderContacts } from '../../../src/app/directory-service.js';
 import { resolveRecipients } from '../../../src/app/recipient-resolver.js';
 import { isAllowedRecipient } from '../../../src/domain/mail-policy.js';
 import type { TestApp } from '../../support/harness.js';
@@ -86,6 +87,37 @@ describe('admin directory of escalation contacts', () => {
     });
     expect(answer.status).toBe(409);
     expect(await app.app.services.directory.addressesOf(GROUP)).not.toContain('late@example.org');
+  });
+
+  test('given the seeded placeholder contacts, then the page marks each example.org address "placeholder — replace", the start-up warning names the groups, and a real address clears its mark', async () => {
+    const { directory } = app.app.services;
+    const marked = (html: string, group: string) => {
+      const row = html.slice(html.indexOf(`data-group="${group}"`));
+      return row.slice(0, row.indexOf('</tr>')).includes('class="placeholder"');
+    };
+    const warnings: { data: object; message: string }[] = [];
+    const log = { warn: (data: object, message: string) => warnings.push({ data, message }) };
+
+    const before = await admin.get('/admin/directory');
+    expect(await warnPlaceholderContacts(directory, log)).toBeGreaterThan(5);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain('/admin/directory');
+    expect((warnings[0]?.data as { groups: string[] }).groups).toContain('vendor-carestream');
+
+    expect(before.text).toContain('id="placeholder-warning"');
+    expect(marked(before.text, 'vendor-carestream')).toBe(true);
+    expect(marked(before.text, 'second-level-as')).toBe(true); // as.example.org is a placeholder too
+    expect(before.text).toContain('marcador — reemplazar'); // the admin reads Spanish
+
+    const form = await admin.get('/admin/directory/vendor-carestream');
+    expect(form.text).toContain('data-placeholder="helpdesk.carestream@example.org"');
+    const version = /name="version" value="(\d+)"/.exec(form.text)?.[1] ?? '';
+    await admin.post('/admin/directory/vendor-carestream', { version, addresses: 'soporte@carestream.cl' });
+    const after = await admin.get('/admin/directory');
+    const warned = await warnPlaceholderContacts(directory, { warn: () => undefined });
+
+    expect(marked(after.text, 'vendor-carestream')).toBe(false);
+    expect(warned).toBe((warnings[0]?.data as { groups: string[] }).groups.length - 1);
   });
 
   test('given an agent or an unknown group, then 403 and 404', async () => {

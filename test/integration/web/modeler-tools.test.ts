@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { USERS, type TestApp } from '../../support/harness.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin, type WebClient } from '../../support/web-client.js';
@@ -143,4 +145,40 @@ describe('dry runs from the modeler', () => {
     });
     expect((await json(analyst, 'GET', `/analyst/dry-runs/${real.body.id}`)).status).toBe(403);
   }, 60_000);
+});
+
+describe('lists of the panel selects (message templates, business calendars)', () => {
+  const calendarFiles = readdirSync(path.resolve('config/calendars')).filter((file) =>
+    file.endsWith('.json'),
+  );
+
+  test('given the analyst, then the templates are listed by id with their languages, and the calendars with their zones', async () => {
+    const templates = await json(analyst, 'GET', '/analyst/templates.json', undefined, false);
+    expect(templates.status).toBe(200);
+    const ids = (templates.body.templates as { id: string }[]).map((template) => template.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(templates.body.templates).toContainEqual({ id: 'desk-assignment', languages: ['en', 'es', 'it'] });
+    expect(ids).toContain('satisfaction-survey');
+
+    const calendars = await json(analyst, 'GET', '/analyst/calendars.json', undefined, false);
+    expect(calendars.status).toBe(200);
+    expect(calendars.body.calendars).toHaveLength(calendarFiles.length);
+    expect(calendars.body.calendars).toContainEqual({ id: 'cita-mexico', timeZone: 'America/Mexico_City' });
+    expect(calendars.body.calendars).toContainEqual({ id: 'always-open', timeZone: 'Europe/Rome' });
+  });
+
+  test('given the modeler page, then its config names both lists', async () => {
+    const page = await analyst.get('/analyst/procedures/review-request/modeler');
+    expect(page.text).toContain('"templatesUrl":"/analyst/templates.json"');
+    expect(page.text).toContain('"calendarsUrl":"/analyst/calendars.json"');
+  });
+
+  test('given an agent or no session, then 403 and a redirect to the login', async () => {
+    for (const list of ['/analyst/templates.json', '/analyst/calendars.json']) {
+      expect((await json(agent, 'GET', list, undefined, false)).status).toBe(403);
+      const anonymous = await fetch(`${app.app.url}${list}`, { redirect: 'manual' });
+      expect([302, 303]).toContain(anonymous.status);
+      expect(anonymous.headers.get('location')).toMatch(/^\/login/);
+    }
+  });
 });

@@ -36,12 +36,14 @@ describe('supervisor pages: instance list, instance page, diagram XML, access', 
   let handled: Scenario; // passed to L2 («Handle at L2»)
   // sla-escalation with a 1 s timer nobody fires: the pages read a manual clock moved 2 s on, so
   // the timer is overdue there, while the backstop sweep (which fires timers overdue by 30 s on
-  // the same clock) never reaches it, however slow the machine; the scheduler polls once a minute.
+  // the same clock) never reaches it, however slow the machine. Agenda runs on real time, though:
+  // its scan would fire the 1 s job at its first poll, so it polls once an hour (as two-processes
+  // does) and never comes round during the file.
   let overdue: Scenario;
   const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
-    app = await startWebApp({ timerPollMs: 60_000, clock });
+    app = await startWebApp({ timerPollMs: 3_600_000, clock });
     [sofia, luis] = await Promise.all([
       webLogin(app, USERS.supervisor.user),
       webLogin(app, USERS.agentL1.user),

@@ -108,6 +108,40 @@ describe('resolving outbox recipients', () => {
     expect(answer.ok).toBe(false);
     expect(answer.ok ? '' : answer.reason).toContain(reason);
   });
+
+  test.each([
+    [{ escalationTarget: 'desk' }, 'specialised-desk'],
+    [{}, 'first-level'],
+    [{ escalationTarget: '' }, 'first-level'],
+    [{ escalationTarget: 'nowhere' }, 'first-level'],
+  ])(
+    'given a hint with a fallback and ticket data %j, then the first alternative the directory holds is used (%s)',
+    async (variables, group) => {
+      const answer = await resolveRecipients(
+        'specialised-${escalationTarget}|first-level',
+        variables,
+        directory,
+      );
+
+      expect(answer).toEqual({ ok: true, to: await directory.addressesOf(group), cc: [] });
+    },
+  );
+
+  test.each([
+    ['${escalationTarget}|nowhere', '<nowhere> is not in the directory'],
+    ['${escalationTarget}|desk@example.org', '"desk@example.org" is not a directory group id'],
+    ['${escalationTarget}|requester', '"requester" is not a directory group id'],
+  ])('given the fallback hint %s naming no group, then it is unresolvable (%s)', async (hint, reason) => {
+    const answer = await resolveRecipients(
+      hint,
+      { escalationTarget: 'boss@evil.example' },
+      directory,
+      ALLOWING,
+    );
+
+    expect(answer.ok).toBe(false);
+    expect(answer.ok ? '' : answer.reason).toContain(reason);
+  });
 });
 
 describe('the recipient directory file', () => {
@@ -141,16 +175,31 @@ describe('the recipient directory file', () => {
         for (const to of level.notify ?? []) if (!to.includes('@')) ids.add(to);
     }
     ids.delete('requester'); // resolved from the instance variables, never from the directory
-    // Picked by ticket data: every value the Tuscan escalation form offers names a group.
-    ids.delete('second-level-${escalationTarget}');
-    for (const target of ['internal', 'as', 'rt', 'estar']) {
-      const resolved = await resolveRecipients(
+    // Picked by ticket data: every value the escalation forms offer names a group.
+    const picked: [string, Record<string, string>[]][] = [
+      [
         'second-level-${escalationTarget}',
-        { escalationTarget: target },
-        directory,
-      );
-      expect(resolved.ok).toBe(true);
+        ['internal', 'as', 'rt', 'estar'].map((t) => ({ escalationTarget: t })),
+      ],
+      [
+        'second-level-${escalationTarget}|second-level',
+        [{}, ...['internal', 'as', 'rt', 'estar'].map((t) => ({ escalationTarget: t }))],
+      ],
+      [
+        'cita-${escalationMatrix}-level-${escalationLevel}',
+        ['issste', 'me', 'mcs'].flatMap((m) =>
+          ['1', '2'].map((l) => ({ escalationMatrix: m, escalationLevel: l })),
+        ),
+      ],
+    ];
+    for (const [hint, choices] of picked) {
+      expect(ids.delete(hint)).toBe(true);
+      for (const variables of choices) {
+        const resolved = await resolveRecipients(hint, variables, directory);
+        expect([hint, variables, resolved.ok]).toEqual([hint, variables, true]);
+      }
     }
+    expect([...ids].filter((id) => id.includes('${'))).toEqual([]);
 
     const missing = [];
     for (const id of ids) if (!(await directory.addressesOf(id))?.length) missing.push(id);

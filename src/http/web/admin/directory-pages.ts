@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { DirectoryService, StoredGroup } from '../../../app/directory-service.js';
 import { AppError, isAppError, type FieldIssue } from '../../../domain/errors.js';
 import { isGroupId } from '../../../domain/directory.js';
+import { isPlaceholderAddress } from '../../../domain/directory-placeholders.js';
 import { ERROR_STATUS } from '../../error-status.js';
 import { webUser, type PageKit } from '../page.js';
 
@@ -27,7 +28,7 @@ export function directoryPages(directory: DirectoryService, kit: PageKit): Route
       'admin/directory-group',
       { title: 'admin.directory.title', nav: NAV },
       {
-        group,
+        group: withPlaceholders(group),
         addresses: extra.addresses ?? group.addresses.join('\n'),
         saved: extra.saved === true,
         errors: extra.errors ?? [],
@@ -36,8 +37,14 @@ export function directoryPages(directory: DirectoryService, kit: PageKit): Route
     );
 
   admin.get('/directory', async (req, res) => {
-    const groups = await directory.list(webUser(req));
-    kit.renderPage(res, 'admin/directory', { title: 'admin.directory.title', nav: NAV }, { groups });
+    const groups = (await directory.list(webUser(req))).map(withPlaceholders);
+    const placeholderGroups = groups.filter((group) => group.placeholders > 0).length;
+    kit.renderPage(
+      res,
+      'admin/directory',
+      { title: 'admin.directory.title', nav: NAV },
+      { groups, placeholderGroups },
+    );
   });
 
   admin.get('/directory/:id', async (req, res) => {
@@ -67,6 +74,12 @@ export function directoryPages(directory: DirectoryService, kit: PageKit): Route
   const router = Router();
   router.use('/admin', admin);
   return router;
+}
+
+/** A group with each address marked when it is a placeholder to replace (example.org etc.). */
+function withPlaceholders(group: StoredGroup) {
+  const entries = group.addresses.map((address) => ({ address, placeholder: isPlaceholderAddress(address) }));
+  return { ...group, entries, placeholders: entries.filter((entry) => entry.placeholder).length };
 }
 
 /** The `:id` of the path; anything that is not a group id is GROUP_NOT_FOUND. */

@@ -43,12 +43,19 @@ export function submittedValues(schema: FormSchema, body: unknown): RawValues {
  * The submission the validator expects from the raw values: nested objects for group
  * paths, `true`/`false` for checkboxes (unchecked boxes are not posted by browsers),
  * lists for checklists, text for everything else (the validator converts numbers).
+ * A current-user field still showing `user`'s label (`Name (id)`) is stored as the id, as the
+ * API stores it (docs/adr/0021): the label is for display only.
  */
-export function toSubmission(schema: FormSchema, values: RawValues): Record<string, unknown> {
+export function toSubmission(
+  schema: FormSchema,
+  values: RawValues,
+  user?: PrefillUser,
+): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const { path, field } of fieldEntries(schema.data)) {
     if (!isEditable(field)) continue;
-    const value = Object.hasOwn(values, path) ? values[path] : undefined;
+    const given = Object.hasOwn(values, path) ? values[path] : undefined;
+    const value = user && prefillsCurrentUser(field) ? currentUserId(given, user) : given;
     if (field.type === 'checkbox') setPath(data, path, isChecked(value));
     else if (MULTI.has(field.type)) setPath(data, path, value === undefined ? [] : [value].flat());
     else if (value !== undefined) setPath(data, path, typeof value === 'string' ? value : (value[0] ?? ''));
@@ -87,6 +94,14 @@ export function initialValues(
     values[path] = Array.isArray(value) ? value.map((item) => String(item)) : String(value);
   }
   return values;
+}
+
+/** The user's id where `value` is their label as the form showed it; any other value as given. */
+function currentUserId(
+  value: string | readonly string[] | undefined,
+  user: PrefillUser,
+): string | readonly string[] | undefined {
+  return typeof value === 'string' && value.trim() === userLabel(user) ? user.id : value;
 }
 
 /** True when a checkbox value means checked. */

@@ -18,7 +18,11 @@ export function inboxRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const user = webUser(req);
     const filters = parseFilters(req.query as Record<string, unknown>);
     const procedureId = filters.procedureId;
-    const tasks = await deps.tasks.list({ ...(procedureId ? { procedureId } : {}), limit: 500 }, user);
+    // `?followUp=later`: the tasks scheduled for later (camunda:followUpDate), hidden by default (ADR 0030).
+    const later = req.query.followUp === 'later';
+    const scope = { ...(procedureId ? { procedureId } : {}), limit: 500 };
+    const tasks = await deps.tasks.list({ ...scope, followUp: later ? 'later' : 'due' }, user);
+    const otherView = await deps.tasks.list({ ...scope, followUp: later ? 'due' : 'later' }, user);
     const entries = await deps.inbox.entries(tasks);
     const shown = applyFilters(entries, filters, user.id);
     // Candidate users (`user:<id>`) by name, not id.
@@ -47,6 +51,7 @@ export function inboxRoutes(deps: WebPageDeps, kit: PageKit): Router {
         next: req.originalUrl,
         flash: flashOf(req.query as Record<string, unknown>),
         filtered: isFiltered(filters),
+        followUp: { later, otherCount: otherView.length },
       },
     );
   });

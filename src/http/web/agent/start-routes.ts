@@ -49,7 +49,7 @@ export function startRoutes(deps: WebPageDeps, kit: PageKit): Router {
     let stored: readonly string[] = [];
     try {
       if (upload.refused) throw upload.refused;
-      const submission = form ? toSubmission(form.schema, values) : {};
+      const submission = form ? toSubmission(form.schema, values, user) : {};
       const owner = idempotencyKey
         ? { instanceId: instanceIdForKey(user.id, idempotencyKey), uploadedBy: user.id, opening: true }
         : undefined;

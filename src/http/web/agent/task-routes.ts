@@ -17,6 +17,7 @@ import { draftFromCompletion, kbTaskPanel, withChecklistTicks } from '../kb/task
 import { procedureFieldLabels } from '../core/field-labels.js';
 import { laneName } from '../../../app/inbox-service.js';
 import { readableCandidates } from '../core/candidate-names.js';
+import { directoryContactsPanel } from '../admin/directory-contacts.js';
 
 /** `/tasks/:taskId`: the task's form with its ticket around it; posting it completes the task. */
 export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
@@ -39,7 +40,7 @@ export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
     let stored: readonly string[] = [];
     try {
       if (upload.refused) throw upload.refused;
-      const submission = form ? toSubmission(form.schema, values) : {};
+      const submission = form ? toSubmission(form.schema, values, user) : {};
       // Files of filepicker fields are stored first; their references join the data (docs/adr/0032).
       const owner = { instanceId: task.instanceId, uploadedBy: user.id };
       const attached = await attachFiles(deps, form?.schema, upload.files, submission, owner);
@@ -124,6 +125,7 @@ async function showTask(
       supervisor: hasRole(user, 'supervisor'),
       flash: flashOf(req.query as Record<string, unknown>),
       ...(await deps.requesterPanel?.(view.instance.id, user)),
+      ...(await directoryContactsPanel(deps.directory, source?.schema)), // escalation contacts (ADR 0021)
       ...(await kbTaskPanel(deps, {
         task,
         variables: view.instance.variables,

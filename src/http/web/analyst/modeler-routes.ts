@@ -67,6 +67,9 @@ export function modelerRoutes(deps: WebPageDeps, kit: PageKit): Router {
           versionsUrl: `${base}/versions`,
           moddleUrl: '/analyst/assets/camunda-moddle.json',
           formsUrl: deps.formVersions ? '/analyst/forms.json' : null,
+          // The panel's template and calendar selects (panel-lists.ts; assets-src/panel-lists.js).
+          templatesUrl: '/analyst/templates.json',
+          calendarsUrl: '/analyst/calendars.json',
           version: current?.version ?? null,
         },
       },

@@ -2,13 +2,13 @@ import { Router } from 'express';
 import type { KnowledgeBaseService } from '../../../app/knowledge-base.js';
 import type { DefinitionsService } from '../../../app/definitions-service.js';
 import type { RenderPage } from '../page.js';
-import { articleDetail, param } from './kb-views.js';
-import { languageOf } from './kb-pages.js';
+import { articleDetail } from './kb-views.js';
+import { portalLanguage } from '../portal/portal-language.js';
 
 /**
  * The public FAQ page of a procedure, `/faq/:procedureId?lang=es|it|en` (no login): the
  * published articles marked public, linked to the procedure, in the requester's language
- * (default: the procedure's language). Mounted before the session check.
+ * (`?lang=`, else Accept-Language, else the procedure's language). Mounted before the session check.
  */
 export function faqRoutes(
   deps: { knowledgeBase: KnowledgeBaseService; definitions: DefinitionsService },
@@ -17,10 +17,12 @@ export function faqRoutes(
   const router = Router();
   router.get('/faq/:procedureId', async (req, res) => {
     const procedure = await deps.definitions.current(String(req.params.procedureId).slice(0, 100));
-    const lang = languageOf(param(req.query, 'lang', 2)) ?? languageOf(procedure.catalog.language) ?? 'es';
+    // `?lang=`, else the browser's Accept-Language, else the procedure's language (as the portal).
+    const lang = portalLanguage(req, procedure.catalog.language);
     const articles = await deps.knowledgeBase.publicFaq(procedure.catalog.procedureId, lang);
     res.locals.lang = lang;
     res.set('Cache-Control', 'public, max-age=300');
+    res.vary('Accept-Language'); // the page differs per browser language: shared caches must key on it
     renderPage(
       res,
       'kb/faq',

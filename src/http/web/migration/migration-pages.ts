@@ -8,6 +8,8 @@ import type { WebPageDeps } from '../web-deps.js';
 const MAX_LINES = 200;
 /** Longest mapping text read (200 lines of two activity ids). */
 const MAX_MAPPING_CHARS = 80_000;
+/** Ticket rows a result page lists; the rest are counted ("N more not shown"). */
+const MAX_ROWS = 500;
 
 interface MigrationForm {
   readonly procedureId: string;
@@ -73,7 +75,9 @@ async function render(
     latest: version.version,
     selected: version.procedureId === form.procedureId,
   }));
-  const tickets = result.report?.tickets ?? [];
+  const all = result.report?.tickets ?? [];
+  const tickets = all.slice(0, MAX_ROWS);
+  const hidden = (result.report?.notShown ?? 0) + all.length - tickets.length;
   kit.renderPage(
     res,
     'migration/migration',
@@ -83,7 +87,9 @@ async function render(
       procedures,
       report: result.report,
       tickets,
-      movable: tickets.filter((ticket) => ticket.canMove).length,
+      movable: all.filter((ticket) => ticket.canMove).length,
+      hidden,
+      total: result.report?.total ?? 0,
       applied: result.applied ?? false,
       error: result.error,
     },

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { UI_LANGUAGES } from '../core/i18n.js';
-import { isUiLanguage } from '../core/language.js';
+import { acceptedLanguage, isUiLanguage } from '../core/language.js';
 import type { UiLanguage } from '../page.js';
 
 /**
@@ -11,12 +11,8 @@ import type { UiLanguage } from '../page.js';
 export function portalLanguage(req: Request, fallback?: string): UiLanguage {
   const asked = req.query.lang;
   if (typeof asked === 'string' && isUiLanguage(asked)) return asked;
-  // In the browser's order of preference; `*` (what a client without preference sends) stops the search.
-  for (const tag of req.get('accept-language') ? req.acceptsLanguages().slice(0, 20) : []) {
-    if (tag === '*') break;
-    const base = tag.slice(0, 2).toLowerCase();
-    if (isUiLanguage(base)) return base;
-  }
+  const accepted = acceptedLanguage(req); // the browser's order of preference (core/language.ts)
+  if (accepted) return accepted;
   const base = fallback?.slice(0, 2).toLowerCase();
   return isUiLanguage(base) ? base : 'es';
 }

@@ -10,10 +10,11 @@ import type { RenderPage } from '../page.js';
 import { confirmRoutes } from './portal-confirm-routes.js';
 import { languageLinks } from './portal-language.js';
 import { message, useLanguage, type PortalWebDeps } from './portal-page.js';
+import { portalBody, portalUploadsOf } from './portal-uploads.js';
 
 /** Name of the honeypot field: hidden from people, filled by naive bots. */
 export const HONEYPOT_FIELD = 'contact_homepage';
-/** Form posts of the portal are small: no file, a few fields. */
+/** The confirmation post is small: no file, a few fields. */
 const BODY = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
 
 /**
@@ -50,20 +51,25 @@ export function portalRoutes(deps: PortalWebDeps, renderPage: RenderPage): Route
     await showForm(deps, renderPage, req, res, procedure, { issues: [] });
   });
 
-  router.post('/portal/:procedureId', ...guard, async (req, res) => {
+  // Forms with a file field post multipart (docs/adr/0032); the CSRF token is checked while parsing.
+  router.post('/portal/:procedureId', ...portalBody(deps.portal.uploadLimits), async (req, res) => {
     const procedure = await deps.portal.procedure(String(req.params.procedureId));
     const lang = useLanguage(req, res, procedure.language);
     const source = await deps.inbox.form(procedure.formKey);
     const values = submittedValues(source.schema, req.body);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const honeypot = typeof body[HONEYPOT_FIELD] === 'string' ? body[HONEYPOT_FIELD] : '';
+    const upload = portalUploadsOf(req);
     try {
+      if (upload.refused) throw upload.refused;
       const outcome = await deps.portal.submit({
         procedureId: procedure.procedureId,
         data: toSubmission(source.schema, values),
         address: clientAddressKey(req),
         language: lang,
         honeypot,
+        files: upload.files,
+        schema: source.schema,
       });
       if (outcome.outcome === 'throttled') {
         res.set('Retry-After', String(outcome.retryAfterSeconds));

@@ -10,7 +10,7 @@ export interface ParsedReport {
   readonly params: Readonly<Record<string, string>>;
 }
 
-const FIXED_GROUPS: readonly GroupBy[] = ['none', 'procedure', 'channel', 'agent', 'group'];
+const FIXED_GROUPS: readonly GroupBy[] = ['none', 'procedure', 'version', 'channel', 'agent', 'group'];
 const METRIC = /^(opened|closed|backlog|fcr|reassigned|surveyed|(met|breached):[A-Za-z0-9_.-]{1,64})$/;
 
 /** The first value of a query parameter, at most 100 characters. */
@@ -22,7 +22,7 @@ export function param(req: Request, key: string): string | undefined {
 
 /**
  * Reads `kind` (day|week|month|custom, default month), `day` (a date in the period, default today),
- * `to` (custom: last day), `procedure` and `groupBy` (none, procedure, channel, agent, group or
+ * `to` (custom: last day), `procedure` and `groupBy` (none, procedure, version, channel, agent, group or
  * `dim:<variable>` of a declared dimension). Bad values: BAD_REQUEST naming the parameter.
  */
 export function parseReport(

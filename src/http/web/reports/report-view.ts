@@ -34,7 +34,7 @@ export function reportView(
     p.dimensions.map((d) => ({ value: `dim:${d.variable}`, label: d.label })),
   );
   const groups = [
-    ...['none', 'procedure', 'channel', 'agent', 'group'].map((value) => ({
+    ...['none', 'procedure', 'version', 'channel', 'agent', 'group'].map((value) => ({
       value,
       labelKey: `reports.groupBy.${value}`,
     })),
@@ -90,12 +90,21 @@ export function reportView(
       closed: barChart(
         'rp-chart-closed',
         'reports.chart.closed',
-        figures.rows.map((row) => ({ label: row.key || '—', count: row.closed })),
+        figures.rows.map((row) => ({
+          label: row.key || '—',
+          count: row.closed,
+          url: link({ group: row.key, metric: 'closed' }),
+        })),
       ),
+      // Each bar links to the tickets it counts (compliance: those that met the target).
       compliance: barChart(
         'rp-chart-compliance',
         'reports.chart.compliance',
-        figures.total.sla.map((sla) => ({ label: sla.target, count: percent(sla.compliance) ?? 0 })),
+        figures.total.sla.map((sla) => ({
+          label: sla.target,
+          count: percent(sla.compliance) ?? 0,
+          url: link({ metric: `met:${sla.target}` }),
+        })),
       ),
     },
   };

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { GrantedLink } from '../../../app/requester-links.js';
-import type { LinkPurpose } from '../../../domain/requester-link.js';
+import { requesterEmailOf, type LinkPurpose } from '../../../domain/requester-link.js';
 import { AppError, isAppError } from '../../../domain/errors.js';
 import { ERROR_STATUS } from '../../error-status.js';
 import { sameToken, sentCsrfToken } from '../core/csrf.js';
@@ -21,7 +21,10 @@ export const requesterHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The page language: `?lang=` (the requester's choice), else the procedure's (es/it/en), else the visitor's. */
+/**
+ * The page language: `?lang=` (the requester's choice), else the ticket's (the requester's language,
+ * else the procedure's; es/it/en), else the visitor's.
+ */
 export function pageLanguage(req: Request, res: Response, procedureLanguage?: string): UiLanguage {
   const asked = req.query.lang;
   const lang = isUiLanguage(asked)
@@ -65,13 +68,14 @@ export async function openLink(
   }
 }
 
-/** The language of the procedure of a known (expired, revoked or used) link's ticket, if any. */
+/** The requester's (else the procedure's) language of a known (expired, revoked or used) link's ticket. */
 async function linkLanguage(deps: RequesterWebDeps, token: string): Promise<string | undefined> {
   try {
     const instanceId = await deps.links.ticketOf(token);
     if (!instanceId) return undefined;
     const head = await deps.log.load(instanceId);
-    return (await deps.definitions.byId(head.definitionId)).catalog.language;
+    const { language } = (await deps.definitions.byId(head.definitionId)).catalog;
+    return await deps.links.languageFor(head.variables, requesterEmailOf(head.variables), language);
   } catch {
     return undefined; // the ticket or its version is gone: the visitor's language
   }

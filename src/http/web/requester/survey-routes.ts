@@ -11,7 +11,7 @@ const FORM = express.urlencoded({ extended: false, limit: '32kb', parameterLimit
 
 /**
  * The satisfaction survey of a one-time link: `GET /s/:token` (rating 1–5 and a comment, in the
- * procedure's language) and `POST /s/:token` (one answer per ticket, then the link is used up).
+ * requester's language) and `POST /s/:token` (one answer per ticket, then the link is used up).
  */
 export function surveyRoutes(deps: RequesterWebDeps, renderPage: RenderPage): Router {
   const router = Router();
@@ -25,7 +25,7 @@ export function surveyRoutes(deps: RequesterWebDeps, renderPage: RenderPage): Ro
   ) {
     const head = await deps.log.load(link.instanceId);
     const { catalog } = await deps.definitions.byId(head.definitionId);
-    pageLanguage(req, res, catalog.language);
+    pageLanguage(req, res, await deps.links.languageFor(head.variables, link.email, catalog.language));
     const answered = await deps.survey.answerOf(link.instanceId);
     renderPage(
       res,

@@ -47,6 +47,7 @@ export async function trackingModel(
   return {
     ticketNumber: head.businessKey,
     procedureName: catalog.name || catalog.procedureId,
+    procedureId: catalog.procedureId, // the FAQ link (partial faq-link)
     statusKey: `requester.status.${running ? 'running' : head.status === 'cancelled' ? 'cancelled' : 'closed'}`,
     running,
     steps: running ? steps : [],

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { addRequesterReply } from '../../../app/requester-reply.js';
+import { addRequesterReply, type RequesterReplyResult } from '../../../app/requester-reply.js';
 import type { GrantedLink } from '../../../app/requester-links.js';
-import { requesterActor } from '../../../domain/conversation.js';
+import { acceptBody, requesterActor, type AttachmentRef } from '../../../domain/conversation.js';
 import { isAppError } from '../../../domain/errors.js';
 import { sendAttachment } from '../conversation/attachment-download.js';
-import { multipartForm, uploadedFiles } from '../core/uploads.js';
+import { multipartForm, uploadedFiles, type UploadedFile } from '../core/uploads.js';
 import type { RenderPage } from '../page.js';
 import type { RequesterWebDeps } from './requester-deps.js';
-import { langQuery, openLink, pageLanguage, requesterHeaders } from './requester-http.js';
+import { langQuery, openLink, pageLanguage, requesterHeaders, tooMany } from './requester-http.js';
 import { trackingModel } from './tracking-model.js';
 
 /**
@@ -34,7 +34,11 @@ export function trackingRoutes(
   ) {
     const head = await deps.log.load(link.instanceId);
     const version = await deps.definitions.byId(head.definitionId);
-    pageLanguage(req, res, version.catalog.language);
+    pageLanguage(
+      req,
+      res,
+      await deps.links.languageFor(head.variables, link.email, version.catalog.language),
+    );
     const model = await trackingModel(deps.log, head, version, await activityNames(head.definitionId));
     renderPage(
       res,
@@ -62,31 +66,19 @@ export function trackingRoutes(
   router.post('/r/:token', async (req, res) => {
     const link = await openLink(deps, renderPage, req, res, 'track');
     if (!link) return;
+    // Per link, before a byte of the body is read: a leaked link cannot flood the ticket.
+    const verdict = await deps.lookup.admitPost(link.id);
+    if (!verdict.allowed) {
+      tooMany(renderPage, req, res, verdict.retryAfterSeconds);
+      return;
+    }
     await readForm(deps, req, res, link);
-    const files = uploadedFiles(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const text = typeof body.body === 'string' ? body.body : '';
-    const actor = requesterActor(link.email);
     try {
-      const attachments = [];
-      for (const file of files)
-        attachments.push(
-          await deps.attachments.store({
-            instanceId: link.instanceId,
-            fileName: file.fileName,
-            bytes: file.bytes,
-            visibility: 'public',
-            uploadedBy: actor.id,
-          }),
-        );
+      acceptBody(text); // checked before any file is stored: a refusal leaves nothing behind
       const key = typeof body._idempotencyKey === 'string' ? body._idempotencyKey.slice(0, 200) : undefined;
-      const result = await addRequesterReply(
-        deps,
-        link.instanceId,
-        { body: text, attachments, via: 'web' },
-        actor,
-        key || undefined,
-      );
+      const result = await addWithFiles(deps, link, text, uploadedFiles(req), key || undefined);
       const lang = langQuery(req).replace('?', '&');
       res.redirect(303, `/r/${link.token}?added=1${result.resumed ? '&resumed=1' : ''}${lang}`);
     } catch (error) {
@@ -105,6 +97,46 @@ export function trackingRoutes(
   });
 
   return router;
+}
+
+/**
+ * Stores the files, then adds the entry; when a file or the entry is refused, the files stored for
+ * this post are discarded (as are new files of an idempotent replay, which keeps its first entry).
+ */
+async function addWithFiles(
+  deps: RequesterWebDeps,
+  link: GrantedLink,
+  text: string,
+  files: readonly UploadedFile[],
+  key: string | undefined,
+): Promise<RequesterReplyResult> {
+  const actor = requesterActor(link.email);
+  const stored: AttachmentRef[] = [];
+  try {
+    for (const file of files)
+      stored.push(
+        await deps.attachments.store({
+          instanceId: link.instanceId,
+          fileName: file.fileName,
+          bytes: file.bytes,
+          visibility: 'public',
+          uploadedBy: actor.id,
+        }),
+      );
+    const result = await addRequesterReply(
+      deps,
+      link.instanceId,
+      { body: text, attachments: stored, via: 'web' },
+      actor,
+      key,
+    );
+    const kept = new Set(result.entry.attachments.map((ref) => ref.id));
+    await deps.attachments.discard(stored.filter((ref) => !kept.has(ref.id)).map((ref) => ref.id));
+    return result;
+  } catch (error) {
+    await deps.attachments.discard(stored.map((ref) => ref.id));
+    throw error;
+  }
 }
 
 /** Parses the multipart form (H1's limits), refusing it unless its `_csrf` is the link's. */
