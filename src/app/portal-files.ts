@@ -8,6 +8,7 @@
 import { requesterActor } from '../domain/conversation.js';
 import { AppError } from '../domain/errors.js';
 import type { FormSchema } from '../domain/forms/index.js';
+import { REQUESTER_EMAIL_KEYS } from '../domain/mail-policy.js';
 import { portalIdempotencyKey } from '../domain/portal.js';
 import type { FormFiles, PostedFile } from './form-files.js';
 import { instanceIdForKey } from './idempotency.js';
@@ -19,13 +20,29 @@ export const PORTAL_FILES_GRACE_MS = 3_600_000;
 const BATCH = 100;
 const MAX_BATCHES = 20;
 
-/** The submission with its files' references, what was stored and how many bytes. */
+/** The submission with its files' references and what was stored. */
 export interface PortalAttached {
   readonly data: unknown;
   readonly stored: readonly string[];
-  readonly bytes: number;
   /** The ticket id the files belong to (absent without files). */
   readonly instanceId?: string;
+}
+
+/** The bytes of the posted files: what the MB limits charge, before anything is stored. */
+export function postedBytes(posted: readonly PostedFile[]): number {
+  return posted.reduce((sum, file) => sum + file.bytes.length, 0);
+}
+
+/**
+ * VALIDATION_FAILED when files were stored under the typed email's ticket but the validated
+ * email is another requester.
+ */
+export function checkFilesOwner(attached: PortalAttached, email: string, typed: string): void {
+  if (attached.stored.length > 0 && requesterActor(email).id !== requesterActor(typed).id) {
+    throw new AppError('VALIDATION_FAILED', 'the requester email is not valid', [
+      { path: REQUESTER_EMAIL_KEYS[0], reason: 'invalid', message: 'the requester email is not valid' },
+    ]);
+  }
 }
 
 /** The instance id a confirmed request opens: the one `startFromPortal` derives from its key. */
@@ -61,7 +78,7 @@ export class PortalFiles {
     email: string | undefined,
   ): Promise<PortalAttached> {
     if (posted.length === 0 || !email || typeof data !== 'object' || data === null)
-      return { data, stored: [], bytes: 0 };
+      return { data, stored: [] };
     if (!this.files) {
       const path = posted[0]?.field ?? 'files';
       throw new AppError('VALIDATION_FAILED', 'this server does not accept files', [
@@ -71,8 +88,7 @@ export class PortalFiles {
     const instanceId = portalInstanceId(requestId, email);
     const owner = { instanceId, uploadedBy: requesterActor(email).id, opening: true };
     const attached = await this.files.attach(schema, posted, data as Record<string, unknown>, owner);
-    const bytes = posted.reduce((sum, file) => sum + file.bytes.length, 0);
-    return { data: attached.data, stored: attached.stored, bytes, instanceId };
+    return { data: attached.data, stored: attached.stored, instanceId };
   }
 
   /** Deletes files of a refused submission (best effort). */

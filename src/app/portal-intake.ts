@@ -29,7 +29,7 @@ import {
   type PortalSubmitOutcome,
   type PublicProcedure,
 } from './portal-model.js';
-import { PortalFiles, type PortalAttached } from './portal-files.js';
+import { checkFilesOwner, PortalFiles, postedBytes } from './portal-files.js';
 import type { FormValidator } from './ports.js';
 import { isEmailAddress } from './recipient-resolver.js';
 
@@ -41,7 +41,12 @@ export interface PortalIntakeDeps {
   readonly forms: FormValidator;
   readonly instances: InstanceService;
   readonly requests: PortalRequestStore;
-  readonly throttle: { take(address: string, email: string, bytes?: number): Promise<PortalVerdict> };
+  readonly throttle: {
+    /** Charges the posted file bytes (every post with files, before anything is stored). */
+    takeBytes(address: string, email: string | undefined, bytes: number): Promise<PortalVerdict>;
+    /** Charges one confirmation mail (a valid submission). */
+    take(address: string, email: string): Promise<PortalVerdict>;
+  };
   /** Stores start-form files (size and type by content); absent: a post with files is refused. */
   readonly files?: FormFiles;
   /** Whether a ticket exists, by `_id` (the file sweep keeps files of an opened ticket). */
@@ -98,9 +103,10 @@ export class PortalIntake {
   /**
    * Validates a submission and mails the confirmation link. VALIDATION_FAILED lists every field
    * (nothing stored); a filled honeypot is answered as a success and nothing happens; past a rate
-   * limit (submissions or file megabytes) nothing is stored or sent. A mail that cannot be sent
-   * removes its request again. Files are stored under the ticket the request will open and deleted
-   * again on any refusal (docs/adr/0032).
+   * limit nothing is stored or sent: file megabytes are charged first, on every post with files
+   * (valid or not), confirmation mails after validation. A mail that cannot be sent removes its
+   * request again. Files are stored under the ticket the request will open and deleted again on
+   * any refusal (docs/adr/0032).
    */
   async submit(submission: PortalSubmission): Promise<PortalSubmitOutcome> {
     const procedure = await this.procedure(submission.procedureId);
@@ -117,17 +123,15 @@ export class PortalIntake {
     const token = randomBytes(PORTAL_TOKEN_BYTES).toString('base64url');
     const requestId = portalRequestId(token);
     const posted = submission.files ?? [];
-    const typed = emailIn(submission.data);
-    const withFiles = await this.files.attach(
-      submission.schema,
-      posted,
-      submission.data,
-      requestId,
-      typed && isEmailAddress(typed) ? typed : undefined,
-    );
+    const typed = emailIn(submission.data) ?? '';
+    const owner = isEmailAddress(typed) ? typed : undefined;
+    const bytes = await this.deps.throttle.takeBytes(submission.address, owner, postedBytes(posted));
+    if (!bytes.allowed) return { outcome: 'throttled', retryAfterSeconds: bytes.retryAfterSeconds };
+    const withFiles = await this.files.attach(submission.schema, posted, submission.data, requestId, owner);
     try {
-      const { email, data } = await this.accept(procedure, submission, withFiles);
-      const verdict = await this.deps.throttle.take(submission.address, email, withFiles.bytes);
+      const { email, data } = await this.accept(procedure, withFiles.data);
+      checkFilesOwner(withFiles, email, typed); // stored under the typed address's ticket
+      const verdict = await this.deps.throttle.take(submission.address, email);
       if (!verdict.allowed) {
         await this.files.discard(withFiles.stored);
         return { outcome: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
@@ -145,10 +149,9 @@ export class PortalIntake {
   /** Validates the data (with the files' references); returns the requester's email. */
   private async accept(
     procedure: PublicProcedure,
-    submission: PortalSubmission,
-    withFiles: PortalAttached,
+    submitted: unknown,
   ): Promise<{ email: string; data: Record<string, unknown> }> {
-    const data = await this.deps.forms.validate(procedure.formKey, withFiles.data);
+    const data = await this.deps.forms.validate(procedure.formKey, submitted);
     const email = emailIn(data);
     if (!email || !isEmailAddress(email)) {
       throw new AppError('VALIDATION_FAILED', 'the portal needs the requester email to confirm the request', [
@@ -157,13 +160,6 @@ export class PortalIntake {
           reason: 'required',
           message: `portal form <${procedure.formKey}>: the requester email is required to confirm the request`,
         },
-      ]);
-    }
-    // The files were stored under the ticket of the typed address: the validated one must be it.
-    const typed = emailIn(submission.data) ?? '';
-    if (withFiles.stored.length > 0 && requesterActor(email).id !== requesterActor(typed).id) {
-      throw new AppError('VALIDATION_FAILED', 'the requester email is not valid', [
-        { path: REQUESTER_EMAIL_KEYS[0], reason: 'invalid', message: 'the requester email is not valid' },
       ]);
     }
     return { email, data };

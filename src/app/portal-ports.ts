@@ -1,5 +1,16 @@
 /** Ports of the public portal (docs/adr/0026). */
 import type { PortalRequest, PortalTicket } from '../domain/portal.js';
+import type { ThrottleCounter, ThrottleCounterStore } from './account-ports.js';
+
+/** The login throttle's counters, plus taking many slots of one counter in one pass (file bytes). */
+export interface PortalCounterStore extends ThrottleCounterStore {
+  /**
+   * Takes up to `count` free slots of `counter` (1..limit), trying each slot at most once, and
+   * returns their numbers; when fewer than `count` were free it marks the counter full (the slots
+   * taken stay taken).
+   */
+  reserveMany(counter: ThrottleCounter, limit: number, count: number): Promise<number[]>;
+}
 
 /** Pending portal submissions, every access by `_id` (the token's sha256). */
 export interface PortalRequestStore {

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import type { ThrottleCounter, ThrottleCounterStore } from '../../app/account-ports.js';
+import type { ThrottleCounter } from '../../app/account-ports.js';
+import type { PortalCounterStore } from '../../app/portal-ports.js';
 import { accountModels, type AccountModels } from './account-models.js';
 import { isDuplicateKey } from './models.js';
 
@@ -10,10 +11,11 @@ import { isDuplicateKey } from './models.js';
  * insert that only one writer can win: FerretDB v1 has no atomic `$inc` (parallel
  * increments of one document are lost), but a unique `_id` is atomic. A counter found
  * full gets a `:full` mark, so refused attempts cost one read instead of L inserts;
- * giving a slot back removes the mark. Every operation on the login path goes by
+ * giving a slot back removes the mark. `reserveMany` (portal file bytes) tries each
+ * slot once: at most L inserts and the mark. Every operation on the login path goes by
  * `_id`; only the background purge of ended windows filters on `expiresAt`.
  */
-export class MongoThrottleCounters implements ThrottleCounterStore {
+export class MongoThrottleCounters implements PortalCounterStore {
   private readonly models: AccountModels;
 
   constructor(connection: Connection) {
@@ -34,6 +36,18 @@ export class MongoThrottleCounters implements ThrottleCounterStore {
     }
     await this.take(`${base}:full`, counter);
     return null;
+  }
+
+  async reserveMany(counter: ThrottleCounter, limit: number, count: number): Promise<number[]> {
+    const base = counterId(counter);
+    const start = randomInt(limit);
+    const taken: number[] = [];
+    for (let i = 0; i < limit && taken.length < count; i++) {
+      const slot = ((start + i) % limit) + 1;
+      if (await this.take(`${base}:${slot}`, counter)) taken.push(slot);
+    }
+    if (taken.length < count) await this.take(`${base}:full`, counter);
+    return taken;
   }
 
   async release(counter: ThrottleCounter, slot: number): Promise<void> {

@@ -6,6 +6,11 @@ import { startSeedMailApp, stopInOrder } from '../../support/mail-apps.js';
 import type { ReceivedMail, SmtpSink } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { webLogin } from '../../support/web-client.js';
+import { jest } from '@jest/globals';
+import { accountModels } from '../../../src/adapters/persistence/account-models.js';
+import { MongoThrottleCounters } from '../../../src/adapters/persistence/mongo-throttle-counters.js';
+import { FormFiles } from '../../../src/app/form-files.js';
+import { PortalThrottle } from '../../../src/app/portal-throttle.js';
 import { requesterActor } from '../../../src/domain/conversation.js';
 import { portalIdempotencyKey, portalRequestId } from '../../../src/domain/portal.js';
 import { citaForm, confirmPathIn, PortalVisitor } from './portal-visitor.js';
@@ -109,17 +114,71 @@ describe('files on the portal start form', () => {
   });
 
   test('given a refused submission (a missing field, or a program as evidence), then the form is shown again naming the problem and no file is kept', async () => {
-    const who = fresh();
-    const missing = await submit(who, [{ name: 'agenda.pdf', bytes: pdf }], { phone: '' });
-    const program = await submit(who, [{ name: 'agenda.pdf', bytes: exe }]);
+    // Two requesters: each post with files spends its email's MB budget (one 5 MB unit here).
+    const [one, two] = [fresh(), fresh()];
+    const missing = await submit(one, [{ name: 'agenda.pdf', bytes: pdf }], { phone: '' });
+    const program = await submit(two, [{ name: 'agenda.pdf', bytes: exe }]);
 
     expect(missing.answer.status).toBe(422);
     expect(missing.answer.text).toContain('id="form-errors"');
     expect(program.answer.status).toBe(422);
     expect(program.answer.text).toContain('agenda.pdf');
-    expect(await filesOf(who.email)).toEqual([]);
+    for (const who of [one, two]) expect(await filesOf(who.email)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(sink.received.filter((m) => m.envelopeTo.includes(who.email))).toEqual([]);
+    expect(sink.received.filter((m) => [one, two].some((w) => m.envelopeTo.includes(w.email)))).toEqual([]);
+  });
+
+  test('given invalid posts with files repeated for one email, when its MB budget is spent, then the next is 429 before any file is stored', async () => {
+    const who = fresh();
+    const stored = jest.spyOn(FormFiles.prototype, 'attach');
+    const first = await submit(who, [{ name: 'agenda.pdf', bytes: pdf }], { phone: '' });
+    expect(first.answer.status).toBe(422); // a typo: shown again, and its megabytes are spent
+
+    const again = [];
+    for (let n = 0; n < 3; n++)
+      again.push(
+        await submit({ ...fresh(), email: who.email }, [{ name: 'agenda.pdf', bytes: pdf }], { phone: '' }),
+      );
+
+    expect(again.map((post) => post.answer.status)).toEqual([429, 429, 429]);
+    expect(Number(again[0]!.answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    const storing = stored.mock.calls.length;
+    stored.mockRestore();
+    expect(storing).toBe(1); // only the first post's file was written (and deleted again)
+    expect(await filesOf(who.email)).toEqual([]);
+  });
+
+  test('given a byte counter near its limit, when 50 MB posts come, then each costs a bounded number of database operations and a refused one costs one read', async () => {
+    const models = accountModels(app.app.database.connection);
+    const calls = [
+      jest.spyOn(models.loginThrottle, 'create'),
+      jest.spyOn(models.loginThrottle, 'deleteOne'),
+      jest.spyOn(models.loginThrottle, 'findById'),
+    ];
+    const operations = () => calls.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    const off = { maxFailures: 0, windowMs: 3_600_000 };
+    const throttle = new PortalThrottle({
+      store: new MongoThrottleCounters(app.app.database.connection),
+      clock,
+      policy: { perAddress: off, perEmail: off, mbPerAddress: { maxFailures: 100, windowMs: 3_600_000 } },
+    });
+    const MB = 1024 * 1024;
+    const address = `198.51.100.${sequence}`;
+    const cost: number[] = [];
+    const verdicts: boolean[] = [];
+    try {
+      for (const mb of [30, 50, 50, 50, 50]) {
+        const before = operations();
+        verdicts.push((await throttle.takeBytes(address, 'bot@example.org', mb * MB)).allowed);
+        cost.push(operations() - before);
+      }
+    } finally {
+      for (const spy of calls) spy.mockRestore();
+    }
+
+    expect(verdicts).toEqual([true, true, false, false, false]); // 80 of 100 MB taken, 50 more do not fit
+    expect(Math.max(...cost)).toBeLessThanOrEqual(25); // 20 slots of 5 MB at most, plus the full mark
+    expect(cost.slice(3)).toEqual([1, 1]); // the counter stays marked full: one read each
   });
 
   test('given a file over the attachment size limit, then the form is shown again (422) naming the file and nothing is kept', async () => {
