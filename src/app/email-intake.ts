@@ -27,6 +27,7 @@ import type {
 } from './email-intake-ports.js';
 import {
   MailboxBusyError,
+  MailboxTransientError,
   type MailboxDefinition,
   type MailboxLedger,
   type MailboxReader,
@@ -114,7 +115,8 @@ export class EmailIntake {
   /**
    * A message whose handling failed: left for the next poll, or, after `maxAttempts` failed
    * attempts (counted per delivery, across pollers), moved to the failed folder so that it no
-   * longer holds a place in every batch. Another poller's work in progress is no failure.
+   * longer holds a place in every batch. A `MailboxTransientError` (another poller's work in
+   * progress, an SMTP server that is down) is not the message's fault: it is not counted.
    */
   private async failed(
     session: MailboxSession,
@@ -123,8 +125,9 @@ export class EmailIntake {
   ): Promise<'retried' | 'failed'> {
     const { ledger, box, clock, logger } = this.deps;
     const where = { mailbox: box.id, uid: mail.uid, messageId: mail.messageId };
-    if (error instanceof MailboxBusyError) {
-      logger.info({ ...where, reason: error.message }, 'mailbox message left for the next poll');
+    if (error instanceof MailboxTransientError) {
+      const level = error instanceof MailboxBusyError ? 'info' : 'warn';
+      logger[level]({ ...where, reason: error.message }, 'mailbox message left for the next poll');
       return 'retried';
     }
     const attempt = await ledger
@@ -154,16 +157,17 @@ export class EmailIntake {
   private async settle(session: MailboxSession, mail: InboundMail, outcome: MailOutcome): Promise<boolean> {
     const { ledger, box, clock, logger } = this.deps;
     const key = `move:${moveKey(box, mail)}`;
-    if ((await ledger.claim(key, clock.now())) !== 'claimed') return true; // another poller moves it
+    const claim = await ledger.claim(key, clock.now());
+    if (claim.result !== 'claimed') return true; // another poller moves it
     let moved: boolean;
     try {
       moved = await session.settle(mail, outcome);
     } catch (error) {
-      await ledger.release(key).catch(() => undefined);
+      await ledger.release(key, claim.token).catch(() => undefined);
       throw error;
     }
     if (!moved) {
-      await ledger.release(key);
+      await ledger.release(key, claim.token);
       logger.warn(
         { mailbox: box.id, uid: mail.uid, outcome },
         'mailbox message not moved: retried while it is still there',

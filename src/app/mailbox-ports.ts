@@ -82,15 +82,33 @@ export interface MailboxReader {
 export type ClaimResult = 'claimed' | 'held' | 'done';
 
 /**
+ * A claim's answer. `claimed` carries the holder's token: only the holder's `release` (with its
+ * token) drops the claim, so a poller whose claim was retaken after the lease never drops the
+ * claim another poller now holds.
+ */
+export type Claim =
+  | { readonly result: 'claimed'; readonly token: string }
+  | { readonly result: 'held' }
+  | { readonly result: 'done' };
+
+/**
  * Claims on work about one inbound message that two pollers must not both do: sending its refusal
  * reply, moving it. A claim never marked done (its poller died) may be retaken after a lease.
  */
 export interface MailboxLedger {
-  claim(key: string, now: Date): Promise<ClaimResult>;
+  /**
+   * Claims the work named `key` at `now`: `claimed` (with a fresh holder token) when this caller
+   * may do it (first claim, a released one, or a stale unfinished one retaken after the lease),
+   * `held` when another poller holds an unexpired claim, `done` when the work was done.
+   */
+  claim(key: string, now: Date): Promise<Claim>;
   /** Marks the work named `key` done. */
   done(key: string, now: Date): Promise<void>;
-  /** Drops an unfinished claim (its work failed) so the next poll may claim it at once. */
-  release(key: string): Promise<void>;
+  /**
+   * Drops an unfinished claim (its work failed) so the next poll may claim it at once; only when
+   * the claim is still the one `token` names (a claim retaken by another poller is left alone).
+   */
+  release(key: string, token: string): Promise<void>;
   /**
    * Records one failed attempt at the work named `key` (one unique insert per attempt, so two
    * pollers failing at once both count) and answers the attempt's number, at most `max`.
@@ -99,10 +117,22 @@ export interface MailboxLedger {
 }
 
 /**
+ * Thrown when a message's handling cannot go on now for a reason that is not the message's fault
+ * (the SMTP server is unreachable, another poller is doing its work): the message stays in the
+ * folder for the next poll, and the attempt is not counted as a failure (no move to `Failed`).
+ */
+export class MailboxTransientError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MailboxTransientError';
+  }
+}
+
+/**
  * Thrown when another poller is doing this message's work right now: the message stays in the
  * folder for the next poll, and the attempt is not counted as a failure.
  */
-export class MailboxBusyError extends Error {
+export class MailboxBusyError extends MailboxTransientError {
   constructor(message: string) {
     super(message);
     this.name = 'MailboxBusyError';

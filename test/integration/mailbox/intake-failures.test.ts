@@ -77,12 +77,65 @@ describe('email intake when things fail', () => {
     expect(await imap.subjects('Refused')).toEqual(['Solicitud personal 1']);
   });
 
+  test('given the SMTP server refusing for more polls than the attempt limit, when it recovers, then the reply is sent once and the message goes to Refused, never to Failed', async () => {
+    const real = new SmtpMailTransport(app.app.config.smtp!);
+    let down = true;
+    let tries = 0;
+    const outage: MailTransport = {
+      send: async (mail) => {
+        tries += 1;
+        if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25'), { code: 'ESOCKET' });
+        return real.send(mail);
+      },
+    };
+    const options: Options = { transport: outage, box: { maxAttempts: 2, failedFolder: 'Outage-failed' } };
+    await imap.deliver(personal('9'));
+
+    const during = [];
+    for (let poll = 0; poll < 4; poll += 1) during.push(await intake(options).poll());
+
+    expect(tries).toBe(4);
+    for (const summary of during) expect(summary).toMatchObject({ refused: 0, retried: 1, failed: 0 });
+    expect(await imap.subjects('INBOX')).toEqual(['Solicitud personal 9']);
+
+    down = false;
+    const after = await intake(options).poll();
+
+    expect(after).toMatchObject({ refused: 1, retried: 0, failed: 0 });
+    expect(repliesTo('persona9@gmail.com')).toHaveLength(1);
+    expect(await imap.subjects('INBOX')).toEqual([]);
+    expect(await imap.subjects('Refused')).toContain('Solicitud personal 9');
+    expect(await imap.subjects('Outage-failed')).toEqual([]);
+  });
+
+  test('given the SMTP server refusing the sender address itself, when polled past the attempt limit, then the message goes to the Failed folder (its fault, not an outage)', async () => {
+    const refusing: MailTransport = {
+      send: async () => {
+        throw Object.assign(new Error("Can't send mail - all recipients were rejected"), {
+          code: 'EENVELOPE',
+          responseCode: 550,
+        });
+      },
+    };
+    const options: Options = { transport: refusing, box: { maxAttempts: 2, failedFolder: 'Bad-sender' } };
+    await imap.deliver(personal('8'));
+
+    const first = await intake(options).poll();
+    const second = await intake(options).poll();
+
+    expect(first).toMatchObject({ retried: 1, failed: 0 });
+    expect(second).toMatchObject({ retried: 0, failed: 1 });
+    expect(await imap.subjects('Bad-sender')).toEqual(['Solicitud personal 8']);
+    expect(repliesTo('persona8@gmail.com')).toHaveLength(0);
+  });
+
   test('given another poller sending the refusal reply right now, when this one polls, then it leaves the message in the folder (no move without the reply) and counts no failed attempt', async () => {
     const raw = personal('2');
     await imap.deliver(raw);
     const ledger = new MongoMailboxLedger(app.app.database.connection);
     const key = await keyOfOnlyMessage();
-    expect(await ledger.claim(`reply:${key}`, new Date())).toBe('claimed'); // the other poller
+    const other = await ledger.claim(`reply:${key}`, new Date()); // the other poller
+    if (other.result !== 'claimed') throw new Error(`expected a claim, got ${other.result}`);
 
     const busy = await intake().poll();
 
@@ -90,7 +143,7 @@ describe('email intake when things fail', () => {
     expect(await imap.subjects('INBOX')).toEqual(['Solicitud personal 2']);
     expect(repliesTo('persona2@gmail.com')).toHaveLength(0);
 
-    await ledger.release(`reply:${key}`); // the other poller's send failed
+    await ledger.release(`reply:${key}`, other.token); // the other poller's send failed
     expect(await intake().poll()).toMatchObject({ refused: 1 });
     expect(repliesTo('persona2@gmail.com')).toHaveLength(1);
   });
