@@ -163,7 +163,7 @@ export function pendingFlows(engineState: unknown): string[] {
   for (let seen = 0; pending.length && seen < MAX_STATE_NODES; seen++) {
     const node = pending.pop();
     if (Array.isArray(node)) {
-      pending.push(...(node as unknown[]));
+      for (const item of node as unknown[]) pending.push(item);
       continue;
     }
     if (!node || typeof node !== 'object') continue;

@@ -25,7 +25,9 @@ export type MigrationReason =
       readonly to: string;
       readonly reached: string;
       readonly status: string;
-    };
+    }
+  /** Checking or moving it failed: `status` is the error code (e.g. CONFLICT), `message` its text. */
+  | { readonly code: 'error'; readonly status: string; readonly message: string };
 
 /** What does not follow a ticket that moves. */
 export type MigrationNote = {
@@ -61,6 +63,8 @@ export function reasonText(reason: MigrationReason): string {
       return `timer <${reason.id}> is on an element ${reason.to} does not have at the same place`;
     case 'engine-refused':
       return `the engine could not resume it on ${reason.to} (waits at ${reason.reached}, ${reason.status})`;
+    case 'error':
+      return `could not be checked or moved (${reason.status}): ${reason.message}`;
   }
 }
 

@@ -7,16 +7,13 @@ import { requireAnyRole } from './authorization.js';
 import { buildTransition, isEscalationTask } from './build-transition.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceLog } from './instance-log.js';
-import {
-  joinReachedBy,
-  movedState,
-  parseMigrationRequest,
-  pendingFlows,
-  type MigrationRequest,
-} from './migration-plan.js';
-import { noteText, reasonText, type MigrationNote, type MigrationReason } from './migration-reasons.js';
+import { movedState, parseMigrationRequest, type MigrationRequest } from './migration-plan.js';
+import type { MigrationReason } from './migration-reasons.js';
+import { failedVerdict, refusedVerdict, ticketVerdict, type MigrationVerdict } from './migration-verdict.js';
 import type { InstanceStore, TaskRepository } from './ports.js';
 import type { ProcedureEngine } from './procedure-engine.js';
+
+export type { MigrationVerdict } from './migration-verdict.js';
 
 /** Audit type of a ticket moved to another version of its procedure. */
 export const MIGRATED_EVENT = 'instance.migrated';
@@ -24,22 +21,11 @@ export const MIGRATED_EVENT = 'instance.migrated';
 const BATCH = 500;
 /** Batches of running tickets read at most per request (so at most 100 × the batch size). */
 const MAX_BATCHES = 100;
-
-/** What a preview says of one ticket. */
-export interface MigrationVerdict {
-  readonly instanceId: string;
-  readonly businessKey: string;
-  readonly canMove: boolean;
-  /** Why it cannot move (empty when it can), in English. */
-  readonly reasons: readonly string[];
-  /** The same reasons as codes with their values, for translated pages. */
-  readonly reasonCodes: readonly MigrationReason[];
-  /** Each waiting task's activity and where it goes. */
-  readonly moves: readonly { readonly from: string; readonly to: string }[];
-  /** What will not follow although the ticket moves (e.g. a timer only the target has). */
-  readonly notes: readonly string[];
-  readonly noteCodes: readonly MigrationNote[];
-}
+/**
+ * Times a migration lists the source version's tickets at most: a ticket that ends during a pass
+ * shifts the newest-first pages, so the list is read again until a pass finds nothing new.
+ */
+const MAX_PASSES = 3;
 
 /** A migration's answer: per ticket, whether it moved (and why not). */
 export interface MigrationReport {
@@ -76,7 +62,6 @@ export interface MigrationDeps {
 export class MigrationService {
   constructor(private readonly deps: MigrationDeps) {}
 
-  /** Which tickets of the source version can move, and why the others cannot. */
   /**
    * Which tickets of the source version can move, and why the others cannot: the first batch is
    * listed, `notShown` counts the rest (each is checked again when it is moved).
@@ -86,8 +71,11 @@ export class MigrationService {
     const { request, from, to } = await this.versions(input);
     const ids = await this.candidates(request, from);
     const shown = ids.slice(0, this.batch);
-    const heads = await Promise.all(shown.map((id) => this.deps.log.load(id)));
-    const tickets = await Promise.all(heads.map((head) => this.verdict(head, request, from, to)));
+    const tickets = await Promise.all(
+      shown.map((id) =>
+        this.guarded(id, async () => this.verdict(await this.deps.log.load(id), request, from, to)),
+      ),
+    );
     const { procedureId } = request;
     return {
       procedureId,
@@ -100,20 +88,41 @@ export class MigrationService {
   }
 
   /**
-   * Moves every ticket the preview allows, batch after batch (all of them, not only the ones a
-   * preview listed); each one is its own step, checked again under its lock.
+   * Moves every ticket the preview allows (all of them, not only the ones a preview listed); each
+   * one is its own step, checked again under its lock. A ticket that fails (CONFLICT, unknown id,
+   * engine error) is reported `migrated: false` with reason `error` and the run goes on. The
+   * source version is listed again after each pass (at most {@link MAX_PASSES}) until it holds no
+   * ticket not tried yet, so tickets ending meanwhile cannot hide others.
    */
   async migrate(input: unknown, actor: Actor): Promise<MigrationReport> {
     requireAnyRole(actor, ['supervisor', 'analyst']);
     const { request, from, to } = await this.versions(input);
-    const ids = await this.candidates(request, from);
-    const tickets = [];
-    for (let start = 0; start < ids.length; start += this.batch) {
-      for (const id of ids.slice(start, start + this.batch))
-        tickets.push(await this.moveOne(id, request, from, to, actor));
+    const tried = new Set<string>();
+    const tickets: (MigrationVerdict & { migrated: boolean })[] = [];
+    for (let pass = 0; pass < (request.instanceIds ? 1 : MAX_PASSES); pass++) {
+      const fresh = (await this.candidates(request, from)).filter((id) => !tried.has(id));
+      if (fresh.length === 0) break;
+      for (const id of fresh) {
+        tried.add(id);
+        const moved = await this.guarded(id, () => this.moveOne(id, request, from, to, actor));
+        tickets.push({ ...moved, migrated: 'migrated' in moved && moved.migrated === true });
+      }
     }
     const { procedureId } = request;
-    return { procedureId, from: from.id, to: to.id, tickets, total: ids.length, notShown: 0 };
+    return { procedureId, from: from.id, to: to.id, tickets, total: tried.size, notShown: 0 };
+  }
+
+  /** Runs the check or move of one ticket; an error becomes that ticket's failed verdict. */
+  private async guarded<T extends MigrationVerdict>(
+    instanceId: string,
+    work: () => Promise<T>,
+  ): Promise<T | MigrationVerdict> {
+    try {
+      return await work();
+    } catch (error) {
+      const head = await this.deps.log.load(instanceId).catch(() => undefined);
+      return failedVerdict(instanceId, head?.businessKey ?? '', error);
+    }
   }
 
   private get batch(): number {
@@ -142,13 +151,7 @@ export class MigrationService {
           reached: reached.join(', ') || 'nothing',
           status: outcome.status,
         };
-        return {
-          ...verdict,
-          canMove: false,
-          reasons: [reasonText(why)],
-          reasonCodes: [why],
-          migrated: false,
-        };
+        return { ...refusedVerdict(verdict, why), migrated: false };
       }
       const step = {
         previous: head,
@@ -185,7 +188,8 @@ export class MigrationService {
   /**
    * Ids of the running tickets of the source version (or the ones named): every running ticket
    * of the procedure is read, batch after batch (at most {@link MAX_BATCHES}), newest first. A
-   * ticket started meanwhile shifts the pages (it is then seen twice: counted once).
+   * ticket started meanwhile shifts the pages (it is then seen twice: counted once); one ending
+   * meanwhile may hide another (so {@link migrate} lists again).
    */
   private async candidates(request: MigrationRequest, from: ProcedureVersion): Promise<string[]> {
     if (request.instanceIds) return [...new Set(request.instanceIds)];
@@ -210,52 +214,7 @@ export class MigrationService {
     from: ProcedureVersion,
     to: ProcedureVersion,
   ): Promise<MigrationVerdict> {
-    const reasons: MigrationReason[] = [];
-    const base = { instanceId: head.id, businessKey: head.businessKey };
-    if (head.procedureId !== request.procedureId || head.definitionId !== from.id) {
-      reasons.push({ code: 'other-version', current: head.definitionId, from: from.id });
-      return verdictOf(base, reasons, [], []);
-    }
-    if (head.status !== 'running') reasons.push({ code: 'not-running', status: head.status });
-    for (const event of head.awaiting ?? [])
-      reasons.push({ code: 'awaits-event', kind: event.kind, name: event.name, id: event.activityId });
-    if (head.calls?.some((call) => call.status === 'running')) reasons.push({ code: 'called-ticket' });
-    const boundary = new Set(
-      Object.values(from.catalog.timers)
-        .filter((timer) => timer.attachedToRef)
-        .map((timer) => timer.id),
-    );
-    // Flows arrived at a partly reached join come from the saved state (the runner may not list them).
-    const active = new Set([...head.activeActivities, ...pendingFlows(head.engineState)]);
-    const waiting = [...active].filter((id) => !boundary.has(id));
-    for (const id of waiting.filter((id) => !from.catalog.userTasks[id])) {
-      const join = joinReachedBy(from.xml, id);
-      reasons.push(join ? { code: 'join-partly-reached', join, id } : { code: 'not-user-task', id });
-    }
-    const tasks = await this.openTasks(head);
-    if (tasks.some((task) => task.item)) reasons.push({ code: 'multi-instance' });
-    const moves: { from: string; to: string }[] = [];
-    for (const id of [...new Set(waiting.filter((id) => from.catalog.userTasks[id]))]) {
-      const target =
-        request.mapping[id] ?? (request.mapEqualActivities && to.catalog.userTasks[id] ? id : undefined);
-      if (!target) reasons.push({ code: 'unmapped', id });
-      else if (!to.catalog.userTasks[target])
-        reasons.push({ code: 'target-not-user-task', id, target, to: to.id });
-      else moves.push({ from: id, to: target });
-    }
-    const targets = moves.map((move) => move.to);
-    if (new Set(targets).size !== targets.length) reasons.push({ code: 'same-target' });
-    for (const timer of head.timers.filter((t) => !t.executionId.startsWith('sla:'))) {
-      const move = moves.find((m) => m.from === timer.attachedTo);
-      const spec = to.catalog.timers[timer.activityId];
-      if (!move || !spec || spec.attachedToRef !== move.to)
-        reasons.push({ code: 'timer-misplaced', id: timer.activityId, to: to.id });
-    }
-    const carried = new Set(head.timers.map((timer) => timer.activityId));
-    const notes: MigrationNote[] = Object.values(to.catalog.timers)
-      .filter((timer) => moves.some((m) => m.to === timer.attachedToRef) && !carried.has(timer.id))
-      .map((timer) => ({ code: 'timer-armed-on-entry', id: timer.id, target: timer.attachedToRef ?? '' }));
-    return verdictOf(base, reasons, moves, notes);
+    return ticketVerdict(head, await this.openTasks(head), request, from, to);
   }
 
   private async openTasks(head: InstanceRecord): Promise<TaskRecord[]> {
@@ -278,21 +237,4 @@ export class MigrationService {
 function withAssignee(task: TaskRecord, assignees: ReadonlyMap<string, string>): TaskRecord {
   const assignee = assignees.get(task.activityId);
   return assignee && !task.assignee ? { ...task, assignee } : task;
-}
-
-function verdictOf(
-  base: { instanceId: string; businessKey: string },
-  reasons: readonly MigrationReason[],
-  moves: readonly { from: string; to: string }[],
-  notes: readonly MigrationNote[],
-): MigrationVerdict {
-  return {
-    ...base,
-    canMove: reasons.length === 0,
-    reasons: reasons.map(reasonText),
-    reasonCodes: reasons,
-    moves,
-    notes: notes.map(noteText),
-    noteCodes: notes,
-  };
 }

@@ -95,8 +95,10 @@ function alternatives(hint: string): string[] {
 }
 
 /**
- * The first alternative that names a group the directory holds: a fallback for a matrix picked
- * by ticket data that is not chosen yet (`second-level-` is no group, so `second-level` is used).
+ * The first alternative that names a group the directory holds with at least one address: a
+ * fallback for a matrix picked by ticket data that is not chosen yet (`second-level-` is no group,
+ * so `second-level` is used) or whose group was emptied. When the groups named exist but all are
+ * empty, the first of them is answered (the caller then says it has no addresses).
  * Alternatives may only name directory groups, never an address or `requester`.
  */
 async function firstKnownGroup(
@@ -106,15 +108,19 @@ async function firstKnownGroup(
   directory: RecipientDirectory,
 ): Promise<GroupChoice> {
   const tried: string[] = [];
+  let firstEmpty: GroupChoice | undefined;
   for (const option of options) {
     const choice: GroupChoice = option.includes('${')
       ? groupFromTemplate(option, variables)
       : GROUP_ID.test(option.toLowerCase()) && option.toLowerCase() !== 'requester'
         ? { ok: true, group: option.toLowerCase() }
         : { ok: false, reason: `"${option.slice(0, 100)}" is not a directory group id` };
-    if (choice.ok && (await directory.addressesOf(choice.group)) !== undefined) return choice;
+    const members = choice.ok ? await directory.addressesOf(choice.group) : undefined;
+    if (members?.length) return choice;
+    if (members) firstEmpty ??= choice;
     tried.push(choice.ok ? `<${choice.group}> is not in the directory` : choice.reason);
   }
+  if (firstEmpty) return firstEmpty;
   return { ok: false, reason: `recipient <${hint}> names no directory group: ${tried.join('; ')}` };
 }
 

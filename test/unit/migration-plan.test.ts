@@ -1,4 +1,9 @@
-import { joinReachedBy, movedState, parseMigrationRequest } from '../../src/app/migration-plan.js';
+import {
+  joinReachedBy,
+  movedState,
+  parseMigrationRequest,
+  pendingFlows,
+} from '../../src/app/migration-plan.js';
 
 /** The pure parts of instance migration (ADR 0031). */
 describe('migration plan', () => {
@@ -65,5 +70,12 @@ describe('migration plan', () => {
       mapping: {},
       mapEqualActivities: true,
     });
+  });
+
+  test('given a saved state with a huge array, when its pending flows are read, then it does not overflow the stack and still finds them', () => {
+    const taken = { fields: { routingKey: 'flow.take' }, content: { id: 'f5', type: 'bpmn:SequenceFlow' } };
+    const state = { execution: { queue: [...new Array<number>(300_000).fill(0), taken] } };
+
+    expect(pendingFlows(state)).toEqual(['f5']);
   });
 });

@@ -249,4 +249,48 @@ describe('instance migration: SLA clocks follow, and every ticket moves, batch a
     ).toEqual([...ids].sort());
     for (const id of ids) expect((await view(id)).instance.definitionId).toBe('mig-batch@2');
   }, 90_000);
+
+  test('given named tickets among which one id names no ticket, when previewed and migrated, then that one is reported with reason error (INSTANCE_NOT_FOUND) and the others still move', async () => {
+    const v1 = process('mig-named', 'review', 'Review (v1)');
+    expect(
+      (await app.call('analyst', 'PUT', '/api/procedures/mig-named', v1, 'application/xml')).status,
+    ).toBe(201);
+    const ids: string[] = [];
+    for (let n = 0; n < 2; n++)
+      ids.push((await app.call('agentL1', 'POST', '/api/procedures/mig-named/instances', {})).body.id);
+    const v2 = process('mig-named', 'check', 'Check (v2)');
+    expect(
+      (await app.call('analyst', 'PUT', '/api/procedures/mig-named', v2, 'application/xml')).status,
+    ).toBe(201);
+    const request = {
+      procedureId: 'mig-named',
+      fromVersion: 1,
+      toVersion: 2,
+      mapping: { review: 'check' },
+      instanceIds: [ids[0], 'no-such-ticket', ids[1]],
+    };
+    const failed = {
+      instanceId: 'no-such-ticket',
+      canMove: false,
+      reasonCodes: [expect.objectContaining({ code: 'error', status: 'INSTANCE_NOT_FOUND' })],
+      notes: [expect.stringContaining('INSTANCE_NOT_FOUND: instance <no-such-ticket> not found')],
+    };
+
+    const preview = await app.call('supervisor', 'POST', '/api/migrations/preview', request);
+
+    expect(preview.status).toBe(200);
+    expect(preview.body.tickets.find((t: any) => t.instanceId === 'no-such-ticket')).toMatchObject(failed);
+
+    const done = await app.call('supervisor', 'POST', '/api/migrations', request);
+
+    expect(done.status).toBe(200);
+    expect(done.body.total).toBe(3);
+    expect(done.body.tickets.map((t: any) => [t.instanceId, t.migrated])).toEqual([
+      [ids[0], true],
+      ['no-such-ticket', false],
+      [ids[1], true],
+    ]);
+    expect(done.body.tickets[1]).toMatchObject(failed);
+    for (const id of ids) expect((await view(id)).instance.definitionId).toBe('mig-named@2');
+  }, 90_000);
 });

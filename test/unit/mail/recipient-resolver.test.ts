@@ -127,6 +127,27 @@ describe('resolving outbox recipients', () => {
     },
   );
 
+  test('given a fallback hint whose first group is emptied, when resolved, then the next alternative with addresses is used', async () => {
+    // An admin cleared the addresses of the matrix group the ticket picked (e.g. second-level-as).
+    const answer = await resolveRecipients(
+      '${escalationTarget}|first-level',
+      { escalationTarget: 'empty-group' },
+      directory,
+    );
+
+    expect(answer).toEqual({ ok: true, to: await directory.addressesOf('first-level'), cc: [] });
+  });
+
+  test('given a fallback hint whose groups are all empty or missing, then the error names the first empty group', async () => {
+    const answer = await resolveRecipients(
+      'nowhere|${escalationTarget}|empty-group',
+      { escalationTarget: 'empty-group' },
+      directory,
+    );
+
+    expect(answer).toEqual({ ok: false, reason: 'recipient group <empty-group> has no addresses' });
+  });
+
   test.each([
     ['${escalationTarget}|nowhere', '<nowhere> is not in the directory'],
     ['${escalationTarget}|desk@example.org', '"desk@example.org" is not a directory group id'],
