@@ -50,7 +50,10 @@ export async function deliverMessage(
     message.to,
     message.variables,
     deps.directory,
-    message.configured ? configuredPolicy(policy.recipients, message.to) : policy.recipients,
+    // Literal addresses an admin configured (scheduled reports) only for messages of no ticket.
+    message.configured && message.instanceId === ''
+      ? configuredPolicy(policy.recipients, message.to)
+      : policy.recipients,
   );
   if (!recipients.ok) return undeliverable(recipients.reason);
   let files: { files: readonly MailFile[]; omitted: readonly string[] };

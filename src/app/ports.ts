@@ -1,3 +1,4 @@
+import type { FollowUpView } from './task-follow-up.js';
 import type {
   InstanceEvent,
   InstanceRecord,
@@ -127,6 +128,8 @@ export interface TaskQuery {
   readonly status?: TaskStatus;
   readonly procedureId?: string;
   readonly instanceId?: string;
+  /** Open tasks by follow-up instant (`task-follow-up.ts`), applied before `limit`. */
+  readonly followUp?: { readonly view: FollowUpView; readonly now: Date };
   readonly limit: number;
 }
 

@@ -43,10 +43,13 @@ export interface RunOutcome {
 export interface ReportRuns {
   /** Inserts the run as `claimed`; false when it already exists. */
   claim(run: ReportRun): Promise<boolean>;
+  /** The run as recorded, if any. */
   find(runId: string): Promise<ReportRunRecord | undefined>;
   /** Takes over a run left `claimed` by a process that died (not atomic: queueing is idempotent). */
   reclaim(runId: string, claimedAt: Date, owner: string): Promise<void>;
+  /** Records the run `queued` with the ids of its outbox messages. */
   queued(runId: string, messageIds: readonly string[], at: Date): Promise<void>;
+  /** Records the run `sent` or `failed` once its messages' attempts say so. */
   finish(runId: string, outcome: RunOutcome): Promise<void>;
   /** When any process first ran the schedule (recorded by the first call). */
   since(scheduleId: string, now: Date): Promise<Date>;

@@ -8,6 +8,10 @@ import type { TaskRecord } from '../domain/instance.js';
 
 /** `due`: tasks to work on now (default); `later`: only those scheduled for later; `all`: both. */
 export const FOLLOW_UP_VIEWS = ['due', 'later', 'all'] as const;
+/**
+ * Which tasks a list shows by their follow-up instant: `due` (default) hides tasks scheduled for
+ * later, `later` shows only those, `all` shows both. Read from `followUp=` by {@link followUpViewOf}.
+ */
 export type FollowUpView = (typeof FOLLOW_UP_VIEWS)[number];
 
 /** True when the task is open and its follow-up instant is after `now`. */
@@ -17,14 +21,13 @@ export function isScheduledLater(task: Pick<TaskRecord, 'status' | 'followUpAt'>
   return Number.isFinite(at) && at > now.getTime();
 }
 
-/** The tasks a follow-up view keeps. */
-export function byFollowUp<T extends Pick<TaskRecord, 'status' | 'followUpAt'>>(
-  tasks: readonly T[],
+/** True when a follow-up view keeps the task (`all` keeps every one). */
+export function keptByFollowUp(
+  task: Pick<TaskRecord, 'status' | 'followUpAt'>,
   view: FollowUpView,
   now: Date,
-): T[] {
-  if (view === 'all') return [...tasks];
-  return tasks.filter((task) => isScheduledLater(task, now) === (view === 'later'));
+): boolean {
+  return view === 'all' || isScheduledLater(task, now) === (view === 'later');
 }
 
 /** The view named by a query value (`followUp=later|all`); anything else is `due`. */

@@ -11,7 +11,7 @@ import type { FormValidator, TaskRepository } from './ports.js';
 import type { ProcedureEngine } from './procedure-engine.js';
 import { requireRole } from './authorization.js';
 import { acceptFormData } from './form-data.js';
-import { byFollowUp, type FollowUpView } from './task-follow-up.js';
+import type { FollowUpView } from './task-follow-up.js';
 import { stampChecklistTicks } from '../domain/kb/checklist.js';
 
 /** Filters an agent may use on the task list. */
@@ -45,7 +45,7 @@ export class TaskService {
   ) {}
 
   /** Tasks visible to the actor: offered to their groups or assigned to them (supervisors see all). */
-  async list(filter: TaskListFilter, actor: Actor): Promise<TaskRecord[]> {
+  list(filter: TaskListFilter, actor: Actor): Promise<TaskRecord[]> {
     const seesAll = hasRole(actor, 'supervisor');
     if (!seesAll) requireRole(actor, 'agent');
     // Own `user:<id>` entry: tasks offered by camunda:candidateUsers (ADR 0031).
@@ -59,15 +59,15 @@ export class TaskService {
     }
     // An agent sees their own assignments, never a colleague's outside their groups.
     const assignee = seesAll ? filter.assignee : actor.id;
-    const tasks = await this.deps.tasks.list({
+    return this.deps.tasks.list({
       ...(groups ? { candidateGroups: groups } : {}),
       ...(assignee ? { assignee } : {}),
       status: filter.status ?? 'open',
       ...(filter.procedureId ? { procedureId: filter.procedureId } : {}),
+      // A task scheduled for later (camunda:followUpDate) is not listed before then (ADR 0030).
+      followUp: { view: filter.followUp ?? 'due', now: this.deps.clock.now() },
       limit: Math.min(filter.limit ?? 100, 500),
     });
-    // A task scheduled for later (camunda:followUpDate) is not listed before then (ADR 0030).
-    return byFollowUp(tasks, filter.followUp ?? 'due', this.deps.clock.now());
   }
 
   async get(taskId: string, actor: Actor): Promise<TaskRecord> {

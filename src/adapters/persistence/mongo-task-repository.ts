@@ -2,6 +2,7 @@ import type { TaskRecord } from '../../domain/instance.js';
 import { listedInWork } from '../../app/dry-run-id.js';
 import type { TaskQuery, TaskRepository, TransitionEffects } from '../../app/ports.js';
 import { settleAll } from '../../app/settle-all.js';
+import { keptByFollowUp } from '../../app/task-follow-up.js';
 import { ignoreDuplicate, isDuplicateKey, type Models } from './models.js';
 import { fromDoc } from './mongo-instance-store.js';
 import { OpenWork } from './open-work.js';
@@ -119,6 +120,7 @@ function matches(task: TaskRecord, query: TaskQuery): boolean {
   if (query.status && task.status !== query.status) return false;
   if (query.procedureId && task.procedureId !== query.procedureId) return false;
   if (query.instanceId && task.instanceId !== query.instanceId) return false;
+  if (query.followUp && !keptByFollowUp(task, query.followUp.view, query.followUp.now)) return false;
   const byGroup = query.candidateGroups?.some((group) => task.candidateGroups.includes(group)) ?? false;
   const byAssignee = query.assignee !== undefined && task.assignee === query.assignee;
   return (!query.candidateGroups && query.assignee === undefined) || byGroup || byAssignee;

@@ -8,6 +8,7 @@
  */
 import { AppError, type FieldIssue } from '../errors.js';
 import { isKnownZone } from '../calendar/local-time.js';
+import { isDirectoryAddress, isGroupId } from '../directory.js';
 import type { GroupBy } from './figures.js';
 
 /** Who receives a scheduled report: a directory group's mailboxes or one address, in a language. */
@@ -43,7 +44,6 @@ export interface ReportSchedule {
 const MAX_SCHEDULES = 100;
 const MAX_RECIPIENTS = 20;
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const EMAIL = /^[^\s@<>]{1,64}@[A-Za-z0-9.-]{1,190}$/;
 const GROUP_BY = /^(none|procedure|version|channel|agent|group|dim:[A-Za-z_][A-Za-z0-9_]{0,63})$/;
 
 /** Reads and checks the schedules; SCHEDULE_INVALID lists every problem, naming the field. */
@@ -114,8 +114,10 @@ function recipient(
   const group = typeof r.group === 'string' ? r.group.trim() : undefined;
   const email = typeof r.email === 'string' ? r.email.trim() : undefined;
   if (!group === !email) problem(path, 'name either a directory group or an email');
-  if (email && !EMAIL.test(email))
+  // The same rules as at send time, so a schedule that loads can be delivered.
+  if (email && !isDirectoryAddress(email))
     problem(`${path}.email`, `"${email.slice(0, 80)}" is not an email address`);
+  if (group && !isGroupId(group)) problem(`${path}.group`, `"${group.slice(0, 80)}" is not a directory group id`);
   return { ...(group ? { group } : {}), ...(email ? { email } : {}), language: language ?? 'en' };
 }
 

@@ -67,6 +67,8 @@ describe('scheduled reports', () => {
       'schedules[1].recipients[0].language',
       'schedules[1].recipients[0]',
       'schedules[1].recipients[0].email',
+      'schedules[1].recipients[1].email', // no domain: refused at send time too
+      'schedules[1].recipients[2].group', // not a directory group id (it would act as an address)
     ]);
   });
 });

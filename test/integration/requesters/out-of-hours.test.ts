@@ -126,6 +126,34 @@ describe('out-of-hours requests on the Tuscan GP desk', () => {
     clock.set('2026-03-13T20:30:00Z');
   });
 
+  test('given a task scheduled for later older than a due one, when the list is cut at a limit, then the limit counts due tasks only', async () => {
+    clock.set('2026-03-14T09:00:00Z'); // Saturday 10:00 Rome
+    const listed = async (query: string) => {
+      const answer = await app.call('mmgFirst', 'GET', `/api/tasks?procedureId=tuscan-gp-helpdesk${query}`);
+      expect(answer.status).toBe(200);
+      return (answer.body as { id: string }[]).map((t) => t.id);
+    };
+    try {
+      const later = await start(intake({ requesterEmail: undefined, receivedAt: '2026-03-14T10:00' }));
+      clock.set('2026-03-14T09:01:00Z');
+      // Received on Friday afternoon, registered on Saturday: within hours, so due now.
+      const due = await start(intake({ requesterEmail: undefined, receivedAt: '2026-03-13T15:00' }));
+      const [laterTask] = (await view(later.id)).tasks;
+      const [dueTask] = (await view(due.id)).tasks;
+      expect(laterTask?.followUpAt).toBe('2026-03-16T07:00:00.000Z');
+      expect(dueTask?.followUpAt).toBeUndefined();
+
+      const allDue = await listed('&limit=500');
+      const cut = await listed(`&limit=${allDue.length}`);
+
+      expect(allDue).toContain(dueTask!.id);
+      expect(allDue).not.toContain(laterTask!.id);
+      expect(cut).toEqual(allDue);
+    } finally {
+      clock.set('2026-03-13T20:30:00Z');
+    }
+  });
+
   test('given a request left on Saturday, when the take-over task is listed, then it is scheduled for the reopening: hidden from the task list and the inbox before Monday 08:00, listed from then, its SLA clock counting from then', async () => {
     clock.set('2026-03-14T09:00:00Z'); // Saturday 10:00 Rome
     const ticket = await start(intake({ requesterEmail: undefined, receivedAt: '2026-03-14T10:00' }));
