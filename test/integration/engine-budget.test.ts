@@ -93,6 +93,7 @@ describe('engine budget and incidents (issue 9)', () => {
       // With the budget raised (this app's default), the retry re-runs the start from the last good state.
       const retried = await sofia.post(`/supervisor/instances/${firstId}/retry`, {});
       expect(retried.status).toBe(303);
+      expect(retried.location).toBe(`/supervisor/instances/${firstId}?retried=1`);
       const after = await app.call('supervisor', 'GET', `/api/instances/${firstId}`);
       expect(after.body.instance).toMatchObject({ status: 'running', activeActivities: ['close'] });
       expect(after.body.instance.error).toBeUndefined();

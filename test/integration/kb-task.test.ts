@@ -35,6 +35,7 @@ describe('knowledge base on the task page', () => {
     const id = /^\/kb\/([a-z0-9-]+)\?/.exec(created.location ?? '')?.[1] as string;
     const published = await ana.post(`/kb/${id}/publish`, { baseVersion: '1' });
     expect(published.status).toBe(303);
+    expect(published.location).toBe(`/kb/${id}?published=1`);
     return id;
   }
 
@@ -108,6 +109,10 @@ describe('knowledge base on the task page', () => {
     const page = await sofia.get(`/supervisor/instances/${encodeURIComponent(s.instanceId)}`);
 
     expect(done.status).toBe(303);
+    const closing = await s.task('task-register-closure'); // resolved: the first level closes it
+    expect(done.location).toBe(
+      `/tasks/${encodeURIComponent(closing.id)}?done=completed-next&ticket=${s.businessKey}`,
+    );
     const ticks = view.instance.variables.checklistUsed as { checkedAt: string }[];
     expect(ticks).toEqual([
       expect.objectContaining({
@@ -198,6 +203,7 @@ describe('knowledge base on the task page', () => {
 
     expect(page.text).toContain('id="complete-draft"');
     expect(done.status).toBe(303);
+    expect(done.location).toBe(`/inbox?done=completed&ticket=${s.businessKey}`); // the ticket is closed
     const id = /data-article-id="([^"]+)"/.exec(
       /<div id="kb-results">([\s\S]*?)<\/div>/.exec(drafts.text)?.[1] ?? '',
     )?.[1];

@@ -151,6 +151,7 @@ describe('seed fidelity of the shipped procedures (issue 15)', () => {
       });
 
       expect(done.status).toBe(303);
+      expect(done.location).toBe(`/inbox?done=completed&ticket=${s.businessKey}`); // the ticket is closed
       expect(await s.variables()).toMatchObject({ closingOperator: 'operatore1' });
     },
     TIMEOUT,

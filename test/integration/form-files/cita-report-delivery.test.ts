@@ -45,6 +45,10 @@ describe('cita report delivered to the requester', () => {
       { field: 'reportFile', name: 'agenda julio.pdf', bytes: fixture('report.pdf') },
     ]);
     expect(posted.status).toBe(303);
+    const documentStep = await s.task('task-document-activities'); // the central desk's own next step
+    expect(posted.location).toBe(
+      `/tasks/${encodeURIComponent(documentStep.id)}?done=completed-next&ticket=${s.businessKey}`,
+    );
     await s.complete('task-document-activities', 'citaCentral', {
       activitiesLog: 'Reporte generado y enviado',
     });

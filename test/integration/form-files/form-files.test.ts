@@ -110,6 +110,10 @@ describe('files on forms', () => {
 
     expect(posted.status).toBe(303);
     const view = await services().instances.get(instanceId, SUPERVISOR);
+    const close = view.tasks.find((task) => task.activityId === 'close'); // L1's own next step
+    expect(posted.location).toBe(
+      `/tasks/${encodeURIComponent(close!.id)}?done=completed-next&ticket=${view.instance.businessKey}`,
+    );
     const report = view.instance.variables.report as { id: string; name: string; visibility: string }[];
     expect(report).toEqual([
       expect.objectContaining({
@@ -247,6 +251,10 @@ describe('files on forms', () => {
 
     expect(started.status).toBe(303);
     const view = await services().instances.get(id, SUPERVISOR);
+    const upload = view.tasks.find((task) => task.activityId === 'upload'); // the first step is L1's
+    expect(started.location).toBe(
+      `/tasks/${encodeURIComponent(upload!.id)}?done=started&ticket=${view.instance.businessKey}`,
+    );
     const evidence = view.instance.variables.evidence as { id: string }[];
     expect(evidence).toEqual([expect.objectContaining({ name: 'scan.pdf', visibility: 'internal' })]);
     expect((await attachmentsOf(id)).map((doc) => doc._id)).toEqual([evidence[0]!.id]);

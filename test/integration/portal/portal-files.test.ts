@@ -78,7 +78,9 @@ describe('files on the portal start form', () => {
 
     const link = confirmPathIn(await mailTo(who.email));
     await v.get(link);
-    expect((await v.post(link, {})).status).toBe(303);
+    const confirmed = await v.post(link, {});
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe(link);
 
     const mine = (
       await app.call('supervisor', 'GET', '/api/instances?procedureId=cita-report&limit=500')

@@ -9,6 +9,14 @@ import { citaForm, confirmPathIn, PortalVisitor } from './portal-visitor.js';
 const CITA = '/portal/cita-report';
 let sequence = 0;
 
+/** Clicks the confirmation button of a mail's link: the status and where it redirects to. */
+async function confirm(v: PortalVisitor, path: string) {
+  const answer = await v.post(path, {});
+  return { status: answer.status, location: answer.headers.get('location') };
+}
+/** A confirmation that went through: back to the same link, which now shows the opened ticket. */
+const confirmed = (location: string) => ({ status: 303, location });
+
 /** A fresh client address and mailbox per test, so the rate limits of one test never touch another. */
 function fresh(domain = 'issste.gob.mx'): { address: string; email: string } {
   sequence += 1;
@@ -135,7 +143,7 @@ describe('public portal intake (docs/adr/0026)', () => {
     expect(agent.status).toBe(201);
     const link = confirmPathIn(await mailTo(who.email));
     await v.get(link);
-    expect((await v.post(link, {})).status).toBe(303);
+    expect(await confirm(v, link)).toEqual(confirmed(link));
     const mine = (await tickets('cita-report')).find((t) => t.startedBy === `requester:${who.email}`);
     const detail = (await app.call('supervisor', 'GET', `/api/instances/${mine!.id}`)).body;
     expect(detail.instance.variables).toMatchObject({
@@ -193,12 +201,12 @@ describe('public portal intake (docs/adr/0026)', () => {
     expect(confirmPage.text).toContain('id="portal-confirm-button"');
     expect((await tickets('cita-report')).length).toBe(before); // a GET (mail scanner) opens nothing
 
-    const [first, second] = await Promise.all([v.post(link, {}), v.post(link, {})]);
-    expect([first.status, second.status]).toEqual([303, 303]);
+    const [first, second] = await Promise.all([confirm(v, link), confirm(v, link)]);
+    expect([first, second]).toEqual([confirmed(link), confirmed(link)]);
     const opened = await v.get(link);
     const number = /id="portal-ticket-number">([A-Z]+-\d{4}-\d+)</.exec(opened.text)?.[1];
     expect(number).toMatch(/^CITA-2026-\d+$/);
-    expect((await v.post(link, {})).status).toBe(303); // a later click: still the same ticket
+    expect(await confirm(v, link)).toEqual(confirmed(link)); // a later click: still the same ticket
 
     const mine = (await tickets('cita-report')).filter((t) => t.startedBy === `requester:${who.email}`);
     expect(mine).toHaveLength(1);
@@ -226,7 +234,7 @@ describe('public portal intake (docs/adr/0026)', () => {
 
     const link = confirmPathIn(mail);
     await v.get(link);
-    expect((await v.post(`${link}?lang=it`, {})).status).toBe(303);
+    expect(await confirm(v, `${link}?lang=it`)).toEqual(confirmed(`${link}?lang=it`));
     const mine = (await tickets('cita-report')).find((t) => t.startedBy === `requester:${who.email}`);
     const detail = (await app.call('supervisor', 'GET', `/api/instances/${mine!.id}`)).body;
     expect(detail.instance.variables.requesterLanguage).toBe('it');
@@ -305,7 +313,7 @@ describe('public portal intake (docs/adr/0026)', () => {
     expect(answer.status).toBe(200);
     const link = confirmPathIn(await mailTo(who.email));
     await v.get(link);
-    expect((await v.post(link, {})).status).toBe(303);
+    expect(await confirm(v, link)).toEqual(confirmed(link));
 
     const mine = (await tickets('complaints')).find((t) => t.startedBy === `requester:${who.email}`);
     const detail = (await app.call('supervisor', 'GET', `/api/instances/${mine!.id}`)).body;

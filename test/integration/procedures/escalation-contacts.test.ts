@@ -91,6 +91,7 @@ describe('escalation matrices: the chosen level is mailed, and an admin edit app
       const version = /name="version" value="(\d+)"/.exec(form.text)?.[1] ?? '';
       const saved = await admin.post(`/admin/directory/${GROUP}`, { version, addresses: EDITED });
       expect(saved.status).toBe(303);
+      expect(saved.location).toBe(`/admin/directory/${GROUP}?saved=1`);
 
       const second = await atEscalation();
       const after = await mesa.get(

@@ -32,6 +32,14 @@ function form(csrf: string, body: string, files: [Buffer, string][] = []): FormD
   return data;
 }
 
+/** Posts an addition through a tracking link: its status and where it redirects to. */
+async function add(link: string, data: FormData) {
+  const answer = await world.fetch(link, { method: 'POST', body: data });
+  return { status: answer.status, location: answer.headers.get('location') };
+}
+/** An accepted addition: back to the link's page, announcing it. */
+const added = (link: string) => ({ status: 303, location: `${link}?added=1` });
+
 const storedFiles = (instanceId: string) =>
   world.app.app.database.connection.collection('attachments').countDocuments({ instanceId });
 
@@ -61,9 +69,9 @@ test('given a post refused for its body or for one of its files, when it carried
 test('given one link, when more additions than allowed are posted within the hour, then the next is refused with 429 and Retry-After, and other links still work', async () => {
   const { ticket, link, csrf } = await trackingLink('flood@example.org');
   const notes = await fixture('notes.txt');
-  expect((await world.fetch(link, { method: 'POST', body: form(csrf, 'one') })).status).toBe(303);
+  expect(await add(link, form(csrf, 'one'))).toEqual(added(link));
   expect((await world.fetch(link, { method: 'POST', body: form(csrf, ' ') })).status).toBe(422); // counts too
-  expect((await world.fetch(link, { method: 'POST', body: form(csrf, 'three') })).status).toBe(303);
+  expect(await add(link, form(csrf, 'three'))).toEqual(added(link));
 
   const flood = await world.fetch(link, { method: 'POST', body: form(csrf, 'four', [[notes, 'notes.txt']]) });
 
@@ -79,10 +87,8 @@ test('given one link, when more additions than allowed are posted within the hou
   // Reading is not throttled; another ticket's link posts normally.
   expect((await world.fetch(link)).status).toBe(200);
   const other = await trackingLink('calm@example.org');
-  expect((await world.fetch(other.link, { method: 'POST', body: form(other.csrf, 'hello') })).status).toBe(
-    303,
-  );
+  expect(await add(other.link, form(other.csrf, 'hello'))).toEqual(added(other.link));
   // The window is an hour: later, the first link posts again.
   world.clock.advance(3600_000);
-  expect((await world.fetch(link, { method: 'POST', body: form(csrf, 'later') })).status).toBe(303);
+  expect(await add(link, form(csrf, 'later'))).toEqual(added(link));
 });

@@ -61,6 +61,7 @@ test('given one answer by link, one paper ballot after closure and one ticket wi
     back: '/inbox',
   });
   expect(ballot.status).toBe(303);
+  expect(ballot.location).toBe('/inbox?requester=ballot#requester');
 
   const silent = await toSurvey('silent@example.org');
   await completeOpenTask(silent.id);

@@ -121,6 +121,7 @@ test('given a requester without email, when the survey step runs, then the pages
     back: `/tasks/${encodeURIComponent(taskId)}`,
   });
   expect(recorded.status).toBe(303);
+  expect(recorded.location).toBe(`/tasks/${encodeURIComponent(taskId)}?requester=ballot#requester`);
   const after = await sofia.get(`/supervisor/instances/${ticket.id}`);
   expect(after.text).toContain('data-rating="5"');
   expect(after.text).not.toContain('id="rq-no-email"');

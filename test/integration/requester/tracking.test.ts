@@ -128,6 +128,7 @@ test('given a supervisor, when the links are revoked, then old links stop workin
     back: `/supervisor/instances/${ticket.id}`,
   });
   expect(revoked.status).toBe(303);
+  expect(revoked.location).toBe(`/supervisor/instances/${ticket.id}?requester=revoked#requester`);
 
   const gone = await world.fetch(link);
   expect(gone.status).toBe(410);

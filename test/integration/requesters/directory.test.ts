@@ -171,6 +171,7 @@ describe('requester directory', () => {
       emails: 'ana.ruiz@issste.gob.mx',
     });
     expect(saved.status).toBe(303);
+    expect(saved.location).toBe(`/requesters/${encodeURIComponent(ana.id)}?saved=1`);
     const stale = await supervisor.post(`/requesters/${ana.id}`, {
       ...form,
       emails: 'ana.ruiz@issste.gob.mx',

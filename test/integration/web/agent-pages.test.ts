@@ -84,6 +84,7 @@ describe('agent pages: inbox, task page with its form, opening tickets', () => {
     expect(inboxRow(luisView.text, taskId)).toContain('lucia');
     expect(inboxRow(luisView.text, taskId)).not.toContain('class="claim"');
     expect(released.status).toBe(303);
+    expect(released.location).toBe('/inbox');
     expect(inboxRow(after.text, taskId)).toContain('class="claim"');
     const events = await app.app.services.instances.get(instanceId, {
       id: 'sofia',
@@ -128,7 +129,7 @@ describe('agent pages: inbox, task page with its form, opening tickets', () => {
   });
 
   test('given an unclaimed task, then the page says completing takes it, and the completion records who did it', async () => {
-    const { instanceId, taskId } = await openTicket(app);
+    const { instanceId, ticket, taskId } = await openTicket(app);
 
     const unclaimed = await luis.get(taskUrl(taskId));
     await luis.post(`${taskUrl(taskId)}/claim`, { next: taskUrl(taskId) });
@@ -140,6 +141,7 @@ describe('agent pages: inbox, task page with its form, opening tickets', () => {
     expect(unclaimed.text).toContain('Al completar esta tarea la toma usted');
     expect(claimed.text).not.toContain('id="complete-takes"');
     expect(answer.status).toBe(303);
+    expect(answer.location).toBe(`/inbox?done=completed&ticket=${ticket}`); // unsolved: the ticket goes to L2
     const view = await app.app.services.instances.get(instanceId, {
       id: 'sofia',
       roles: ['supervisor'],

@@ -154,6 +154,7 @@ describe('analyst pages: procedures, versions, saving diagrams without JavaScrip
     });
 
     expect(saved.status).toBe(303);
+    expect(saved.location).toBe('/analyst/procedures/lab-results/versions?saved=1&created=1');
     const [first] = await app.app.services.definitions.versions('lab-results');
     expect(first).toMatchObject({ version: 1, deployedBy: USERS.analyst.user });
   });

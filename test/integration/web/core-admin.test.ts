@@ -104,6 +104,7 @@ describe('web core: admin user pages', () => {
       'La contraseña no puede superar los 72 bytes (unos 72 caracteres sin acentos).',
     );
     expect(stillOld.answer.status).toBe(303);
+    expect(stillOld.answer.location).toBe('/inbox');
   });
 
   test('given an existing username in other case, when the admin creates it again, then 409 on the username field', async () => {
@@ -146,8 +147,10 @@ describe('web core: admin user pages', () => {
 
     expect(reset.location).toBe('/admin/users/servicio?saved=password');
     expect(old.status).toBe(303);
+    expect(old.location).toBe('/login?next=%2Faccount');
     expect(withOld.answer.status).toBe(401);
     expect(withNew.answer.status).toBe(303);
+    expect(withNew.answer.location).toBe('/inbox');
   });
 
   test('given a too short new password, when the admin resets it, then 422 with the policy message', async () => {
@@ -165,6 +168,7 @@ describe('web core: admin user pages', () => {
 
     expect(whileDisabled.answer.status).toBe(401);
     expect(afterEnable.answer.status).toBe(303);
+    expect(afterEnable.answer.location).toBe('/inbox');
   });
 
   test('given the admin, when they try to disable themselves or drop their admin role, then it is refused', async () => {

@@ -121,6 +121,7 @@ describe('web core: logging in and out', () => {
 
     expect(client.cookieHeader()).not.toBe(before);
     expect(replay.status).toBe(303);
+    expect(replay.headers.get('location')).toBe('/login?next=%2Faccount'); // the old session is gone
   });
 
   test('given a user, when they switch the language, then the pages speak it', async () => {

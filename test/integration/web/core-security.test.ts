@@ -41,6 +41,7 @@ describe('web core: CSRF, login rate limiting, security headers, error pages', (
     });
 
     expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/account');
   });
 
   test("given another session's token, when it is sent, then it is refused (tokens are per session)", async () => {
@@ -91,6 +92,7 @@ describe('web core: CSRF, login rate limiting, security headers, error pages', (
     expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(raw.headers.get('retry-after'))).toBeLessThanOrEqual(900);
     expect(other.status).toBe(303);
+    expect(other.location).toBe('/inbox');
   });
 
   test('given any web page, then the security headers are set: strict CSP, no sniffing, no framing', async () => {

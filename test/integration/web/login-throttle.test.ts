@@ -28,6 +28,7 @@ async function attempt(app: TestApp, username: string, password: string, from?: 
   return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),
+    location: response.headers.get('location'),
     text: await response.text(),
   };
 }
@@ -67,6 +68,7 @@ describe('login throttle: per address+user, per user across addresses, per addre
     expect(blocked.text).toContain('Demasiados intentos');
     expect(blocked.text).toContain('try again in 10 minutes');
     expect(other.status).toBe(303);
+    expect(other.location).toBe('/inbox');
   });
 
   test('given failures over eight usernames from one address, then a ninth login from it is refused even for a right password; other addresses log in', async () => {
@@ -81,6 +83,7 @@ describe('login throttle: per address+user, per user across addresses, per addre
     expect(blocked.status).toBe(429);
     expect(blocked.retryAfter).toBe('600');
     expect(elsewhere.status).toBe(303);
+    expect(elsewhere.location).toBe('/inbox');
   });
 
   test('given a successful login between failures from one address, then it does not reset that address count', async () => {
@@ -91,6 +94,7 @@ describe('login throttle: per address+user, per user across addresses, per addre
     const afterwards = await login(behindProxy, 'sofia', '198.51.100.20');
 
     expect(success.status).toBe(303);
+    expect(success.location).toBe('/supervisor/instances');
     expect(eighth.status).toBe(401);
     expect(afterwards.status).toBe(429);
   });
@@ -120,6 +124,7 @@ describe('login throttle: per address+user, per user across addresses, per addre
 
     expect(blocked.status).toBe(429);
     expect(elsewhere.status).toBe(303);
+    expect(elsewhere.location).toBe('/inbox');
   });
 
   test('given no trusted proxy, then X-Forwarded-For is ignored: changing it does not escape the address+user limit', async () => {
@@ -152,6 +157,7 @@ describe('login throttle: per address+user, per user across addresses, per addre
     const later = await login(behindProxy, 'lucia', '203.0.113.7');
 
     expect(later.status).toBe(303);
+    expect(later.location).toBe('/inbox');
   });
 });
 
