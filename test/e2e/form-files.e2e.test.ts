@@ -5,6 +5,7 @@ import { USERS, type TestApp } from '../support/harness.js';
 import { launchBrowser, loginInBrowser } from '../support/browser.js';
 import { Scenario } from '../support/scenario.js';
 import { startWebApp } from '../support/web-accounts.js';
+import { CITA_REQUEST } from '../support/cita-request.js';
 
 /** Browser steps are slower than HTTP ones, on a shared two-core machine even more. */
 const SLOW = 60_000;
@@ -37,17 +38,7 @@ describe('an agent attaches the cita report on the step-10 form (issue 11, docs/
       });
       await s.complete('task-request-email', 'citaCentral', { emailRequested: true });
       await s.complete('task-receive-email', 'citaCentral', { emailReceivedAt: '2025-07-10T09:15' });
-      await s.complete('task-validate-info', 'citaCentral', {
-        contactName: 'Ana Pérez',
-        employeeNumber: '123456',
-        phone: '+52 55 5140 9617',
-        consultationDate: '2025-07-14',
-        timeSlot: '08:00-14:00',
-        clinic: 'Medicina familiar',
-        office: '3',
-        requesterEmail: 'ana.perez@issste.gob.mx',
-        infoValid: true,
-      });
+      await s.complete('task-validate-info', 'citaCentral', { ...CITA_REQUEST, infoValid: true });
       await s.complete('task-register-classify', 'citaCentral', {
         category: 'cita-medica-reporte-agenda',
         priority: 'medium',

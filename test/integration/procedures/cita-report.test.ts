@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { startTestApp, type TestApp } from '../../support/harness.js';
 import { Scenario } from '../../support/scenario.js';
+import { CITA_REQUEST, CITA_START } from '../../support/cita-request.js';
 
 /**
  * cita-report (seed 001, ISSSTE «Reporte de citas»): every path of docs/procedures.md
@@ -14,23 +15,8 @@ const CENTRAL = ['central-desk'];
 const SPECIALISED = ['specialised-desk'];
 const REPORT_PDF = readFileSync('test/fixtures/conversation/report.pdf');
 
-const intake = (channel: 'portal' | 'phone' | 'email') => ({
-  channel,
-  requesterName: 'Lic. Ana Pérez',
-  medicalUnit: 'UMF 21 Iztacalco',
-  description: 'Reporte de la agenda de citas de medicina familiar, julio',
-});
-const requestData = {
-  contactName: 'Ana Pérez',
-  employeeNumber: '123456',
-  phone: '+52 55 5140 9617',
-  consultationDate: '2025-07-14',
-  timeSlot: '08:00-14:00',
-  clinic: 'Medicina familiar',
-  office: '3',
-  requesterEmail: 'ana.perez@issste.gob.mx',
-};
-const validInfo = { ...requestData, infoValid: true };
+const intake = (channel: 'portal' | 'phone' | 'email') => ({ channel, ...CITA_START });
+const validInfo = { ...CITA_REQUEST, infoValid: true };
 const emailReceived = { emailReceivedAt: '2025-07-10T09:15', emailNotes: 'Solicita el reporte de agenda' };
 const classification = { category: 'cita-medica-reporte-agenda', priority: 'medium' };
 
@@ -115,11 +101,11 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       expect(s.businessKey).toMatch(/^CITA-\d{4}-\d{6}$/);
       await s.expectTasks({ 'task-capture-portal-request': REQUESTER });
 
-      const stolen = await s.attempt('task-capture-portal-request', 'citaSpecialised', requestData);
+      const stolen = await s.attempt('task-capture-portal-request', 'citaSpecialised', CITA_REQUEST);
       expect(stolen.status).toBe(403);
       expect(stolen.body.error.code).toBe('TASK_NOT_OFFERED_TO_YOU');
 
-      await s.complete('task-capture-portal-request', 'citaRequester', requestData);
+      await s.complete('task-capture-portal-request', 'citaRequester', CITA_REQUEST);
       await s.expectTasks({ 'task-evaluate-request': CENTRAL });
       await centralDeskGenerates(s);
       await solvedAndClosed(s);
@@ -207,7 +193,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       const s = await Scenario.start(app, 'cita-report', 'citaCentral', intake('email'));
       await s.complete('task-receive-email', 'citaCentral', emailReceived);
       await s.complete('task-validate-info', 'citaCentral', {
-        ...requestData,
+        ...CITA_REQUEST,
         timeSlot: 'sin horario',
         infoValid: false,
         missingFields: ['timeSlot'],
@@ -288,7 +274,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
     'CITA-6: given the central desk report does not satisfy the user, then it is re-assigned to the specialised desk and closed after validation',
     async () => {
       const s = await Scenario.start(app, 'cita-report', 'citaRequester', intake('portal'));
-      await s.complete('task-capture-portal-request', 'citaRequester', requestData);
+      await s.complete('task-capture-portal-request', 'citaRequester', CITA_REQUEST);
       await centralDeskGenerates(s);
       await s.complete('task-validate-attention', 'citaCentral', { solved: false });
       await s.expectTasks({ 'task-reassign': CENTRAL });
@@ -406,7 +392,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
     'given step 14 with its SLA timers, then each timer names the task it is attached to and the task carries the earliest due date (30 min)',
     async () => {
       const s = await Scenario.start(app, 'cita-report', 'citaRequester', intake('portal'));
-      await s.complete('task-capture-portal-request', 'citaRequester', requestData);
+      await s.complete('task-capture-portal-request', 'citaRequester', CITA_REQUEST);
       await s.complete('task-evaluate-request', 'citaCentral', { canGenerateReport: false });
       await s.complete('task-me-receive', 'citaSpecialised', { receivedBy: 'Especialista de turno' });
       const warning = await s.expectTimer('timer-me-sla-warning', 'task-me-perform', 30 * MINUTE);
@@ -444,7 +430,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       'given a portal capture without phone and with a bad date, then 422 lists phone required and the date type',
       async () => {
         const s = await Scenario.start(app, 'cita-report', 'citaRequester', intake('portal'));
-        const { phone: _phone, ...withoutPhone } = requestData;
+        const { phone: _phone, ...withoutPhone } = CITA_REQUEST;
         const res = await s.attempt('task-capture-portal-request', 'citaRequester', {
           ...withoutPhone,
           consultationDate: '14/07/2025',
@@ -464,7 +450,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       async () => {
         const s = await Scenario.start(app, 'cita-report', 'citaCentral', intake('email'));
         await s.complete('task-receive-email', 'citaCentral', emailReceived);
-        const { phone: _phone, ...withoutPhone } = requestData;
+        const { phone: _phone, ...withoutPhone } = CITA_REQUEST;
         const res = await s.attempt('task-validate-info', 'citaCentral', {
           ...withoutPhone,
           infoValid: true,
@@ -482,7 +468,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       async () => {
         const s = await Scenario.start(app, 'cita-report', 'citaCentral', intake('email'));
         await s.complete('task-receive-email', 'citaCentral', emailReceived);
-        const { phone: _phone, ...withoutPhone } = requestData;
+        const { phone: _phone, ...withoutPhone } = CITA_REQUEST;
         const answer = { ...withoutPhone, infoValid: false, missingData: 'Falta el teléfono' };
         const res = await s.attempt('task-validate-info', 'citaCentral', answer);
         expect(res.status).toBe(422);
@@ -569,7 +555,7 @@ describe('cita-report: Reporte de citas (ISSSTE), every documented path', () => 
       async () => {
         const s = await Scenario.start(app, 'cita-report', 'citaRequester', intake('portal'));
         const res = await s.attempt('task-capture-portal-request', 'citaRequester', {
-          ...requestData,
+          ...CITA_REQUEST,
           requesterEmail: 'ana.perez@gmail.com',
         });
         expect(res.status).toBe(422);
