@@ -9,7 +9,7 @@ import { flashQuery } from './flash.js';
 import { formIdempotencyKey } from './idempotency-field.js';
 import { instanceIdForKey } from '../../../app/idempotency.js';
 import { attachFiles } from './form-file-fields.js';
-import { formUploadsOf } from './form-uploads.js';
+import { uploadsOf } from '../core/uploads.js';
 import { renderForm } from './form-renderer.js';
 import { initialValues, submittedValues, toSubmission, type RawValues } from './form-values.js';
 
@@ -41,7 +41,7 @@ export function startRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const form = catalog.startFormKey ? await deps.inbox.form(catalog.startFormKey, formVersions) : undefined;
     const values = form ? submittedValues(form.schema, req.body) : {};
     // The form's key makes a double submit or a retry after a lost answer open one ticket.
-    const upload = formUploadsOf(req);
+    const upload = uploadsOf(req);
     // With files the key is needed: it names the ticket the start opens, which owns them (docs/adr/0032).
     const idempotencyKey =
       formIdempotencyKey(req.body) ?? (upload.files.length > 0 ? randomUUID() : undefined);

@@ -12,7 +12,7 @@ import { renderForm } from './form-renderer.js';
 import { initialValues, submittedValues, toSubmission, type RawValues } from './form-values.js';
 import { ticketContext } from './ticket-context.js';
 import { attachFiles } from './form-file-fields.js';
-import { formUploadsOf } from './form-uploads.js';
+import { uploadsOf } from '../core/uploads.js';
 import { draftFromCompletion, kbTaskPanel, withChecklistTicks } from '../kb/task-panel.js';
 import { procedureFieldLabels } from '../core/field-labels.js';
 import { laneName } from '../../../app/inbox-service.js';
@@ -36,7 +36,7 @@ export function taskRoutes(deps: WebPageDeps, kit: PageKit): Router {
     const values = form ? submittedValues(form.schema, req.body) : {};
     // The form's key turns a retry of a completion that went through into a plain success.
     const idempotencyKey = formIdempotencyKey(req.body);
-    const upload = formUploadsOf(req);
+    const upload = uploadsOf(req);
     let stored: readonly string[] = [];
     try {
       if (upload.refused) throw upload.refused;

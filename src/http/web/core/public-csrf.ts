@@ -38,8 +38,8 @@ export function publicCsrfToken(req: Request, res: Response, secureCookies: bool
 export function verifyPublicCsrf(): RequestHandler {
   return (req, _res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
-    const cookie = readCookies(req)[PUBLIC_CSRF_COOKIE];
-    if (cookie && TOKEN.test(cookie) && sameToken(sentCsrfToken(req), cookie)) return next();
+    const cookie = publicCookieToken(req);
+    if (cookie && sameToken(sentCsrfToken(req), cookie)) return next();
     next(
       new AppError(
         'CSRF_INVALID',
@@ -47,4 +47,10 @@ export function verifyPublicCsrf(): RequestHandler {
       ),
     );
   };
+}
+
+/** The visitor's double-submit token (the cookie), when well formed. */
+export function publicCookieToken(req: Request): string | undefined {
+  const token = readCookies(req)[PUBLIC_CSRF_COOKIE];
+  return token && TOKEN.test(token) ? token : undefined;
 }

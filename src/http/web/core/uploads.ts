@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import type { Request, RequestHandler } from 'express';
-import { AppError, type FieldIssue } from '../../../domain/errors.js';
+import { AppError, isAppError, type FieldIssue } from '../../../domain/errors.js';
 import { sameToken } from './csrf.js';
 
 /** One file of a multipart form, held in memory (bounded by the limits). */
@@ -33,6 +33,36 @@ const CSRF_FIELD = '_csrf';
 /** The files `multipartForm` parsed (none for other requests). */
 export function uploadedFiles(req: Request): readonly UploadedFile[] {
   return (req as unknown as Record<symbol, UploadedFile[] | undefined>)[FILES] ?? [];
+}
+
+const REFUSED = Symbol.for('helpdesk.uploadRefused');
+
+/**
+ * {@link multipartForm} for a form that is shown again when its upload is refused: a verified
+ * post hands its token on as `_csrf` (so a later CSRF check passes and routes read fields as
+ * usual); a refused upload (a file too large, too many: VALIDATION_FAILED) is kept for the route,
+ * read with {@link uploadsOf}, with a body holding only the token, so the route renders the form
+ * again (422) and changes nothing. Other errors (a forged post) go on to the error handler.
+ */
+export function multipartKeepingRefusal(limits: UploadLimits, expectedCsrf: ExpectedCsrf): RequestHandler {
+  const parse = multipartForm(limits, expectedCsrf);
+  return (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      if (error === undefined) {
+        (req.body as Record<string, unknown>)[CSRF_FIELD] = expectedCsrf(req);
+        return next();
+      }
+      if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') return next(error);
+      (req as unknown as Record<symbol, AppError>)[REFUSED] = error;
+      req.body = { [CSRF_FIELD]: expectedCsrf(req) };
+      next();
+    });
+}
+
+/** The files a post parsed by {@link multipartKeepingRefusal} carried, or the refusal of its upload. */
+export function uploadsOf(req: Request): { files: readonly UploadedFile[]; refused?: AppError } {
+  const refused = (req as unknown as Record<symbol, AppError | undefined>)[REFUSED];
+  return refused ? { files: [], refused } : { files: uploadedFiles(req) };
 }
 
 /**

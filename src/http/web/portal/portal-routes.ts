@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { PublicProcedure } from '../../../app/portal-intake.js';
 import { isAppError, type FieldIssue } from '../../../domain/errors.js';
 import { renderForm } from '../agent/form-renderer.js';
@@ -10,12 +10,11 @@ import type { RenderPage } from '../page.js';
 import { confirmRoutes } from './portal-confirm-routes.js';
 import { languageLinks } from './portal-language.js';
 import { message, useLanguage, type PortalWebDeps } from './portal-page.js';
-import { portalBody, portalUploadsOf } from './portal-uploads.js';
+import { uploadsOf } from '../core/uploads.js';
+import { PORTAL_URLENCODED, portalBody } from './portal-uploads.js';
 
 /** Name of the honeypot field: hidden from people, filled by naive bots. */
 export const HONEYPOT_FIELD = 'contact_homepage';
-/** The confirmation post is small: no file, a few fields. */
-const BODY = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
 
 /**
  * The public portal (no login; docs/adr/0026): `/portal` lists the procedures open to requesters,
@@ -24,7 +23,7 @@ const BODY = express.urlencoded({ extended: false, limit: '64kb', parameterLimit
  */
 export function portalRoutes(deps: PortalWebDeps, renderPage: RenderPage): Router {
   const router = Router();
-  const guard = [BODY, verifyPublicCsrf()];
+  const guard = [PORTAL_URLENCODED, verifyPublicCsrf()]; // the confirmation post: no file, a few fields
   router.use('/portal/confirm', confirmRoutes(deps, renderPage, guard));
 
   router.get('/portal', async (req, res) => {
@@ -59,7 +58,7 @@ export function portalRoutes(deps: PortalWebDeps, renderPage: RenderPage): Route
     const values = submittedValues(source.schema, req.body);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const honeypot = typeof body[HONEYPOT_FIELD] === 'string' ? body[HONEYPOT_FIELD] : '';
-    const upload = portalUploadsOf(req);
+    const upload = uploadsOf(req);
     try {
       if (upload.refused) throw upload.refused;
       const outcome = await deps.portal.submit({
