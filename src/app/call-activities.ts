@@ -12,6 +12,12 @@ import type { TicketNumbers, Transition } from './ports.js';
 import type { ProcedureEngine, RunOutcome } from './procedure-engine.js';
 import { isRecord } from '../domain/forms/data-path.js';
 
+/** A called ticket's opening step and the start hooks' work once it stands. */
+interface HookedStart {
+  readonly transition: Transition;
+  readonly opened?: (head: InstanceRecord, actor: Actor) => Promise<void>;
+}
+
 /** Audit type of the step that resumes a caller after its called ticket completed. */
 export const CALL_COMPLETED_EVENT = 'call.completed';
 /** Audit type (as the incident's failed step) of a call whose ticket was cancelled, failed or could not start. */
@@ -58,9 +64,9 @@ export class CallActivities implements CallEffectHandler {
     // Stale when the caller has moved on (e.g. was cancelled) before this effect was applied.
     const caller = await log.rollForward(request.calledBy.instanceId);
     if (!caller || !runningLink(caller, request.instanceId)) return;
-    let transition: Transition;
+    let start: HookedStart;
     try {
-      transition = await this.withStartHooks(request);
+      start = await this.withStartHooks(request);
     } catch (error) {
       if (!isAppError(error) || error.code === 'DATABASE_UNAVAILABLE') throw error;
       const reason = `call activity <${request.calledBy.activityId}>: cannot start <${request.procedureId}>: ${error.message}`;
@@ -68,18 +74,21 @@ export class CallActivities implements CallEffectHandler {
       return;
     }
     try {
-      const { head } = await log.commit(transition);
-      await this.deps.startHooks?.opened(head, actorNamed(request.actor));
+      const { head } = await log.commit(start.transition);
+      await start.opened?.(head, actorNamed(request.actor));
     } catch (error) {
       // Another writer (a load, the reconciler, another process) opened it first.
       if (!(isAppError(error) && error.code === 'CONFLICT')) throw error;
     }
   }
 
-  /** The opening step with what the start hooks add: computed start variables, a courtesy reply. */
-  private async withStartHooks(request: StartCall): Promise<Transition> {
+  /**
+   * The opening step with what the start hooks add (computed start variables, a courtesy reply),
+   * and what they do once it commits.
+   */
+  private async withStartHooks(request: StartCall): Promise<HookedStart> {
     const hooks = this.deps.startHooks;
-    if (!hooks) return this.openingStep(request);
+    if (!hooks) return { transition: await this.openingStep(request) };
     const definition = await this.calledVersion(request);
     const now = this.deps.clock.now();
     const given = hooks.input(definition.catalog, request.variables);
@@ -91,8 +100,10 @@ export class CallActivities implements CallEffectHandler {
       businessKey: built.head.businessKey,
       seq: built.event.seq,
     });
-    if (!extra.length) return built;
-    return { ...built, effects: { ...built.effects, outbox: [...extra, ...built.effects.outbox] } };
+    const transition = extra.length
+      ? { ...built, effects: { ...built.effects, outbox: [...extra, ...built.effects.outbox] } }
+      : built;
+    return { transition, opened: prepared.opened };
   }
 
   private async openingStep(request: StartCall, called?: ProcedureVersion, at?: Date): Promise<Transition> {

@@ -56,11 +56,9 @@ export interface StartHooks {
   ): Promise<{
     readonly variables: Record<string, unknown>;
     readonly outbox: (ticket: { instanceId: string; businessKey: string; seq: number }) => OutboxMessage[];
-    /** `opened` for this start, with what it could read before the commit already read. */
+    /** After the opening step committed: best effort (the hook logs its own failures, never throws). */
     readonly opened: (head: InstanceRecord, actor: Actor) => Promise<void>;
   }>;
-  /** After the opening step committed: best effort (the hook logs its own failures, never throws). */
-  opened(head: InstanceRecord, actor: Actor): Promise<void>;
 }
 
 /** Starting, inspecting and cancelling procedure instances. */

@@ -124,7 +124,7 @@ async function open(
     ? { ...built, effects: { ...built.effects, outbox: [...extra, ...built.effects.outbox] } }
     : built;
   const { head } = await deps.log.commit(transition);
-  await hooks?.opened(head, actor);
+  await prepared?.opened(head, actor);
   return head;
 }
 

@@ -41,10 +41,6 @@ export class RequesterStartHooks implements StartHooks {
   }
 
   /** Registers or finds the requester and records the ticket on it; failures are reported, not thrown. */
-  opened(head: InstanceRecord, actor: Actor): Promise<void> {
-    return this.record(head, actor, this.known(requesterOfVariables(head.variables)));
-  }
-
   private async record(head: InstanceRecord, actor: Actor, known: Promise<Requester | undefined>) {
     try {
       const requester = (await known) ?? (await this.register(requesterOfVariables(head.variables), actor));
