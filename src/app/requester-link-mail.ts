@@ -38,10 +38,16 @@ export async function addRequesterLinks(
   const email = requesterEmailOf(message.variables);
   if (!email) return message; // undeliverable anyway: the dispatcher says why
   const language = await links.languageFor(message.variables, email, message.language);
-  const mint = (purpose: 'track' | 'survey') =>
-    links.mintForMessage(purpose, message.id, message.instanceId, email, language);
-  const trackingUrl = await mint('track');
-  const surveyUrl = SURVEY_TEMPLATES.has(message.template) ? await mint('survey') : undefined;
+  const purposes = SURVEY_TEMPLATES.has(message.template)
+    ? (['track', 'survey'] as const)
+    : (['track'] as const);
+  const [trackingUrl, surveyUrl] = await links.mintForMessage(
+    purposes,
+    message.id,
+    message.instanceId,
+    email,
+    language,
+  );
   return {
     ...message,
     variables: { ...message.variables, trackingUrl, ...(surveyUrl ? { surveyUrl } : {}) },

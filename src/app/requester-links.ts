@@ -75,26 +75,30 @@ export class RequesterLinks {
   }
 
   /**
-   * The link for one outbox message: the token is derived from the message id, so every delivery
-   * attempt of that message stores (insert-if-absent) and mails the same link. After the ticket's
-   * links were revoked the revocation instant joins the derivation: a retried delivery mails a
-   * fresh link (created after the revocation) instead of the revoked one (docs/adr/0025).
-   * `language` (es/it/en) is appended as `?lang=`.
+   * The links of one outbox message, one per purpose: each token is derived from the message id,
+   * so every delivery attempt of that message stores (insert-if-absent) and mails the same links.
+   * After the ticket's links were revoked the revocation instant (read once) joins the derivation:
+   * a retried delivery mails fresh links (created after the revocation) instead of the revoked ones
+   * (docs/adr/0025). `language` (es/it/en) is appended as `?lang=`.
    */
   async mintForMessage(
-    purpose: LinkPurpose,
+    purposes: readonly LinkPurpose[],
     messageId: string,
     instanceId: string,
     email: string,
     language?: string,
-  ): Promise<string> {
+  ): Promise<string[]> {
     const revokedAt = await this.revokedAt(instanceId);
     const generation = revokedAt ? `\n${revokedAt.toISOString()}` : '';
-    const token = createHmac('sha256', this.secret)
-      .update(`${purpose}\n${messageId}${generation}`)
-      .digest('base64url');
-    await this.store(token, purpose, instanceId, email);
-    return this.url(purpose, token, language);
+    const links: string[] = [];
+    for (const purpose of purposes) {
+      const token = createHmac('sha256', this.secret)
+        .update(`${purpose}\n${messageId}${generation}`)
+        .digest('base64url');
+      await this.store(token, purpose, instanceId, email);
+      links.push(this.url(purpose, token, language));
+    }
+    return links;
   }
 
   /**
