@@ -36,7 +36,7 @@ export function visitorLanguage(
  * The first of es/it/en the browser accepts (`Accept-Language`, at most 20 tags, `it-IT` counts
  * as `it`), or undefined; `*` (a client without preference) stops the search.
  */
-export function acceptedLanguage(req: Request): UiLanguage | undefined {
+function acceptedLanguage(req: Request): UiLanguage | undefined {
   if (!req.get('accept-language')) return undefined;
   for (const tag of req.acceptsLanguages().slice(0, 20)) {
     if (tag === '*') return undefined;
@@ -47,7 +47,7 @@ export function acceptedLanguage(req: Request): UiLanguage | undefined {
 }
 
 /** The configured default language `withDefaultLanguage` recorded for this request, if any. */
-export function defaultLanguageOf(req: Request): string | undefined {
+function defaultLanguageOf(req: Request): string | undefined {
   const value = (req.res?.locals as Record<string, unknown> | undefined)?.[DEFAULT_KEY];
   return typeof value === 'string' ? value : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { UI_LANGUAGES } from '../core/i18n.js';
-import { acceptedLanguage, isUiLanguage } from '../core/language.js';
+import { isUiLanguage, visitorLanguage } from '../core/language.js';
 import type { UiLanguage } from '../page.js';
 
 /**
@@ -9,12 +9,8 @@ import type { UiLanguage } from '../page.js';
  * of them, else Spanish.
  */
 export function portalLanguage(req: Request, fallback?: string): UiLanguage {
-  const asked = req.query.lang;
-  if (typeof asked === 'string' && isUiLanguage(asked)) return asked;
-  const accepted = acceptedLanguage(req); // the browser's order of preference (core/language.ts)
-  if (accepted) return accepted;
   const base = fallback?.slice(0, 2).toLowerCase();
-  return isUiLanguage(base) ? base : 'es';
+  return visitorLanguage(req, isUiLanguage(base) ? base : 'es');
 }
 
 /** Links of the language switch: the same path with each other language. */
