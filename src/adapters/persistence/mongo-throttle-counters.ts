@@ -27,19 +27,13 @@ export class MongoThrottleCounters implements PortalCounterStore {
   }
 
   async reserve(counter: ThrottleCounter, limit: number): Promise<number | null> {
-    const base = counterId(counter);
-    // A random first slot keeps parallel attempts from all fighting over slot 1.
-    const start = randomInt(limit);
-    for (let i = 0; i < limit; i++) {
-      const slot = ((start + i) % limit) + 1;
-      if (await this.take(`${base}:${slot}`, counter)) return slot;
-    }
-    await this.take(`${base}:full`, counter);
-    return null;
+    return (await this.reserveMany(counter, limit, 1))[0] ?? null;
   }
 
+  /** Takes up to `count` free slots, each tried once; marks the counter full when it gets fewer. */
   async reserveMany(counter: ThrottleCounter, limit: number, count: number): Promise<number[]> {
     const base = counterId(counter);
+    // A random first slot keeps parallel attempts from all fighting over slot 1.
     const start = randomInt(limit);
     const taken: number[] = [];
     for (let i = 0; i < limit && taken.length < count; i++) {
