@@ -291,6 +291,8 @@ export async function startApp(
   const translations = new Translations(path.join(config.templatesDir, 'i18n'), logger);
   const reportSchedules = await wireReportSchedules({
     connection: database.connection,
+    models,
+    outbox,
     config,
     calendars,
     reports,

@@ -4,9 +4,8 @@ import type { Logger } from 'pino';
 import type { Connection } from 'mongoose';
 import { MongoReportRuns } from '../adapters/persistence/mongo-report-runs.js';
 import { bindDeliveryModels } from '../adapters/persistence/delivery-models.js';
-import { bindModels } from '../adapters/persistence/models.js';
 import { MongoDeliveryLedger } from '../adapters/persistence/mongo-delivery-ledger.js';
-import { MongoOutbox } from '../adapters/persistence/mongo-outbox.js';
+import type { MongoOutbox } from '../adapters/persistence/mongo-outbox.js';
 import { MongoReportStore } from '../adapters/persistence/mongo-report-store.js';
 import type { AgendaScheduler } from '../adapters/scheduler/agenda-scheduler.js';
 import { loadSchedules, reportJob } from '../adapters/scheduler/report-job.js';
@@ -57,6 +56,9 @@ export async function wireReports(deps: {
 /** Scheduled reports (config/reports/schedules.json), sent by a recurring Agenda job. */
 export async function wireReportSchedules(deps: {
   connection: Connection;
+  models: Models;
+  /** The app's outbox: runs queue their messages there, and the notification dispatcher sends them. */
+  outbox: MongoOutbox;
   config: Config;
   /** Business calendars a schedule may follow (docs/adr/0035). */
   calendars: CalendarRegistry;
@@ -81,8 +83,8 @@ export async function wireReportSchedules(deps: {
     ...(deps.transport
       ? {
           mailing: {
-            outbox: new MongoOutbox(bindModels(deps.connection)),
-            ledger: new MongoDeliveryLedger(bindModels(deps.connection), bindDeliveryModels(deps.connection)),
+            outbox: deps.outbox,
+            ledger: new MongoDeliveryLedger(deps.models, bindDeliveryModels(deps.connection)),
           },
         }
       : {}),
