@@ -10,7 +10,8 @@ export interface ParsedReport {
   readonly params: Readonly<Record<string, string>>;
 }
 
-const FIXED_GROUPS: readonly GroupBy[] = ['none', 'procedure', 'version', 'channel', 'agent', 'group'];
+/** The groupings every procedure offers (dimensions come from the procedure). */
+export const FIXED_GROUPS: readonly GroupBy[] = ['none', 'procedure', 'version', 'channel', 'agent', 'group'];
 const METRIC = /^(opened|closed|backlog|fcr|reassigned|surveyed|(met|breached):[A-Za-z0-9_.-]{1,64})$/;
 
 /** The first value of a query parameter, at most 100 characters. */

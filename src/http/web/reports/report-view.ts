@@ -2,7 +2,7 @@ import type { ReportProcedure } from '../../../app/reports-service.js';
 import type { ReportFigures, ReportRow, Share } from '../../../domain/reports/figures.js';
 import { shiftPeriod, type Period } from '../../../domain/reports/period.js';
 import { barChart } from '../supervisor/bar-chart.js';
-import { queryString, type ParsedReport } from './report-query.js';
+import { FIXED_GROUPS, queryString, type ParsedReport } from './report-query.js';
 
 /** Stylesheets of the report pages. */
 export const REPORT_STYLES: readonly string[] = ['/assets/css/supervisor.css', '/assets/css/reports.css'];
@@ -34,7 +34,7 @@ export function reportView(
     p.dimensions.map((d) => ({ value: `dim:${d.variable}`, label: d.label })),
   );
   const groups = [
-    ...['none', 'procedure', 'version', 'channel', 'agent', 'group'].map((value) => ({
+    ...FIXED_GROUPS.map((value) => ({
       value,
       labelKey: `reports.groupBy.${value}`,
     })),
