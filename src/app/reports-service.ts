@@ -14,7 +14,7 @@ import {
   type ReportFigures,
   type ReportQuery,
 } from '../domain/reports/figures.js';
-import { bucketMonth, monthsOfPeriod, type Period } from '../domain/reports/period.js';
+import { bucketMonth, monthsOfPeriod, nextBucketMonth, type Period } from '../domain/reports/period.js';
 import { requireRole } from './authorization.js';
 import type { DefinitionsService } from './definitions-service.js';
 import type { InstanceStore } from './ports.js';
@@ -171,7 +171,7 @@ export class ReportsService {
     let month = months.at(-1) ?? current;
     for (let more = 0; more < FOLLOWING_MONTHS; more++) {
       const open = new Set([...tickets.values()].filter(beganOpen).map((ticket) => ticket.id));
-      month = nextMonth(month);
+      month = nextBucketMonth(month);
       if (open.size === 0 || month > current) break;
       for (const entry of await this.deps.facts.visits(month)) if (open.has(entry.id)) keep(entry);
     }
@@ -275,12 +275,6 @@ export class ReportsService {
     }
     return counts;
   }
-}
-
-/** The month after `YYYY-MM`. */
-function nextMonth(month: string): string {
-  const [year = 0, number = 1] = month.split('-').map(Number);
-  return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
 }
 
 function queryOf(request: ReportRequest): ReportQuery {

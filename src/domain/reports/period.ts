@@ -93,6 +93,11 @@ export function bucketMonth(at: number, zone: string): string {
   return DateTime.fromMillis(at, { zone }).toFormat('yyyy-MM');
 }
 
+/** The month bucket after `month` (`YYYY-MM`). */
+export function nextBucketMonth(month: string): string {
+  return DateTime.fromFormat(month, 'yyyy-MM', { zone: 'UTC' }).plus({ months: 1 }).toFormat('yyyy-MM');
+}
+
 /** The month buckets (local to `zone`) the period's instants fall in (at most 14). */
 export function monthsOfPeriod(period: Period, zone: string): string[] {
   const months: string[] = [];
