@@ -7,7 +7,12 @@ import {
   type TicketFacts,
 } from '../../../src/domain/reports/facts.js';
 import { computeReport, percentile } from '../../../src/domain/reports/figures.js';
-import { monthsOfPeriod, periodOf, shiftPeriod } from '../../../src/domain/reports/period.js';
+import {
+  monthsOfPeriod,
+  nextBucketMonth,
+  periodOf,
+  shiftPeriod,
+} from '../../../src/domain/reports/period.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -178,6 +183,7 @@ describe('reporting rules (pure)', () => {
     expect(shiftPeriod(month, -1, 'Europe/Rome').key).toBe('2030-02');
     expect(monthsOfPeriod(month, 'Europe/Rome')).toEqual(['2030-03']);
     expect(monthsOfPeriod(month, 'UTC')).toEqual(['2030-02', '2030-03']);
+    expect([nextBucketMonth('2030-03'), nextBucketMonth('2030-12')]).toEqual(['2030-04', '2031-01']);
     const custom = periodOf('custom', '2030-01-30', 'UTC', '2030-02-02');
     expect(custom.key).toBe('2030-01-30..2030-02-02');
     expect(shiftPeriod(custom, 1, 'UTC').key).toBe('2030-02-03..2030-02-06');
