@@ -40,7 +40,7 @@ export interface DirectoryServiceDeps {
 export const KEPT_CHANGES = 50;
 
 /** Most groups one page may ask `contacts` for. */
-export const MAX_CONTACT_GROUPS = 20;
+const MAX_CONTACT_GROUPS = 20;
 
 /** Where the start-up warning goes (a pino logger fits). */
 export interface WarningLog {

@@ -72,7 +72,6 @@ export interface PollSummary {
 }
 
 export type { AttachmentPort, ConversationPort, IntakeLogger, IntakeTickets, RequesterReplyPort };
-export { isRequesterOf };
 
 /** Handling of one message: where it goes. */
 type Handled = {

@@ -15,7 +15,7 @@ import { instanceIdForKey } from './idempotency.js';
 import type { PortalRequestStore } from './portal-ports.js';
 
 /** Requests whose link expired this long ago lose their files (a confirmation in flight finishes first). */
-export const PORTAL_FILES_GRACE_MS = 3_600_000;
+const PORTAL_FILES_GRACE_MS = 3_600_000;
 /** Requests per sweep batch, and batches per sweep. */
 const BATCH = 100;
 const MAX_BATCHES = 20;
@@ -24,8 +24,6 @@ const MAX_BATCHES = 20;
 export interface PortalAttached {
   readonly data: unknown;
   readonly stored: readonly string[];
-  /** The ticket id the files belong to (absent without files). */
-  readonly instanceId?: string;
 }
 
 /** The bytes of the posted files: what the MB limits charge, before anything is stored. */
@@ -88,7 +86,7 @@ export class PortalFiles {
     const instanceId = portalInstanceId(requestId, email);
     const owner = { instanceId, uploadedBy: requesterActor(email).id, opening: true };
     const attached = await this.files.attach(schema, posted, data as Record<string, unknown>, owner);
-    return { data: attached.data, stored: attached.stored, instanceId };
+    return { data: attached.data, stored: attached.stored };
   }
 
   /** Deletes files of a refused submission (best effort). */

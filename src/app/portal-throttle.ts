@@ -28,7 +28,7 @@ type Limit = Exclude<PortalVerdict, { allowed: true }>['limit'];
 
 const MAX_KEY_LENGTH = 200;
 /** Bytes counted by one slot of a byte counter: a 50 MB post takes 10 slots, a 100 MB limit has 20. */
-export const PORTAL_BYTES_UNIT = 5 * 1024 * 1024;
+const PORTAL_BYTES_UNIT = 5 * 1024 * 1024;
 
 /**
  * Counts portal submissions that send a confirmation mail, and the bytes of files posted, with the

@@ -70,7 +70,7 @@ export async function resolveRecipients(
 const GROUP_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 
 /** Most alternatives one hint may list. */
-export const MAX_ALTERNATIVES = 5;
+const MAX_ALTERNATIVES = 5;
 
 type GroupChoice = { ok: true; group: string } | { ok: false; reason: string };
 

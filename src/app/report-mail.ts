@@ -11,7 +11,7 @@ import { MAX_TICKET_ROWS, reportCsv, ticketsCsv, type ReportLabel } from './repo
 import type { ReportRequest, ReportsService } from './reports-service.js';
 
 /** Message template of scheduled reports (`templates/messages/report-scheduled.<lang>.hbs`). */
-export const REPORT_TEMPLATE = 'report-scheduled';
+const REPORT_TEMPLATE = 'report-scheduled';
 
 /** Who computes scheduled reports. */
 const REPORTER: Actor = { id: 'system:reports', roles: ['supervisor'], groups: [] };

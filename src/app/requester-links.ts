@@ -13,7 +13,7 @@ import { AppError } from '../domain/errors.js';
 import { REQUESTER_LANGUAGES } from '../domain/requester.js';
 
 /** Ticket variable with the language the requester picked (the portal sets it on its starts). */
-export const REQUESTER_LANGUAGE_VARIABLE = 'requesterLanguage';
+const REQUESTER_LANGUAGE_VARIABLE = 'requesterLanguage';
 
 /**
  * Storage of requester links (`requester_tokens`), revocations (`requester_revocations`) and

@@ -25,7 +25,7 @@ export interface RequesterThrottlePolicy {
 }
 
 /** Additions per tracking link and hour by default (`HELPDESK_REQUESTER_LINK_POSTS_PER_HOUR`). */
-export const DEFAULT_POSTS_PER_LINK_HOUR = 20;
+const DEFAULT_POSTS_PER_LINK_HOUR = 20;
 
 /**
  * Defaults: 10 lookups per address and 5 per email in 15 minutes; 30 bad links per address;

@@ -20,7 +20,7 @@ export function isOpenDay(day: Period, calendar: Pick<BusinessCalendar, 'busines
  * no open day ended in the last {@link MAX_CLOSED_DAYS} days). Without a calendar: the last ended
  * period in `zone`. With one, periods are counted in the calendar's zone.
  */
-export function duePeriod(
+function duePeriod(
   kind: 'day' | 'week' | 'month',
   now: Date,
   zone: string,
