@@ -24,3 +24,10 @@ export function isPlaceholderAddress(address: string): boolean {
 export function placeholderAddresses(addresses: readonly string[]): string[] {
   return addresses.filter(isPlaceholderAddress);
 }
+
+/** Each address with its placeholder mark, as the directory pages show them. */
+export function placeholderEntries(
+  addresses: readonly string[],
+): { readonly address: string; readonly placeholder: boolean }[] {
+  return addresses.map((address) => ({ address, placeholder: isPlaceholderAddress(address) }));
+}

@@ -1,6 +1,6 @@
 import type { DirectoryService } from '../../../app/directory-service.js';
 import { isGroupId } from '../../../domain/directory.js';
-import { isPlaceholderAddress } from '../../../domain/directory-placeholders.js';
+import { placeholderEntries } from '../../../domain/directory-placeholders.js';
 import type { FormSchema } from '../../../domain/forms/index.js';
 import { fieldEntries } from '../agent/form-values.js';
 
@@ -36,7 +36,7 @@ export async function directoryContactsPanel(
     directoryContacts: groups.map((group) => ({
       id: group.id,
       ...(group.name ? { name: group.name } : {}),
-      entries: group.addresses.map((address) => ({ address, placeholder: isPlaceholderAddress(address) })),
+      entries: placeholderEntries(group.addresses),
     })),
   };
 }

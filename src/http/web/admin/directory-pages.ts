@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { DirectoryService, StoredGroup } from '../../../app/directory-service.js';
 import { AppError, isAppError, type FieldIssue } from '../../../domain/errors.js';
 import { isGroupId } from '../../../domain/directory.js';
-import { isPlaceholderAddress } from '../../../domain/directory-placeholders.js';
+import { placeholderEntries } from '../../../domain/directory-placeholders.js';
 import { ERROR_STATUS } from '../../error-status.js';
 import { webUser, type PageKit } from '../page.js';
 
@@ -78,7 +78,7 @@ export function directoryPages(directory: DirectoryService, kit: PageKit): Route
 
 /** A group with each address marked when it is a placeholder to replace (example.org etc.). */
 function withPlaceholders(group: StoredGroup) {
-  const entries = group.addresses.map((address) => ({ address, placeholder: isPlaceholderAddress(address) }));
+  const entries = placeholderEntries(group.addresses);
   return { ...group, entries, placeholders: entries.filter((entry) => entry.placeholder).length };
 }
 
