@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { TEMPLATE_ID, TEMPLATE_LANGUAGE } from './template-renderer.js';
 
 /** A message template of the catalogue: its id and the languages it has a file for. */
 export interface MessageTemplateEntry {
@@ -6,8 +7,8 @@ export interface MessageTemplateEntry {
   readonly languages: readonly string[];
 }
 
-/** The file names the renderer reads: `<id>.<lang>.hbs` (template-renderer.ts). */
-const FILE = /^([a-z0-9][a-z0-9-]{0,80})\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.hbs$/;
+/** The file names the renderer reads: `<id>.<lang>.hbs`, built from its own id and language rules. */
+const FILE = new RegExp(`^(${unanchored(TEMPLATE_ID)})\\.(${unanchored(TEMPLATE_LANGUAGE)})\\.hbs$`);
 /** Files looked at, at most (the folder ships with the app; this bounds a misconfigured one). */
 const MAX_FILES = 5000;
 
@@ -29,4 +30,9 @@ export async function listMessageTemplates(dir: string): Promise<MessageTemplate
   return [...languages.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([id, set]) => ({ id, languages: [...set].sort() }));
+}
+
+/** A `^…$` pattern's source without its anchors, to embed in a larger pattern. */
+function unanchored(pattern: RegExp): string {
+  return pattern.source.replace(/^\^/, '').replace(/\$$/, '');
 }

@@ -17,8 +17,10 @@ export interface TemplateRendererOptions {
 
 type Compiled = { readonly subject: HandlebarsTemplateDelegate; readonly body: HandlebarsTemplateDelegate };
 
-const ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
-const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+/** A template id, the first part of its file names `<id>.<lang>.hbs`. */
+export const TEMPLATE_ID = /^[a-z0-9][a-z0-9-]{0,80}$/;
+/** A template language, the second part of its file names. */
+export const TEMPLATE_LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 const COMPILE: CompileOptions = { noEscape: true, strict: false, knownHelpersOnly: true };
 const RUNTIME: RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false };
 
@@ -42,9 +44,9 @@ export class HandlebarsMessageRenderer implements MessageRenderer {
     fallbackLanguage?: string,
   ): Promise<RenderedMessage> {
     const languages = [language, fallbackLanguage, this.options.defaultLanguage ?? 'en'].filter(
-      (lang): lang is string => typeof lang === 'string' && LANGUAGE.test(lang),
+      (lang): lang is string => typeof lang === 'string' && TEMPLATE_LANGUAGE.test(lang),
     );
-    if (ID.test(template)) {
+    if (TEMPLATE_ID.test(template)) {
       for (const lang of new Set(languages)) {
         const compiled = await this.load(template, lang);
         if (compiled) return this.apply(compiled, template, lang, variables);
