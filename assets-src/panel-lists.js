@@ -3,22 +3,18 @@
  * The lists behind the helpdesk's own panel selects: message templates (GET
  * /analyst/templates.json) and business calendars (GET /analyst/calendars.json). URLs come
  * from the modeler option `panelLists: { templatesUrl, calendarsUrl }`, else from the page's
- * `#modeler-config` block. Fetched once; the panel is redrawn when they arrive. A list that
+ * `#modeler-config` block (the server names them there, one source). Fetched once; the panel is redrawn when they arrive. A list that
  * fails to load stays empty: the selects then only offer the value the diagram already has.
  */
-const DEFAULT_URLS = { templatesUrl: '/analyst/templates.json', calendarsUrl: '/analyst/calendars.json' };
 const MAX_ITEMS = 1000;
 
 function pageUrls() {
   const block = document.getElementById('modeler-config');
   try {
     const config = block ? JSON.parse(block.textContent || '{}') : {};
-    return {
-      templatesUrl: config.templatesUrl || DEFAULT_URLS.templatesUrl,
-      calendarsUrl: config.calendarsUrl || DEFAULT_URLS.calendarsUrl,
-    };
+    return { templatesUrl: config.templatesUrl, calendarsUrl: config.calendarsUrl };
   } catch {
-    return DEFAULT_URLS;
+    return {};
   }
 }
 
