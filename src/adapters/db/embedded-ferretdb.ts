@@ -30,6 +30,13 @@ export const SQLITE_PRAGMAS: readonly string[] = [
   `journal_size_limit(${WAL_SIZE_LIMIT_BYTES})`,
 ];
 
+/**
+ * Go's GC target for FerretDB (`GOGC`, unless the environment sets one). FerretDB v1 allocates
+ * a fresh document tree per command, so Go's default (100) collects several times per step; 400
+ * measured 15–28 % less FerretDB CPU per completion for ~15 MB more resident memory (ADR 0002).
+ */
+export const GO_GC_PERCENT = '400';
+
 /** Default location of the binary built by scripts/install-ferretdb.sh. */
 export function defaultFerretBinary(): string {
   const dir = process.env.HELPDESK_TOOLS_DIR ?? path.join(homedir(), '.cache', 'helpdesk-runner');
@@ -58,7 +65,8 @@ export class EmbeddedFerretDb {
       );
     }
     mkdirSync(this.options.dataDir, { recursive: true });
-    const child = spawn(binary, this.args(), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const env = { ...process.env, GOGC: process.env.GOGC ?? GO_GC_PERCENT };
+    const child = spawn(binary, this.args(), { stdio: ['ignore', 'ignore', 'pipe'], env });
     this.child = child;
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4000);
