@@ -59,7 +59,7 @@ export interface Config {
   readonly engineThreads: number;
   /**
    * A prebuilt engine thread module (`HELPDESK_ENGINE_WORKER_MODULE`, a file path); by default the
-   * one next to the engine adapter. The tests set a bundle of the sources (test/support/engine-worker-bundle.js).
+   * one next to the engine adapter. The tests set a bundle of the sources (test/support/test-bundles.js).
    */
   readonly engineWorkerModule?: string;
   /** Repeating timers are not re-armed after this many firings or below this period. */

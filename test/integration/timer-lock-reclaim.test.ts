@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { startTestApp } from '../support/harness.js';
+import { nodeEntry } from '../support/node-entry.js';
 import { waitFor } from '../support/wait.js';
 
 const firedEvents = (view: any) => view.body.events.filter((e: any) => e.type === 'timer.fired');
@@ -16,7 +17,7 @@ describe('timer locks of a dead process', () => {
     await first.stop();
 
     // The 1 s warning is taken by a process whose handler hangs; it dies holding the lock.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/hanging-timer-process.ts'], {
+    const child = spawn(process.execPath, nodeEntry('hanging-timer-process'), {
       env: {
         ...process.env,
         NODE_OPTIONS: '',

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { FIXTURES, USERS, type UserName } from './harness.js';
+import { nodeEntry } from './node-entry.js';
 
 /** Options of a child app: extra environment and the log level of the lines it keeps. */
 export interface ChildAppOptions {
@@ -41,7 +42,7 @@ export class ChildApp {
 
   /** Starts `test/support/app-process.ts` on a random port against the given database. */
   static start(dbName: string, timerPollMs = 200, options: ChildAppOptions = {}): Promise<ChildApp> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/app-process.ts'], {
+    const child = spawn(process.execPath, nodeEntry('app-process'), {
       env: {
         ...process.env,
         NODE_OPTIONS: '',

@@ -3,15 +3,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { buildEngineWorker } from './engine-worker-bundle.js';
+import { buildTestBundles } from './test-bundles.js';
 
 /** Builds the browser bundles, then starts one embedded FerretDB for the whole run, unless MONGODB_URI points at a real server. */
 export default async function globalSetup() {
   // The browser bundles (public/build/, git-ignored) the analyst pages load; skipped when current.
   const { buildAssets } = await import('../../scripts/build-assets.mjs');
   await buildAssets({ quiet: true });
-  // Test apps (and their child processes) start engine threads from one prebuilt module.
-  process.env.HELPDESK_ENGINE_WORKER_MODULE = await buildEngineWorker();
+  // Test apps start engine threads, and tests child processes, from modules prebuilt once per run.
+  const bundles = await buildTestBundles();
+  process.env.HELPDESK_ENGINE_WORKER_MODULE = bundles['engine-worker'];
+  process.env.HELPDESK_TEST_BUNDLES = JSON.stringify(bundles);
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
     return;

@@ -26,6 +26,8 @@ describe('scheduled reports', () => {
       HELPDESK_PROCESSES_DIR: path.join(FIXTURES, 'reports', 'processes'),
       ...mailEnv(sink, 'Help desk <desk@example.org>'),
       HELPDESK_REPORT_JOB_EVERY_MS: '1000',
+      // The dispatcher looks at the outbox every 200 ms (10 s by default): more chances to send twice.
+      HELPDESK_MAIL_POLL_MS: '200',
       HELPDESK_TIME_ZONE: 'Europe/Rome',
     };
     apps = await Promise.all([ChildApp.start(dbName, 200, { env }), ChildApp.start(dbName, 200, { env })]);

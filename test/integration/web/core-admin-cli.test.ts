@@ -6,6 +6,7 @@ import { jest } from '@jest/globals';
 import { loadConfig } from '../../../src/config.js';
 import { startApp } from '../../../src/main.js';
 import { FIXTURES, TestApp, startTestApp } from '../../support/harness.js';
+import { nodeEntry } from '../../support/node-entry.js';
 import { webClient } from '../../support/web-client.js';
 
 const run = promisify(execFile);
@@ -14,7 +15,7 @@ const ADMIN_ACTOR = { id: 'test:admin', roles: ['admin' as const], groups: [] };
 
 /** Runs `npm run admin -- …` (the script itself) against the test database. */
 function admin(dbName: string, args: string[], password?: string, env: Record<string, string> = {}) {
-  return run(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
+  return run(process.execPath, [...nodeEntry('admin'), ...args], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
@@ -130,7 +131,7 @@ describe('admin CLI (npm run admin)', () => {
     await createUser(dbName, 'carla', 'carla-pass-2024-x');
     const child = run(
       process.execPath,
-      ['--import', 'tsx', 'scripts/admin.ts', 'reset-password', '--username', 'carla'],
+      [...nodeEntry('admin'), 'reset-password', '--username', 'carla'],
       {
         env: {
           ...process.env,
@@ -162,6 +163,7 @@ describe('first admin on a fresh database', () => {
         HELPDESK_FORMS_DIR: path.join(FIXTURES, 'forms'),
         HELPDESK_API_TOKENS: '[{"token":"cli-test-token-0123456789","user":"x","roles":["admin"]}]',
         HELPDESK_BOOTSTRAP_ADMIN: 'true',
+        HELPDESK_BCRYPT_COST: '4', // fast hashes: the first admin is under test, not the cost
         PORT: '0',
         LOG_LEVEL: 'silent',
       }),
@@ -206,6 +208,7 @@ describe('default language of new accounts (HELPDESK_DEFAULT_LANGUAGE)', () => {
           HELPDESK_FORMS_DIR: path.join(FIXTURES, 'forms'),
           HELPDESK_API_TOKENS: '[{"token":"cli-test-token-0123456789","user":"x","roles":["admin"]}]',
           HELPDESK_BOOTSTRAP_ADMIN: 'true',
+          HELPDESK_BCRYPT_COST: '4',
           HELPDESK_DEFAULT_LANGUAGE: 'it',
           PORT: '0',
           LOG_LEVEL: 'silent',
