@@ -18,8 +18,8 @@ const ENTRIES = {
  * sources it imports; npm packages stay imports) into ES modules under node_modules/.cache, and
  * returns their paths by name. Run from sources, every thread or process would otherwise register
  * tsx and compile its files itself (≈ 0.25 s of CPU per engine thread, ≈ 0.4–0.7 s per child
- * process; tests start a few hundred threads and a few dozen processes). Built from the current
- * sources on every run, so they are never stale.
+ * process; tests start about one thread per test file and a few dozen processes). Built from the
+ * current sources on every run, so they are never stale.
  */
 export async function buildTestBundles() {
   const outdir = path.join(root, 'node_modules', '.cache', 'helpdesk-tests');
