@@ -147,8 +147,12 @@ export class FormVersions {
   async refreshSeeds(): Promise<SeedRefresh[]> {
     const { seeds } = this.deps;
     const done: SeedRefresh[] = [];
-    for (const formKey of (await seeds?.keys()) ?? []) {
-      const head = await this.deps.store.head(formKey);
+    const keys = (await seeds?.keys()) ?? [];
+    // Every head in one read (at most MAX_FORMS), not one read per form file: this runs at each start.
+    const heads = keys.length ? await this.deps.store.heads(MAX_FORMS) : [];
+    const headOf = new Map(heads.map((head) => [head.formKey, head]));
+    for (const formKey of keys) {
+      const head = headOf.get(formKey);
       const text = head?.seedHash ? await seeds!.read(formKey) : null;
       if (!head || text === null || hashOf(text) === head.seedHash) continue;
       const latest = await this.deps.store.version(formKey, head.latest);

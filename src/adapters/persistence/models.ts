@@ -202,9 +202,16 @@ export function bindModels(connection: Connection): Models {
   };
 }
 
-/** Creates the indexes the correctness of the app depends on (unique ones above all). */
+/**
+ * Creates the collections and the indexes the correctness of the app depends on (unique ones above
+ * all). Each collection is created once, by the model's own `init` (mongoose starts it when the model
+ * is bound); `syncIndexes` would ask for it a second time.
+ */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of Object.values(models)) await model.syncIndexes();
+  for (const model of Object.values(models)) {
+    await model.init();
+    await model.syncIndexes({ autoCreate: false });
+  }
 }
 
 /** True for a MongoDB duplicate-key error (code 11000), FerretDB included. */

@@ -64,7 +64,10 @@ export class MongoFormVersionStore implements FormVersionStore {
   }
 
   async heads(limit: number): Promise<FormHead[]> {
-    const docs = await this.rows.find({ kind: 'head' }, { formKey: 1, latest: 1 }).limit(limit).lean();
+    const docs = await this.rows
+      .find({ kind: 'head' }, { formKey: 1, latest: 1, seedHash: 1 })
+      .limit(limit)
+      .lean();
     return docs.map(toHead);
   }
 }

@@ -39,9 +39,9 @@ export class MongoPendingSteps implements PendingSteps {
     this.model = modelOn(connection, 'PendingStep', schema);
   }
 
-  /** Creates the collection up front, so two processes never race to create it on first insert. */
+  /** Waits for the collection to be created (mongoose's `init`), so two processes never race to create it on first insert. */
   async init(): Promise<void> {
-    await this.model.createCollection().catch(() => undefined);
+    await this.model.init().catch(() => undefined);
   }
 
   async mark(instanceId: string, seq: number): Promise<void> {

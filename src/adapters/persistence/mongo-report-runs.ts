@@ -32,9 +32,9 @@ export class MongoReportRuns implements ReportRuns {
     this.model = modelOn(connection, 'ReportRun', schema);
   }
 
-  /** Creates the collection up front, so two processes never race to create it on first insert. */
+  /** Waits for the collection to be created (mongoose's `init`), so two processes never race to create it on first insert. */
   async init(): Promise<void> {
-    await this.model.createCollection().catch(() => undefined);
+    await this.model.init().catch(() => undefined);
   }
 
   async claim(run: ReportRun): Promise<boolean> {

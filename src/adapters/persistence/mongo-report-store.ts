@@ -65,10 +65,10 @@ export class MongoReportStore implements ReportFactsStore {
     this.buckets = modelOn(connection, 'ReportBucket', bucketSchema);
   }
 
-  /** Creates the collections up front, so two processes never race to create them. */
+  /** Waits for the collections to be created (mongoose's `init`), so two processes never race to create them. */
   async init(): Promise<void> {
-    await this.facts.createCollection().catch(() => undefined);
-    await this.buckets.createCollection().catch(() => undefined);
+    await this.facts.init().catch(() => undefined);
+    await this.buckets.init().catch(() => undefined);
   }
 
   async load(instanceId: string): Promise<TicketFacts | null> {
