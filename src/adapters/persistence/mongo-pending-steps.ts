@@ -39,7 +39,10 @@ export class MongoPendingSteps implements PendingSteps {
     this.model = modelOn(connection, 'PendingStep', schema);
   }
 
-  /** Waits for the collection to be created (mongoose's `init`), so two processes never race to create it on first insert. */
+  /**
+   * Waits for the collection to be created (mongoose's `init`), so two processes never race to
+   * create it on first insert.
+   */
   async init(): Promise<void> {
     await this.model.init().catch(() => undefined);
   }

@@ -32,7 +32,10 @@ export class MongoReportRuns implements ReportRuns {
     this.model = modelOn(connection, 'ReportRun', schema);
   }
 
-  /** Waits for the collection to be created (mongoose's `init`), so two processes never race to create it on first insert. */
+  /**
+   * Waits for the collection to be created (mongoose's `init`), so two processes never race to
+   * create it on first insert.
+   */
   async init(): Promise<void> {
     await this.model.init().catch(() => undefined);
   }

@@ -65,7 +65,7 @@ export class MongoReportStore implements ReportFactsStore {
     this.buckets = modelOn(connection, 'ReportBucket', bucketSchema);
   }
 
-  /** Waits for the collections to be created (mongoose's `init`), so two processes never race to create them. */
+  /** Waits for the collections to be created (mongoose's `init`): two processes never race to create them. */
   async init(): Promise<void> {
     await this.facts.init().catch(() => undefined);
     await this.buckets.init().catch(() => undefined);
