@@ -44,6 +44,14 @@ describe('seed fidelity of the shipped procedures (issue 15)', () => {
     await app.stop();
   });
 
+  /** A non-blocking Tuscan ticket classified and solved by operatore1, waiting on its closure record. */
+  async function atClosure(description: string, problemArea: string, proceduresStarted: string) {
+    const s = await Scenario.start(app, 'tuscan-gp-helpdesk', 'mmgFirst', tuscanIntake(description));
+    await s.complete('task-register-classify', 'mmgFirst', { failureType: 'non-blocking', problemArea });
+    await s.complete('task-resolve-checklist', 'mmgFirst', { proceduresStarted, resolved: true });
+    return { s, closure: await s.task('task-register-closure') };
+  }
+
   test(
     'given a non-blocking then a blocking Tuscan ticket, when operatore1 sorts the inbox by priority, then "Guasto bloccante" shows and comes first; the operator was filled in from the caller',
     async () => {
@@ -84,16 +92,11 @@ describe('seed fidelity of the shipped procedures (issue 15)', () => {
   test(
     'given the Tuscan closure record, when operatore1 opens it, then the closer is prefilled with who is logged in and the confirmer is not; an API completion without a closer records the caller, and the audit names them',
     async () => {
-      const s = await Scenario.start(app, 'tuscan-gp-helpdesk', 'mmgFirst', tuscanIntake('Smart card'));
-      await s.complete('task-register-classify', 'mmgFirst', {
-        failureType: 'non-blocking',
-        problemArea: 'smart-card',
-      });
-      await s.complete('task-resolve-checklist', 'mmgFirst', {
-        proceduresStarted: 'Reinstallazione del driver della smart card',
-        resolved: true,
-      });
-      const closure = await s.task('task-register-closure');
+      const { s, closure } = await atClosure(
+        'Smart card',
+        'smart-card',
+        'Reinstallazione del driver della smart card',
+      );
 
       const web = await webLogin(app, 'operatore1');
       const page = await web.get(`/tasks/${encodeURIComponent(closure.id)}`);
@@ -121,21 +124,11 @@ describe('seed fidelity of the shipped procedures (issue 15)', () => {
   test(
     'given the Tuscan closure record on the web, when operatore1 submits it with the prefilled "Name (id)" label, then the ticket stores the username, as the API does',
     async () => {
-      const s = await Scenario.start(
-        app,
-        'tuscan-gp-helpdesk',
-        'mmgFirst',
-        tuscanIntake('Casella PEC non raggiungibile'),
+      const { s, closure } = await atClosure(
+        'Casella PEC non raggiungibile',
+        'fse',
+        'Configurazione della PEC verificata',
       );
-      await s.complete('task-register-classify', 'mmgFirst', {
-        failureType: 'non-blocking',
-        problemArea: 'fse',
-      });
-      await s.complete('task-resolve-checklist', 'mmgFirst', {
-        proceduresStarted: 'Configurazione della PEC verificata',
-        resolved: true,
-      });
-      const closure = await s.task('task-register-closure');
       const web = await webLogin(app, 'operatore1');
       const href = `/tasks/${encodeURIComponent(closure.id)}`;
       const page = await web.get(href);
