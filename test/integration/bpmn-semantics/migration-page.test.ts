@@ -1,19 +1,17 @@
 import type { TestApp } from '../../support/harness.js';
+import { oneTaskDiagram } from '../../support/one-task-diagram.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin } from '../../support/web-client.js';
 
 /** The /migration page (ADR 0031): a supervisor previews and moves a ticket waiting at a user task. */
-const diagram = (task: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="http://helpdesk.example/migration">
-  <bpmn:process id="page-desk" name="Page desk" isExecutable="true">
-    <bpmn:extensionElements><camunda:properties><camunda:property name="ticketPrefix" value="PGD" /></camunda:properties></bpmn:extensionElements>
-    <bpmn:startEvent id="start" />
-    <bpmn:userTask id="${task}" name="${task}" camunda:candidateGroups="l1" />
-    <bpmn:endEvent id="end" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="${task}" />
-    <bpmn:sequenceFlow id="f2" sourceRef="${task}" targetRef="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const diagram = (task: string) =>
+  oneTaskDiagram({
+    processId: 'page-desk',
+    processName: 'Page desk',
+    definitionsId: 'defs',
+    ticketPrefix: 'PGD',
+    task,
+  });
 
 describe('migration page', () => {
   let app: TestApp;

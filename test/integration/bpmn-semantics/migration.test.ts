@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FIXTURES, startTestApp, type TestApp } from '../../support/harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { oneTaskDiagram } from '../../support/one-task-diagram.js';
 
 /** Instance migration between versions (issue 13, ADR 0031): preview, move, audit; tasks and timers follow. */
 const diagram = (definitionsId: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
@@ -162,17 +163,14 @@ describe('instance migration: SLA clocks follow, and every ticket moves, batch a
   });
 
   const view = async (id: string) => (await app.call('supervisor', 'GET', `/api/instances/${id}`)).body;
-  const process = (id: string, task: string, name: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="${id}-${task}" targetNamespace="http://helpdesk.example/migration">
-  <bpmn:process id="${id}" isExecutable="true">
-    <bpmn:extensionElements><camunda:properties><camunda:property name="ticketPrefix" value="MSL" /></camunda:properties></bpmn:extensionElements>
-    <bpmn:startEvent id="start" />
-    <bpmn:userTask id="${task}" name="${name}" camunda:candidateGroups="l1" />
-    <bpmn:endEvent id="end" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="${task}" />
-    <bpmn:sequenceFlow id="f2" sourceRef="${task}" targetRef="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+  const process = (id: string, task: string, name: string) =>
+    oneTaskDiagram({
+      processId: id,
+      definitionsId: `${id}-${task}`,
+      ticketPrefix: 'MSL',
+      task,
+      taskName: name,
+    });
 
   test('given a ticket whose one-hour SLA clock runs across its task, when it is migrated 20 minutes in, then the clock keeps its start and due instants and still warns and escalates on time afterwards', async () => {
     const started = await app.call('agentL1', 'POST', '/api/procedures/mig-sla/instances', {});

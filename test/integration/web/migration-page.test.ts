@@ -1,20 +1,18 @@
 import type { TestApp } from '../../support/harness.js';
+import { oneTaskDiagram } from '../../support/one-task-diagram.js';
 import { startWebApp } from '../../support/web-accounts.js';
 import { webLogin } from '../../support/web-client.js';
 
 /** The /migration page speaks the user's language (issue 13): reasons and notes are translated by code. */
-const diagram = (task: string, reminder = '') => `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs-${task}" targetNamespace="http://helpdesk.example/migration">
-  <bpmn:process id="lang-desk" name="Language desk" isExecutable="true">
-    <bpmn:extensionElements><camunda:properties><camunda:property name="ticketPrefix" value="LGD" /></camunda:properties></bpmn:extensionElements>
-    <bpmn:startEvent id="start" />
-    <bpmn:userTask id="${task}" name="${task}" camunda:candidateGroups="l1" />
-    ${reminder}
-    <bpmn:endEvent id="end" />
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="${task}" />
-    <bpmn:sequenceFlow id="f2" sourceRef="${task}" targetRef="end" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const diagram = (task: string, extra = '') =>
+  oneTaskDiagram({
+    processId: 'lang-desk',
+    processName: 'Language desk',
+    definitionsId: `defs-${task}`,
+    ticketPrefix: 'LGD',
+    task,
+    extra,
+  });
 const REMINDER = `<bpmn:boundaryEvent id="nudge" cancelActivity="false" attachedToRef="sort"><bpmn:timerEventDefinition id="nudge-def"><bpmn:timeDuration>PT4H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
     <bpmn:endEvent id="nudged" />
     <bpmn:sequenceFlow id="f-nudge" sourceRef="nudge" targetRef="nudged" />`;
