@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { USERS, type TestApp } from '../support/harness.js';
 import { launchBrowser, loginInBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
+import { CITA_START } from '../support/cita-request.js';
 import type { Scenario } from '../support/scenario.js';
 import { radiologyTicketPastIdentification } from '../support/radiology-ticket.js';
 import { startWebApp } from '../support/web-accounts.js';
@@ -22,9 +23,7 @@ describe('supervisor instance diagram in a real browser (radiology-support seed)
     ticket = await radiologyTicketPastIdentification(app);
     const started = await app.call('citaCentral', 'POST', '/api/procedures/cita-report/instances', {
       channel: 'phone',
-      requesterName: 'Lic. Ana Pérez',
-      medicalUnit: 'UMF 21 Iztacalco',
-      description: 'Reporte de la agenda de citas de medicina familiar, julio',
+      ...CITA_START,
     });
     expect(started.status).toBe(201);
     cita = started.body.id;

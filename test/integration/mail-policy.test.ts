@@ -3,6 +3,7 @@ import { bindDeliveryModels } from '../../src/adapters/persistence/delivery-mode
 import { MongoDeliveryLedger } from '../../src/adapters/persistence/mongo-delivery-ledger.js';
 import { MongoOutbox } from '../../src/adapters/persistence/mongo-outbox.js';
 import type { OutboxMessage } from '../../src/domain/instance.js';
+import { CITA_START } from '../support/cita-request.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { Scenario } from '../support/scenario.js';
 import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
@@ -16,12 +17,7 @@ import { waitFor } from '../support/wait.js';
  */
 const PATH_TIMEOUT = 120_000;
 const outsiders = (n: number) => Array.from({ length: n }, (_, i) => `s${i}@evil.io`).join(', ');
-const intake = {
-  channel: 'email',
-  requesterName: 'Lic. Ana Pérez',
-  medicalUnit: 'UMF 21 Iztacalco',
-  description: 'Reporte de la agenda de citas de medicina familiar, julio',
-};
+const intake = { channel: 'email', ...CITA_START };
 const stepSeven = {
   contactName: 'Ana Pérez',
   phone: '+52 55 5140 9617',
