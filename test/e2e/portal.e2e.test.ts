@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, watchConsole, type ConsoleWatch } from '../support/browser.js';
 import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
-import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
-import { waitFor } from '../support/wait.js';
+import { startSmtpSink, type SmtpSink, mailEnv, mailTo } from '../support/smtp-sink.js';
 
 /** Browser steps are slow on a shared two-core machine. */
 const SLOW = 60_000;
@@ -67,8 +66,7 @@ describe('public portal in a real browser (docs/adr/0026)', () => {
       await page.waitForSelector('#portal-sent');
       expect(await page.textContent('#portal-sent')).toContain('l…@issste.gob.mx');
 
-      const mail = await waitFor(async () => sink.received.find((m) => m.envelopeTo.includes(email)), 15_000);
-      if (!mail) throw new Error('no confirmation mail');
+      const mail = await mailTo(sink, email, 15_000);
       const link = /\/portal\/confirm\/[A-Za-z0-9_-]{43}/.exec(mail.body)?.[0];
       expect(link).toBeDefined();
       await page.goto(`${app.app.url}${link}`);

@@ -6,7 +6,7 @@ import type { OutboxMessage } from '../../src/domain/instance.js';
 import { CITA_START } from '../support/cita-request.js';
 import { startTestApp, type TestApp } from '../support/harness.js';
 import { Scenario } from '../support/scenario.js';
-import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
+import { startSmtpSink, type SmtpSink, mailEnv, mailTo } from '../support/smtp-sink.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -101,10 +101,8 @@ describe('the mail policy in the running app', () => {
         missingData: 'Reenviar desde la cuenta institucional',
       });
 
-      const mail = await waitFor(async () =>
-        sink.received.find((m) => m.envelopeTo.includes('ana.perez@gmail.com')),
-      );
-      expect(mail?.envelopeTo).toEqual(['ana.perez@gmail.com', 'direccion@umf21.issste.gob.mx']);
+      const mail = await mailTo(sink, 'ana.perez@gmail.com');
+      expect(mail.envelopeTo).toEqual(['ana.perez@gmail.com', 'direccion@umf21.issste.gob.mx']);
       expect(await s.messages()).toContain('missing-data-request');
     },
     PATH_TIMEOUT,

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { FIXTURES, startTestApp, type TestApp } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { startSmtpSink, type SmtpSink, mailEnv } from '../support/smtp-sink.js';
-import { waitFor } from '../support/wait.js';
+import { startSmtpSink, type SmtpSink, mailEnv, mailTo } from '../support/smtp-sink.js';
 
 const SLA_APP = path.join(FIXTURES, 'sla-app');
 const events = async (app: TestApp, id: string) =>
@@ -34,8 +33,6 @@ describe('SLA clocks on a business calendar (Rome office, Mon-Fri 08:00-20:00)',
     const clock = new ManualClock(new Date('2030-03-01T18:50:00Z'));
     const sink = await startSmtpSink();
     const app = await startOfficeApp(clock, sink);
-    const mailTo = (address: string) =>
-      waitFor(async () => sink.received.find((m) => m.envelopeTo.includes(address)));
     try {
       const started = await app.call('agentL1', 'POST', '/api/procedures/office-desk/instances', {});
       expect(started.status).toBe(201);
@@ -56,7 +53,7 @@ describe('SLA clocks on a business calendar (Rome office, Mon-Fri 08:00-20:00)',
       expect(warned.messages).toEqual([
         expect.objectContaining({ template: 'escalation-notice', to: 'desk@example.org' }),
       ]);
-      const warningMail = await mailTo('desk@example.org');
+      const warningMail = await mailTo(sink, 'desk@example.org');
       expect(warningMail!.subject).toContain(started.body.businessKey);
 
       clock.set('2030-03-04T07:21:00Z');
@@ -74,7 +71,7 @@ describe('SLA clocks on a business calendar (Rome office, Mon-Fri 08:00-20:00)',
       });
       expect(breached.instance.sla[0]).toMatchObject({ status: 'running', escalated: [1, 2] });
       expect(breached.instance.timers).toEqual([]);
-      expect((await mailTo('l2.lead@example.org'))!.envelopeTo).toEqual([
+      expect((await mailTo(sink, 'l2.lead@example.org')).envelopeTo).toEqual([
         'l2.desk@example.org',
         'l2.lead@example.org',
       ]);

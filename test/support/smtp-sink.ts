@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { waitFor } from './wait.js';
 
 /** One message the sink accepted, parsed just enough for assertions. */
 export interface ReceivedMail {
@@ -17,6 +18,17 @@ export interface SmtpSink {
   /** While set, every RCPT TO is refused with this SMTP code (e.g. 450 mailbox busy). */
   rejectRecipients(code: number | undefined): void;
   stop(): Promise<void>;
+}
+
+/** The first mail `sink` received for `address`, waited for (up to `timeoutMs`, else it throws). */
+export async function mailTo(
+  sink: Pick<SmtpSink, 'received'>,
+  address: string,
+  timeoutMs?: number,
+): Promise<ReceivedMail> {
+  const found = () => sink.received.find((mail) => mail.envelopeTo.includes(address));
+  await waitFor(async () => found(), timeoutMs);
+  return found()!;
 }
 
 /** The app's environment to send its mail to `sink`, as `from`. */

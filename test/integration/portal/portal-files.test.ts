@@ -3,7 +3,7 @@ import path from 'node:path';
 import { FIXTURES, USERS, type TestApp } from '../../support/harness.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { startSeedMailApp, stopInOrder } from '../../support/mail-apps.js';
-import type { ReceivedMail, SmtpSink } from '../../support/smtp-sink.js';
+import { mailTo, type SmtpSink } from '../../support/smtp-sink.js';
 import { waitFor } from '../../support/wait.js';
 import { webLogin } from '../../support/web-client.js';
 import { jest } from '@jest/globals';
@@ -54,8 +54,6 @@ describe('files on the portal start form', () => {
       .collection('attachments')
       .find({ uploadedBy: `requester:${email}` })
       .toArray();
-  const mailTo = (email: string) =>
-    waitFor(async () => sink.received.find((m) => m.envelopeTo.includes(email))) as Promise<ReceivedMail>;
   async function submit(
     who: { address: string; email: string },
     files: { name: string; bytes: Buffer }[],
@@ -76,7 +74,7 @@ describe('files on the portal start form', () => {
     const stored = await filesOf(who.email);
     expect(stored).toHaveLength(1); // stored under the ticket the confirmation will open
 
-    const link = confirmPathIn(await mailTo(who.email));
+    const link = confirmPathIn(await mailTo(sink, who.email));
     await v.get(link);
     const confirmed = await v.post(link, {});
     expect(confirmed.status).toBe(303);
@@ -214,7 +212,7 @@ describe('files on the portal start form', () => {
     const { v, answer } = await submit(who, [{ name: 'agenda.pdf', bytes: pdf }]);
     expect(answer.status).toBe(200);
     const [file] = await filesOf(who.email);
-    const link = confirmPathIn(await mailTo(who.email));
+    const link = confirmPathIn(await mailTo(sink, who.email));
 
     clock.advance(23 * 3_600_000);
     await app.app.services.portal.purge(); // before expiry: kept
@@ -237,7 +235,7 @@ describe('files on the portal start form', () => {
     const who = fresh();
     const { answer } = await submit(who, [{ name: 'agenda.pdf', bytes: pdf }]);
     expect(answer.status).toBe(200);
-    const token = confirmPathIn(await mailTo(who.email))
+    const token = confirmPathIn(await mailTo(sink, who.email))
       .split('/')
       .pop()!;
     const requestId = portalRequestId(token);

@@ -1,8 +1,7 @@
 import { startTestApp, USERS, type TestApp } from '../../support/harness.js';
 import { startImapServer, type ImapServer } from '../../support/imap-server.js';
 import { ManualClock } from '../../support/manual-clock.js';
-import { startSmtpSink, type SmtpSink, mailEnv } from '../../support/smtp-sink.js';
-import { waitFor } from '../../support/wait.js';
+import { startSmtpSink, type SmtpSink, mailEnv, mailTo } from '../../support/smtp-sink.js';
 import { webLogin } from '../../support/web-client.js';
 import { seedWebAccounts } from '../../support/web-accounts.js';
 import { plainMail } from '../mailbox/mailbox-support.js';
@@ -97,9 +96,7 @@ describe('out-of-hours requests on the Tuscan GP desk', () => {
     });
     expect(opened.messages.map((m: any) => m.template)).toEqual(['out-of-hours']);
 
-    const mail = (await waitFor(async () =>
-      sink.received.find((m) => m.envelopeTo.includes('marco.bianchi@example.it')),
-    ))!;
+    const mail = await mailTo(sink, 'marco.bianchi@example.it');
     expect(mail.subject).toBe(
       `Richiesta ${ticket.businessKey} ricevuta fuori orario – Help desk MMG/PLS – Regione Toscana`,
     );
@@ -227,9 +224,7 @@ describe('out-of-hours requests on the Tuscan GP desk', () => {
       receivedOutsideHours: true,
       serviceReopensAt: '2026-03-16T07:00:00.000Z',
     });
-    const mail = (await waitFor(async () =>
-      sink.received.find((m) => m.envelopeTo.includes('giulia.neri@example.it')),
-    ))!;
+    const mail = await mailTo(sink, 'giulia.neri@example.it');
     expect(mail.subject).toBe(
       `Richiesta ${ticket.businessKey} ricevuta fuori orario – Help desk MMG/PLS – Regione Toscana`,
     );
@@ -255,9 +250,7 @@ describe('out-of-hours requests on the Tuscan GP desk', () => {
         receivedAt: '2026-03-14T10:00',
       }),
     );
-    const mail = (await waitFor(async () =>
-      sink.received.find((m) => m.envelopeTo.includes('john.smith@example.it')),
-    ))!;
+    const mail = await mailTo(sink, 'john.smith@example.it');
     expect(mail.subject).toBe(
       `Request ${ticket.businessKey} received outside service hours – Help desk MMG/PLS – Regione Toscana`,
     );
