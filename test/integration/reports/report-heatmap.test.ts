@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { connectDatabase, type Database } from '../../../src/adapters/db/connect.js';
 import { MongoReportStore } from '../../../src/adapters/persistence/mongo-report-store.js';
-import { ReportsService } from '../../../src/app/reports-service.js';
+import type { ReportsService } from '../../../src/app/reports-service.js';
 import type { ActivityVisit, TicketFacts } from '../../../src/domain/reports/facts.js';
 import { periodOf } from '../../../src/domain/reports/period.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { factsOnlyReports } from './facts-only-reports.js';
 
 const HOUR = 3_600_000;
 const SUPERVISOR = { id: 'sofia', roles: ['supervisor' as const], groups: [] };
@@ -61,13 +62,7 @@ describe('diagram heatmap across a month boundary', () => {
       ]),
       ['2030-04'],
     );
-    reports = new ReportsService({
-      facts: store,
-      store: { listInstances: async () => [] },
-      definitions: { list: async () => [] },
-      clock: new ManualClock(new Date('2030-04-10T12:00:00Z')),
-      timeZone: 'UTC',
-    });
+    reports = factsOnlyReports(store, new ManualClock(new Date('2030-04-10T12:00:00Z')));
   });
   afterAll(() => database?.close());
 

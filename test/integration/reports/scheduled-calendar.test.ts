@@ -5,9 +5,10 @@ import { connectDatabase, type Database } from '../../../src/adapters/db/connect
 import { MongoReportStore } from '../../../src/adapters/persistence/mongo-report-store.js';
 import type { NotificationDispatcher } from '../../../src/app/notification-dispatcher.js';
 import { ReportSchedules } from '../../../src/app/reports-schedule.js';
-import { ReportsService } from '../../../src/app/reports-service.js';
+import type { ReportsService } from '../../../src/app/reports-service.js';
 import type { ReportSchedule } from '../../../src/domain/reports/schedule.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { factsOnlyReports } from './facts-only-reports.js';
 import { KeptMail, scheduleKit } from './schedule-kit.js';
 
 /**
@@ -43,13 +44,7 @@ describe('scheduled reports with a business calendar', () => {
     const calendars = await FileCalendarRegistry.load(path.resolve('config/calendars'));
     const facts = new MongoReportStore(database.connection);
     await facts.init();
-    const reports = new ReportsService({
-      facts,
-      store: { listInstances: async () => [] },
-      definitions: { list: async () => [] },
-      clock,
-      timeZone: 'UTC',
-    });
+    const reports = factsOnlyReports(facts, clock);
     const kit = scheduleKit(database.connection, clock, reports, mail, calendars);
     await kit.runs.init();
     schedules = kit.process([daily], 'test');

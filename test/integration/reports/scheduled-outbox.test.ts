@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { connectDatabase, type Database } from '../../../src/adapters/db/connect.js';
 import { MongoReportStore } from '../../../src/adapters/persistence/mongo-report-store.js';
-import { ReportsService } from '../../../src/app/reports-service.js';
 import type { TicketFacts } from '../../../src/domain/reports/facts.js';
 import type { ReportSchedule } from '../../../src/domain/reports/schedule.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { factsOnlyReports } from './facts-only-reports.js';
 import { KeptMail, scheduleKit } from './schedule-kit.js';
 
 const HOUR = 3_600_000;
@@ -78,13 +78,7 @@ describe('scheduled reports through the outbox', () => {
     );
     await facts.save(ticket('t2', '2030-03-12T11:00:00Z', { dims: { establishment: '=Sur' } }), ['2030-03']);
     await facts.save(ticket('t0', '2030-03-11T15:00:00Z'), ['2030-03']);
-    const reports = new ReportsService({
-      facts,
-      store: { listInstances: async () => [] },
-      definitions: { list: async () => [] },
-      clock,
-      timeZone: 'UTC',
-    });
+    const reports = factsOnlyReports(facts, clock);
     kit = scheduleKit(database.connection, clock, reports, mail);
     await kit.runs.init();
   });
