@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { KeyedMutex } from '../../app/keyed-mutex.js';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../../app/reports-ports.js';
 import type { TicketFacts } from '../../domain/reports/facts.js';
 import { ignoreDuplicate, isDuplicateKey, modelOn } from './models.js';
+import { bucketIds, decode, encode, sameDetail, tailEntry } from './report-bucket-rows.js';
 
 const lean = { versionKey: false, strict: true, minimize: false } as const;
 const factsSchema = new Schema(
@@ -23,6 +23,12 @@ const bucketSchema = new Schema(
 
 /** Tickets per bucket chunk (~150 KB of JSON, ~15 KB deflated). */
 export const CHUNK_TICKETS = 200;
+/**
+ * Tickets a slot's tail row holds before they are folded into the chunks. A step rewrites the tail
+ * (a few KB) instead of its ticket's chunk (~15 KB deflated, twice with the detail row): the chunks
+ * are rewritten once per this many tickets.
+ */
+export const TAIL_TICKETS = 32;
 /** Most writer slots one month may have (one per app process that wrote in it). */
 const MAX_SLOTS = 10_000;
 /** Chunks read at once when a report reads a month. */
@@ -30,25 +36,26 @@ const READ_CONCURRENCY = 6;
 /** Chunks of older months kept in memory for rewriting. */
 const CACHED_CHUNKS = 16;
 
-/** This writer's slot in one month: its chunks and which chunk holds each ticket. */
+/** This writer's slot in one month: its chunks, which chunk holds each ticket, and its tail row. */
 interface MonthSlot {
   readonly slot: number;
   chunks: number;
   readonly where: Map<string, number>;
+  /** The tail row as last written (only this process writes it). */
+  tail: ReadonlyMap<string, TicketFacts>;
 }
 
-const slotId = (month: string, slot: number) => `${month}:w${slot}`;
-const chunkId = (month: string, slot: number, chunk: number) => `${slotId(month, slot)}:c${chunk}`;
-/** The visits of a chunk's tickets live in their own row: reports never read them. */
-const visitsId = (chunk: string) => `${chunk}:v`;
+const { slot: slotId, chunk: chunkId, visits: visitsId, tail: tailId } = bucketIds;
 
 /**
  * Reporting read model on MongoDB/FerretDB (docs/adr/0027). `report_facts`: one row per ticket
  * (`_id` = instance id, facts as JSON text). `report_buckets`: per month and writer process a slot
- * row `<YYYY-MM>:w<n>` (taken by a unique insert, so each slot has exactly one writer) and its
- * chunks `<YYYY-MM>:w<n>:c<k>` of up to 500 tickets' facts as deflated JSON (their visits in `…:c<k>:v`). Only its owner
- * rewrites a chunk, so no update is lost without `$inc` or a conditional write; a reader reads a
- * month's slots and chunks by `_id` and keeps each ticket's highest step.
+ * row `<YYYY-MM>:w<n>` (taken by a unique insert, so each slot has exactly one writer), its chunks
+ * `<YYYY-MM>:w<n>:c<k>` of up to {@link CHUNK_TICKETS} tickets' facts as deflated JSON (their visits
+ * in `…:c<k>:v`), and its tail `<YYYY-MM>:w<n>:t`: the latest facts of up to {@link TAIL_TICKETS}
+ * tickets, folded into the chunks when it fills. Only its owner rewrites a row, so no update is lost
+ * without `$inc` or a conditional write; a reader reads a month's rows by `_id` and keeps each
+ * ticket's highest step.
  */
 export class MongoReportStore implements ReportFactsStore {
   private readonly facts: Model<Record<string, unknown>>;
@@ -85,33 +92,41 @@ export class MongoReportStore implements ReportFactsStore {
   }
 
   async month(month: string): Promise<TicketFacts[]> {
-    return this.readMonth<TicketFacts>(month, (id) => id);
+    return this.readMonth<TicketFacts>(month, (id) => id, withoutDetail);
   }
 
   async visits(month: string): Promise<TicketVisits[]> {
-    return this.readMonth<TicketVisits>(month, visitsId);
+    return this.readMonth<TicketVisits>(month, visitsId, detailOf);
   }
 
-  /** Reads every chunk row of the month (by `_id`, `rowId` of the chunk id) and keeps each ticket's highest step. */
+  /**
+   * Reads every slot's tail and chunk rows of the month (by `_id`, `rowId` of the chunk id) and keeps
+   * each ticket's highest step. A slot's tail is read before its slot row and chunks: a fold writes
+   * the chunks (and their count) before it empties the tail, so facts gone from the tail read are in
+   * the chunks read after it.
+   */
   private async readMonth<T extends { id: string; seq: number }>(
     month: string,
     rowId: (chunk: string) => string,
+    fromTail: (facts: TicketFacts) => T,
   ): Promise<T[]> {
+    const merged = new Map<string, T>();
+    const keep = (entry: T) => {
+      const known = merged.get(entry.id);
+      if (!known || known.seq < entry.seq) merged.set(entry.id, entry);
+    };
     const ids: string[] = [];
     for (let slot = 0; slot < MAX_SLOTS; slot++) {
+      const tail = await this.buckets.findById(tailId(month, slot), { data: 1 }).lean();
       const doc = await this.buckets.findById(slotId(month, slot), { chunks: 1 }).lean();
       if (!doc) break;
+      if (tail?.data) for (const facts of decode<TicketFacts>(tail.data)) keep(fromTail(facts));
       for (let chunk = 0; chunk < Number(doc.chunks ?? 0); chunk++)
         ids.push(rowId(chunkId(month, slot, chunk)));
     }
-    const merged = new Map<string, T>();
     await inBatches(ids, READ_CONCURRENCY, async (id) => {
       const doc = await this.buckets.findById(id, { data: 1 }).lean();
-      if (!doc?.data) return;
-      for (const facts of decode<T>(doc.data)) {
-        const known = merged.get(facts.id);
-        if (!known || known.seq < facts.seq) merged.set(facts.id, facts);
-      }
+      if (doc?.data) for (const entry of decode<T>(doc.data)) keep(entry);
     });
     return [...merged.values()];
   }
@@ -136,8 +151,7 @@ export class MongoReportStore implements ReportFactsStore {
 
   /**
    * Queues the facts for the month and waits for a flush that holds them. Steps arriving while a
-   * flush runs are written together by the next one (each chunk row once per flush), so a busy desk
-   * does not rewrite one chunk per step.
+   * flush runs are written together by the next one (the tail row once per flush).
    */
   private async putInBucket(month: string, facts: TicketFacts): Promise<void> {
     const queue = this.pending.get(month) ?? new Map<string, TicketFacts>();
@@ -147,7 +161,7 @@ export class MongoReportStore implements ReportFactsStore {
     await this.mutex.run(month, () => this.flush(month));
   }
 
-  /** Writes every queued ticket of the month into its chunk (new tickets fill the last chunk). */
+  /** Writes every queued ticket of the month (see {@link write}). */
   private async flush(month: string): Promise<void> {
     const queue = this.pending.get(month);
     if (!queue?.size) return;
@@ -166,8 +180,33 @@ export class MongoReportStore implements ReportFactsStore {
     }
   }
 
+  /** The queued facts join the slot's tail; a tail past {@link TAIL_TICKETS} is folded into the chunks. */
   private async write(month: string, queue: ReadonlyMap<string, TicketFacts>): Promise<void> {
     const slot = await this.slotOf(month);
+    const tail = new Map(slot.tail);
+    for (const facts of queue.values()) {
+      const known = tail.get(facts.id);
+      if (!known || known.seq < facts.seq) tail.set(facts.id, facts);
+    }
+    if (tail.size <= TAIL_TICKETS) {
+      const changed = [...queue.values()].some((facts) => tail.get(facts.id) !== slot.tail.get(facts.id));
+      return changed ? this.writeTail(month, slot, tail) : undefined;
+    }
+    // Chunks first, the emptied tail last: a crash in between leaves facts in both (readers keep one).
+    await this.fold(month, slot, tail);
+    await this.writeTail(month, slot, new Map());
+  }
+
+  private async writeTail(month: string, slot: MonthSlot, tail: ReadonlyMap<string, TicketFacts>) {
+    const data = encode([...tail.values()].map(tailEntry));
+    await ignoreDuplicate(
+      this.buckets.replaceOne({ _id: tailId(month, slot.slot) }, { data }, { upsert: true }).exec(),
+    );
+    slot.tail = tail;
+  }
+
+  /** Writes the facts into their chunks (new tickets fill the last chunk), each touched chunk once. */
+  private async fold(month: string, slot: MonthSlot, queue: ReadonlyMap<string, TicketFacts>) {
     const touched = new Map<number, Map<string, TicketFacts>>();
     // Chunks where some ticket's visits or search text changed: only their `:v` row is rewritten.
     const detailed = new Set<number>();
@@ -223,7 +262,7 @@ export class MongoReportStore implements ReportFactsStore {
         if (isDuplicateKey(error)) continue;
         throw error;
       }
-      const taken: MonthSlot = { slot, chunks: 0, where: new Map() };
+      const taken: MonthSlot = { slot, chunks: 0, where: new Map(), tail: new Map() };
       this.slots.set(month, taken);
       return taken;
     }
@@ -265,34 +304,6 @@ export class MongoReportStore implements ReportFactsStore {
       this.chunkCache.delete(oldest);
     }
   }
-}
-
-/**
- * Whether two facts of one ticket have the same detail (visits, search text). The `:v` row keeps the
- * seq of the step that last changed it: a reader merging slots still picks detail valid at a seq at
- * least as late (detail unchanged since).
- */
-function sameDetail(a: TicketFacts, b: TicketFacts): boolean {
-  const { visits: va, text: ta, talk: ka } = detailOf(a);
-  const { visits: vb, text: tb, talk: kb } = detailOf(b);
-  return JSON.stringify([va, ta, ka]) === JSON.stringify([vb, tb, kb]);
-}
-
-/**
- * A chunk's facts as deflated JSON: FerretDB's cost of a read grows with the bytes stored (~15 MB/s
- * on the 2-core machine), and the facts' repeated keys deflate about eightfold.
- */
-function encode(rows: readonly object[]): Buffer {
-  return deflateRawSync(JSON.stringify(rows), { level: 4 });
-}
-
-function decode<T>(data: unknown): T[] {
-  const bytes = Buffer.isBuffer(data)
-    ? data
-    : data instanceof Uint8Array
-      ? Buffer.from(data)
-      : Buffer.from((data as { buffer: Uint8Array }).buffer);
-  return JSON.parse(inflateRawSync(bytes).toString('utf8')) as T[];
 }
 
 async function inBatches<T>(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connectDatabase, type Database } from '../../../src/adapters/db/connect.js';
-import { CHUNK_TICKETS, MongoReportStore } from '../../../src/adapters/persistence/mongo-report-store.js';
+import { CHUNK_TICKETS, MongoReportStore, TAIL_TICKETS } from '../../../src/adapters/persistence/mongo-report-store.js';
 import type { Transition } from '../../../src/app/ports.js';
 import { ReportRecorder } from '../../../src/app/reports-recorder.js';
 import type { TicketFacts } from '../../../src/domain/reports/facts.js';
@@ -136,4 +136,72 @@ describe('reporting read model on the embedded database', () => {
       await store.save({ ...base, id: `m${i}`, businessKey: `m${i}` }, ['2030-05']);
     expect(await store.month('2030-05')).toHaveLength(CHUNK_TICKETS + 5);
   }, 120_000);
+
+  describe('a slot\'s tail row', () => {
+    const facts = (id: string, seq: number, minute = 0): TicketFacts => ({
+      id,
+      seq,
+      procedureId: 'p',
+      version: 1,
+      businessKey: id,
+      status: 'running',
+      dims: {},
+      openedAt: Date.UTC(2030, 6, 2),
+      sla: [],
+      reassignments: 0,
+      escalations: 0,
+      agents: [],
+      groups: [],
+      visits: [{ a: 'review', in: Date.UTC(2030, 6, 2, 8, minute) }],
+    });
+
+    test(`given more tickets than a tail holds (${TAIL_TICKETS}), when some take later steps, then each is read once with its latest step and stays`, async () => {
+      const store = new MongoReportStore(database.connection);
+      const count = TAIL_TICKETS * 2 + 3;
+      for (let i = 0; i < count; i++) await store.save(facts(`f${i}`, 1), ['2030-07']);
+      // Tickets folded into a chunk long ago, and one still in the tail, move on.
+      for (const id of ['f0', 'f1', `f${count - 1}`]) await store.save(facts(id, 2, 30), ['2030-07']);
+
+      const reader = new MongoReportStore(database.connection);
+      const month = await reader.month('2030-07');
+      const visits = await reader.visits('2030-07');
+
+      expect(month).toHaveLength(count);
+      expect(visits).toHaveLength(count);
+      const latest = ['f0', 'f1', `f${count - 1}`];
+      expect(month.filter((t) => t.seq === 2).map((t) => t.id).sort()).toEqual([...latest].sort());
+      expect(month.every((t) => t.visits.length === 0)).toBe(true);
+      for (const id of latest)
+        expect(visits.find((t) => t.id === id)!.visits).toEqual([
+          { a: 'review', in: Date.UTC(2030, 6, 2, 8, 30) },
+        ]);
+    }, 60_000);
+
+    test('given a reader reading while the writer folds its tail into the chunks, then no ticket saved before a read is missing from it', async () => {
+      const store = new MongoReportStore(database.connection);
+      const reader = new MongoReportStore(database.connection);
+      const saved: string[] = [];
+      let writing = true;
+      const writer = (async () => {
+        for (let i = 0; i < TAIL_TICKETS * 3; i++) {
+          await store.save(facts(`r${i}`, 1), ['2030-08']);
+          saved.push(`r${i}`);
+        }
+        writing = false;
+      })();
+      const missed: string[] = [];
+      let reads = 0;
+      while (writing) {
+        const before = [...saved];
+        const read = new Set((await reader.month('2030-08')).map((t) => t.id));
+        missed.push(...before.filter((id) => !read.has(id)));
+        reads++;
+      }
+      await writer;
+
+      expect(missed).toEqual([]);
+      expect(reads).toBeGreaterThan(3);
+      expect(await reader.month('2030-08')).toHaveLength(TAIL_TICKETS * 3);
+    }, 120_000);
+  });
 });
