@@ -5,28 +5,14 @@ import type { ReportsService } from '../../../src/app/reports-service.js';
 import type { ActivityVisit, TicketFacts } from '../../../src/domain/reports/facts.js';
 import { periodOf } from '../../../src/domain/reports/period.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { bareFacts } from './bare-facts.js';
 import { factsOnlyReports } from './facts-only-reports.js';
 
 const HOUR = 3_600_000;
 const SUPERVISOR = { id: 'sofia', roles: ['supervisor' as const], groups: [] };
 
 function facts(id: string, seq: number, visits: ActivityVisit[]): TicketFacts {
-  return {
-    id,
-    seq,
-    procedureId: 'p',
-    version: 1,
-    businessKey: `K-${id}`,
-    status: 'running',
-    dims: {},
-    openedAt: visits[0]!.in,
-    sla: [],
-    reassignments: 0,
-    escalations: 0,
-    agents: [],
-    groups: [],
-    visits,
-  };
+  return bareFacts(id, seq, visits[0]!.in, { visits });
 }
 
 /**

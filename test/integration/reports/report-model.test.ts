@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { connectDatabase, type Database } from '../../../src/adapters/db/connect.js';
-import { CHUNK_TICKETS, MongoReportStore, TAIL_TICKETS } from '../../../src/adapters/persistence/mongo-report-store.js';
+import {
+  CHUNK_TICKETS,
+  MongoReportStore,
+  TAIL_TICKETS,
+} from '../../../src/adapters/persistence/mongo-report-store.js';
 import type { Transition } from '../../../src/app/ports.js';
 import { ReportRecorder } from '../../../src/app/reports-recorder.js';
-import type { TicketFacts } from '../../../src/domain/reports/facts.js';
+import { bareFacts } from './bare-facts.js';
 
 /** A committed step of ticket `id` at minute `minute` of 2030-03-05 (UTC). */
 function transition(
@@ -90,22 +94,7 @@ describe('reporting read model on the embedded database', () => {
 
   test('given two processes writing one month at once, then no ticket is lost and each keeps its latest step', async () => {
     const [a, b] = [new MongoReportStore(database.connection), new MongoReportStore(database.connection)];
-    const facts = (id: string, seq: number): TicketFacts => ({
-      id,
-      seq,
-      procedureId: 'p',
-      version: 1,
-      businessKey: id,
-      status: 'running',
-      dims: {},
-      openedAt: Date.UTC(2030, 3, 2),
-      sla: [],
-      reassignments: 0,
-      escalations: 0,
-      agents: [],
-      groups: [],
-      visits: [],
-    });
+    const facts = (id: string, seq: number) => bareFacts(id, seq, Date.UTC(2030, 3, 2));
     await Promise.all(
       Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).save(facts(`c${i}`, 1), ['2030-04'])),
     );
@@ -118,42 +107,16 @@ describe('reporting read model on the embedded database', () => {
 
   test(`given more than ${CHUNK_TICKETS} tickets from one process, then they spill into a second chunk and all are read`, async () => {
     const store = new MongoReportStore(database.connection);
-    const base = {
-      seq: 1,
-      procedureId: 'p',
-      version: 1,
-      status: 'running' as const,
-      dims: {},
-      openedAt: Date.UTC(2030, 4, 2),
-      sla: [],
-      reassignments: 0,
-      escalations: 0,
-      agents: [],
-      groups: [],
-      visits: [],
-    };
     for (let i = 0; i < CHUNK_TICKETS + 5; i++)
-      await store.save({ ...base, id: `m${i}`, businessKey: `m${i}` }, ['2030-05']);
+      await store.save(bareFacts(`m${i}`, 1, Date.UTC(2030, 4, 2)), ['2030-05']);
     expect(await store.month('2030-05')).toHaveLength(CHUNK_TICKETS + 5);
   }, 120_000);
 
-  describe('a slot\'s tail row', () => {
-    const facts = (id: string, seq: number, minute = 0): TicketFacts => ({
-      id,
-      seq,
-      procedureId: 'p',
-      version: 1,
-      businessKey: id,
-      status: 'running',
-      dims: {},
-      openedAt: Date.UTC(2030, 6, 2),
-      sla: [],
-      reassignments: 0,
-      escalations: 0,
-      agents: [],
-      groups: [],
-      visits: [{ a: 'review', in: Date.UTC(2030, 6, 2, 8, minute) }],
-    });
+  describe("a slot's tail row", () => {
+    const facts = (id: string, seq: number, minute = 0) =>
+      bareFacts(id, seq, Date.UTC(2030, 6, 2), {
+        visits: [{ a: 'review', in: Date.UTC(2030, 6, 2, 8, minute) }],
+      });
 
     test(`given more tickets than a tail holds (${TAIL_TICKETS}), when some take later steps, then each is read once with its latest step and stays`, async () => {
       const store = new MongoReportStore(database.connection);
@@ -169,7 +132,12 @@ describe('reporting read model on the embedded database', () => {
       expect(month).toHaveLength(count);
       expect(visits).toHaveLength(count);
       const latest = ['f0', 'f1', `f${count - 1}`];
-      expect(month.filter((t) => t.seq === 2).map((t) => t.id).sort()).toEqual([...latest].sort());
+      expect(
+        month
+          .filter((t) => t.seq === 2)
+          .map((t) => t.id)
+          .sort(),
+      ).toEqual([...latest].sort());
       expect(month.every((t) => t.visits.length === 0)).toBe(true);
       for (const id of latest)
         expect(visits.find((t) => t.id === id)!.visits).toEqual([

@@ -13,6 +13,7 @@ import {
   periodOf,
   shiftPeriod,
 } from '../../../src/domain/reports/period.js';
+import { bareFacts } from './bare-facts.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -149,24 +150,11 @@ describe('reporting rules (pure)', () => {
   });
 
   test('given satisfaction answers, then the average and response rate count closed tickets only', () => {
-    const base = {
-      seq: 1,
-      procedureId: 'p',
-      version: 1,
-      businessKey: 'K',
-      dims: {},
-      sla: [],
-      reassignments: 0,
-      escalations: 0,
-      agents: [],
-      groups: [],
-      visits: [],
-    };
     const tickets: TicketFacts[] = [
-      { ...base, id: 'a', status: 'completed', openedAt: 0, closedAt: 10, satisfaction: { rating: 5 } },
-      { ...base, id: 'b', status: 'completed', openedAt: 0, closedAt: 10, satisfaction: { rating: 2 } },
-      { ...base, id: 'c', status: 'completed', openedAt: 0, closedAt: 10 },
-      { ...base, id: 'd', status: 'running', openedAt: 0, satisfaction: { rating: 1 } },
+      bareFacts('a', 1, 0, { status: 'completed', closedAt: 10, satisfaction: { rating: 5 } }),
+      bareFacts('b', 1, 0, { status: 'completed', closedAt: 10, satisfaction: { rating: 2 } }),
+      bareFacts('c', 1, 0, { status: 'completed', closedAt: 10 }),
+      bareFacts('d', 1, 0, { satisfaction: { rating: 1 } }),
     ];
     const { total } = computeReport(tickets, { from: 0, to: 100, groupBy: 'none' });
     expect(total.satisfaction).toBe(3.5);

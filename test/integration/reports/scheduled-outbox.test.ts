@@ -4,6 +4,7 @@ import { MongoReportStore } from '../../../src/adapters/persistence/mongo-report
 import type { TicketFacts } from '../../../src/domain/reports/facts.js';
 import type { ReportSchedule } from '../../../src/domain/reports/schedule.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { bareFacts } from './bare-facts.js';
 import { factsOnlyReports } from './facts-only-reports.js';
 import { KeptMail, scheduleKit } from './schedule-kit.js';
 
@@ -12,23 +13,8 @@ const at = (iso: string) => Date.parse(iso);
 
 /** A ticket of procedure `p` (version 2) as the read model holds it. */
 function ticket(id: string, openedAt: string, more: Partial<TicketFacts> = {}): TicketFacts {
-  return {
-    id,
-    seq: 3,
-    procedureId: 'p',
-    version: 2,
-    businessKey: `K-${id}`,
-    status: 'running',
-    dims: { establishment: 'Hospital Norte' },
-    openedAt: at(openedAt),
-    sla: [],
-    reassignments: 0,
-    escalations: 0,
-    agents: [],
-    groups: ['l1'],
-    visits: [],
-    ...more,
-  };
+  const establishment = { dims: { establishment: 'Hospital Norte' }, groups: ['l1'] };
+  return bareFacts(id, 3, at(openedAt), { version: 2, ...establishment, ...more });
 }
 
 function daily(id: string, more: Partial<ReportSchedule> = {}): ReportSchedule {
