@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { reportsBehind } from './report-audit.js';
 
 /** What a chaos run left in the database, each figure expected to be 0. */
 export interface ChaosAudit {
@@ -18,6 +19,10 @@ export interface ChaosAudit {
   readonly timersDue: number;
   readonly emailsInOutbox: number;
   readonly emailsUndelivered: number;
+  /** Tickets the month reports miss or show at an older step than their head. */
+  readonly reportsBehind: number;
+  /** Up to 10 of them. */
+  readonly reportsBehindSample: readonly string[];
 }
 
 type Doc = Record<string, any>;
@@ -64,6 +69,7 @@ export async function auditRun(uri: string, dbName: string, now: Date): Promise<
       ).length,
       emailsInOutbox: outbox.length,
       emailsUndelivered: outbox.length - outcomes.filter((o) => o.state === 'sent').length,
+      ...(await reportsBehind(uri, dbName, heads as never)),
     };
   } finally {
     await client.close();

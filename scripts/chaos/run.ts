@@ -55,7 +55,12 @@ const watcher = (async () => {
     for (const slot of slots) {
       if (slot.alive || restarting.has(slot)) continue;
       restarting.add(slot);
-      void slot.start().finally(() => restarting.delete(slot));
+      // A process may die at its fault point while it starts (its recovery rolls steps forward):
+      // the next round restarts it again.
+      void slot
+        .start()
+        .catch((error: Error) => process.stdout.write(`chaos: ${error.message}, restarting\n`))
+        .finally(() => restarting.delete(slot));
     }
     await sleep(100);
   }
@@ -136,6 +141,7 @@ function report(audit: ChaosAudit): void {
     'duplicatedCompletions',
     'overdueTimers',
     'emailsUndelivered',
+    'reportsBehind',
     'badRaces',
   ] as const;
   const failed = mustBeZero.filter((key) => figures[key] !== 0);
