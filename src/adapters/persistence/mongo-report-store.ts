@@ -133,7 +133,7 @@ export class MongoReportStore implements ReportFactsStore {
 
   /**
    * Bulk load (rebuilding the model from history, benchmarks): writes `facts` into a new slot of the
-   * month, 250 per chunk, without touching `report_facts`.
+   * month, {@link CHUNK_TICKETS} per chunk, without touching `report_facts`.
    */
   async bulkLoad(month: string, facts: readonly TicketFacts[]): Promise<void> {
     const slot = await this.slotOf(month);
