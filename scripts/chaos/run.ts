@@ -44,6 +44,16 @@ const dbName = `chaos_${Date.now()}`;
 const sink = await startSmtpSink();
 const settings = { mongoUri, dbName, smtpPort: sink.port, extraEnv: faultEnv };
 const slots = [new AppSlot('a', await freePort(), settings), new AppSlot('b', await freePort(), settings)];
+// A run that fails outright still stops what it started: no app process or database left running.
+const abort = (error: unknown) => {
+  process.stderr.write(`chaos: aborted: ${error instanceof Error ? error.stack : String(error)}\n`);
+  void Promise.allSettled([...slots.map((slot) => slot.kill()), sink.stop(), db?.stop()]).finally(() => {
+    if (!args.keep) rmSync(dataDir, { recursive: true, force: true });
+    process.exit(1);
+  });
+};
+process.on('uncaughtException', abort);
+process.on('unhandledRejection', abort);
 await Promise.all(slots.map((slot) => slot.start()));
 
 let kills = 0;
