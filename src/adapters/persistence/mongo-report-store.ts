@@ -184,14 +184,15 @@ export class MongoReportStore implements ReportFactsStore {
   private async write(month: string, queue: ReadonlyMap<string, TicketFacts>): Promise<void> {
     const slot = await this.slotOf(month);
     const tail = new Map(slot.tail);
+    let changed = false;
     for (const facts of queue.values()) {
       const known = tail.get(facts.id);
-      if (!known || known.seq < facts.seq) tail.set(facts.id, facts);
+      if (known && known.seq >= facts.seq) continue;
+      tail.set(facts.id, facts);
+      changed = true;
     }
-    if (tail.size <= TAIL_TICKETS) {
-      const changed = [...queue.values()].some((facts) => tail.get(facts.id) !== slot.tail.get(facts.id));
-      return changed ? this.writeTail(month, slot, tail) : undefined;
-    }
+    if (!changed) return;
+    if (tail.size <= TAIL_TICKETS) return this.writeTail(month, slot, tail);
     // Chunks first, the emptied tail last: a crash in between leaves facts in both (readers keep one).
     await this.fold(month, slot, tail);
     await this.writeTail(month, slot, new Map());
