@@ -69,7 +69,7 @@ export async function auditRun(uri: string, dbName: string, now: Date): Promise<
       ).length,
       emailsInOutbox: outbox.length,
       emailsUndelivered: outbox.length - outcomes.filter((o) => o.state === 'sent').length,
-      ...(await reportsBehind(uri, dbName, heads as never)),
+      ...(await reportsBehind(uri, dbName, heads)),
     };
   } finally {
     await client.close();
