@@ -293,6 +293,7 @@ function deployLimits(env: NodeJS.ProcessEnv): SafetyLimits {
   return {
     maxXmlDepth: limit('HELPDESK_DEPLOY_MAX_XML_DEPTH', d.maxXmlDepth),
     maxXmlElements: limit('HELPDESK_DEPLOY_MAX_XML_ELEMENTS', d.maxXmlElements),
+    maxGlobalElements: limit('HELPDESK_DEPLOY_MAX_GLOBAL_ELEMENTS', d.maxGlobalElements),
     minTimerPeriodMs: limit('HELPDESK_DEPLOY_MIN_TIMER_PERIOD_MS', d.minTimerPeriodMs),
     maxCycleRepetitions: limit('HELPDESK_DEPLOY_MAX_CYCLE_REPETITIONS', d.maxCycleRepetitions),
     maxLoopCardinality: limit('HELPDESK_DEPLOY_MAX_LOOP_CARDINALITY', d.maxLoopCardinality),

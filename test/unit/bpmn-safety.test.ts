@@ -77,6 +77,29 @@ describe('XML nesting depth is capped before parsing', () => {
   });
 });
 
+describe('declared messages, signals, errors and escalations are capped', () => {
+  test('given more messages, signals, errors and escalations than the cap, when deployed, then the file is refused before linting', async () => {
+    const declare = (count: number) =>
+      Array.from({ length: count }, (_, i) => `<bpmn:message id="m${i}" name="m${i}" />`).join('');
+    const file = (count: number) =>
+      bpmn(`<bpmn:startEvent id="s" />${flow('s', 'e')}<bpmn:endEvent id="e" />`).replace(
+        '</bpmn:definitions>',
+        `${declare(count)}</bpmn:definitions>`,
+      );
+    const options = { limits: { maxGlobalElements: 3 } };
+    await expect(parseDefinition(file(3), 'proc', 'globals.bpmn', options)).resolves.toMatchObject({
+      procedureId: 'proc',
+    });
+    const error = await rejection(parseDefinition(file(4), 'proc', 'globals.bpmn', options));
+    expect(error).toMatchObject({
+      code: 'PROCEDURE_UNSAFE',
+      message:
+        'globals.bpmn: 4 messages, signals, errors and escalations is over the limit of 3; a procedure needs far fewer',
+      details: [{ path: 'globals.bpmn', reason: 'too-many-globals' }],
+    });
+  });
+});
+
 describe('timer cycles must be finite and not too frequent', () => {
   const task = (value: string) =>
     `<bpmn:startEvent id="s" name="s" />${flow('s', 'u')}${userTask('u')}${flow('u', 'e')}<bpmn:endEvent id="e" name="e" />

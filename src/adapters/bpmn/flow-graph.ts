@@ -47,10 +47,10 @@ export function flowGraph(container: ModdleElement): FlowGraph {
   for (const node of nodes) {
     if (node.$type === 'bpmn:BoundaryEvent') {
       connect(node.attachedToRef, node);
-      boundaries.set(node.attachedToRef, [...(boundaries.get(node.attachedToRef) ?? []), node]);
+      append(boundaries, node.attachedToRef, node);
     }
     const link = linkName(node, 'bpmn:IntermediateCatchEvent');
-    if (link !== undefined) catches.set(link, [...(catches.get(link) ?? []), node]);
+    if (link !== undefined) append(catches, link, node);
   }
   for (const node of nodes) {
     const link = linkName(node, 'bpmn:IntermediateThrowEvent');
@@ -115,6 +115,13 @@ function popComponent(stack: number[], onStack: boolean[], root: number): number
     component.push(node);
     if (node === root) return component.sort((a, b) => a - b);
   }
+}
+
+/** Adds `node` to the list kept under `key`. */
+export function append<K>(map: Map<K, ModdleElement[]>, key: K, node: ModdleElement): void {
+  const listed = map.get(key);
+  if (listed) listed.push(node);
+  else map.set(key, [node]);
 }
 
 function linkName(node: ModdleElement, type: string): string | undefined {

@@ -4,6 +4,7 @@ import type { FieldIssue } from '../../domain/errors.js';
 import { readCatalog, type ProcedureCatalog } from './catalog.js';
 import { codeIssues } from './code-issues.js';
 import { expressionIssues } from './expression-issues.js';
+import { guardGlobalElements } from './global-elements.js';
 import { allElements } from './moddle-elements.js';
 import { readModdle, warningIssue } from './moddle-read.js';
 import { chooseProcess, idsNotRun, unusedProcessWarnings } from './process-choice.js';
@@ -52,6 +53,7 @@ export async function inspectDefinition(
     maxElements: limits.maxXmlElements,
   });
   const parsed = await readModdle(xml, fileName);
+  guardGlobalElements(parsed.rootElement, fileName, limits.maxGlobalElements);
   const moddleWarnings = parsed.warnings.map(warningIssue);
   const elements = allElements(parsed.rootElement);
   const choice = chooseProcess(parsed.rootElement, procedureId);

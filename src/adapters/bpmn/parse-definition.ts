@@ -30,7 +30,8 @@ export interface ParsedDefinition {
  *    stop at once;
  * 2. bpmn-moddle `fromXML` with the camunda extension (moddle-read.ts): a parse error becomes
  *    `PROCEDURE_INVALID` with `line:column` and stops; moddle warnings become
- *    `warnings` (a duplicate id is an error);
+ *    `warnings` (a duplicate id is an error); more messages, signals, errors and escalations
+ *    than `limits.maxGlobalElements` stop here too (global-elements.ts);
  * 3. no code (code-issues.ts): script/service/business-rule tasks, camunda expression/class/
  *    delegateExpression attributes, listeners, connectors, scripts and expressions
  *    with a `language` → unsafe, naming each element;

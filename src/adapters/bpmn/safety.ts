@@ -1,6 +1,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
 import { flowGraph, list } from './flow-graph.js';
+import { MAX_GLOBAL_ELEMENTS } from './global-elements.js';
 import { loopIssues, timerValue } from './loop-safety.js';
 import { describeMs, isExpression, parseCycle } from './timer-values.js';
 import { MAX_XML_DEPTH, MAX_XML_ELEMENTS } from './xml-guard.js';
@@ -11,6 +12,8 @@ export interface SafetyLimits {
   readonly maxXmlDepth: number;
   /** Most XML elements (diagram included), checked before parsing (default 10000). */
   readonly maxXmlElements: number;
+  /** Most messages, signals, errors and escalations declared, checked before linting (default 100). */
+  readonly maxGlobalElements: number;
   /** Shortest timer cycle period, and shortest timer that counts as a wait in a loop (default 1 minute). */
   readonly minTimerPeriodMs: number;
   /** Most firings of a timer cycle `Rn/...` (default 1000); `R/...` without a count is refused. */
@@ -25,6 +28,7 @@ export interface SafetyLimits {
 export const DEFAULT_SAFETY_LIMITS: SafetyLimits = {
   maxXmlDepth: MAX_XML_DEPTH,
   maxXmlElements: MAX_XML_ELEMENTS,
+  maxGlobalElements: MAX_GLOBAL_ELEMENTS,
   minTimerPeriodMs: 60_000,
   maxCycleRepetitions: 1000,
   maxLoopCardinality: 100,
@@ -70,12 +74,11 @@ export function safetyIssues(process: ModdleElement, limits: SafetyLimits): Fiel
 
 /** The process and every sub-process in it, parents before children (iterative). */
 function containersOf(process: ModdleElement): ModdleElement[] {
-  const containers: ModdleElement[] = [];
-  const pending = [process];
-  while (pending.length) {
-    const container = pending.shift() as ModdleElement;
-    containers.push(container);
-    pending.push(...list(container, 'flowElements').filter((element) => Array.isArray(element.flowElements)));
+  const containers: ModdleElement[] = [process];
+  for (const container of containers) {
+    for (const element of list(container, 'flowElements')) {
+      if (Array.isArray(element.flowElements)) containers.push(element);
+    }
   }
   return containers;
 }

@@ -1,6 +1,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
 import { list } from './flow-graph.js';
+import { flowIndex } from './flow-index.js';
 import { idOf, issue } from './support.js';
 
 /**
@@ -18,11 +19,10 @@ const IGNORED_TASK_ATTRIBUTES: Readonly<Record<string, string>> = {
  */
 export function supportWarnings(process: ModdleElement): FieldIssue[] {
   const warnings: FieldIssue[] = [];
-  const pending: ModdleElement[] = [process];
-  while (pending.length) {
-    const container = pending.shift() as ModdleElement;
+  const containers: ModdleElement[] = [process];
+  for (const container of containers) {
     for (const element of list(container, 'flowElements')) {
-      if (Array.isArray(element.flowElements)) pending.push(element);
+      if (Array.isArray(element.flowElements)) containers.push(element);
       const id = idOf(element, container);
       if (element.$type === 'bpmn:UserTask') warnings.push(...ignoredAttributes(element, id));
       warnings.push(...defaultlessSplit(element, container, id));
@@ -44,9 +44,7 @@ const CONDITIONAL_SPLITS = new Set(['bpmn:ExclusiveGateway', 'bpmn:InclusiveGate
 /** A conditional split without a default flow stops the ticket in error when no condition holds. */
 function defaultlessSplit(element: ModdleElement, container: ModdleElement, id: string): FieldIssue[] {
   if (!CONDITIONAL_SPLITS.has(element.$type) || element.default) return [];
-  const outgoing = list(container, 'flowElements').filter(
-    (flow) => flow.$type === 'bpmn:SequenceFlow' && flow.sourceRef === element,
-  );
+  const outgoing = flowIndex(container).outgoing(element);
   if (outgoing.length < 2 && !outgoing.some((flow) => flow.conditionExpression)) return [];
   return [
     issue(

@@ -2,6 +2,8 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { isAppError, type FieldIssue } from '../../domain/errors.js';
 import { compileExpression } from '../../domain/expression/index.js';
 import { list } from './flow-graph.js';
+import { errorCaught } from './error-catchers.js';
+import { flowIndex } from './flow-index.js';
 import { eventIssues } from './support-events.js';
 
 /**
@@ -82,17 +84,16 @@ const ERROR = 'bpmn:ErrorEventDefinition';
  */
 export function supportIssues(process: ModdleElement): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const pending: ModdleElement[] = [process];
+  const containers: ModdleElement[] = [process];
   let unnamed = 0;
-  while (pending.length) {
-    const container = pending.shift() as ModdleElement;
+  for (const container of containers) {
     for (const element of list(container, 'flowElements')) {
       if (!(typeof element.id === 'string' && element.id.trim())) {
         unnamed++;
         issues.push(missingId(element, container, unnamed));
       }
       issues.push(...elementIssues(element, container));
-      if (Array.isArray(element.flowElements)) pending.push(element);
+      if (Array.isArray(element.flowElements)) containers.push(element);
     }
   }
   return issues;
@@ -230,9 +231,9 @@ function resourceIssues(element: ModdleElement, id: string): FieldIssue[] {
 /** A converging inclusive gateway runs as a join and a diverging one as a split; not both at once. */
 function inclusiveIssues(element: ModdleElement, container: ModdleElement, id: string): FieldIssue[] {
   if (element.$type !== 'bpmn:InclusiveGateway') return [];
-  const flows = list(container, 'flowElements').filter((f) => f.$type === 'bpmn:SequenceFlow');
-  const incoming = flows.filter((flow) => flow.targetRef === element).length;
-  const outgoing = flows.filter((flow) => flow.sourceRef === element).length;
+  const flows = flowIndex(container);
+  const incoming = flows.incoming(element).length;
+  const outgoing = flows.outgoing(element).length;
   if (incoming < 2 || outgoing < 2) return [];
   return [
     issue(
@@ -241,44 +242,6 @@ function inclusiveIssues(element: ModdleElement, container: ModdleElement, id: s
       `inclusive gateway <${id}> both joins (${incoming} incoming flows) and splits (${outgoing} outgoing); use one gateway to join and another to split`,
     ),
   ];
-}
-
-/** True when an error boundary event on an enclosing sub-process, or an error event sub-process, catches the error. */
-function errorCaught(thrower: ModdleElement, container: ModdleElement): boolean {
-  const error = errorOf(thrower);
-  let scope: ModdleElement | undefined = container;
-  while (scope && scope.$type !== 'bpmn:Process') {
-    const parent = scope.$parent as ModdleElement | undefined;
-    const siblings = list(parent, 'flowElements');
-    const boundaries = siblings.filter(
-      (node) => node.$type === 'bpmn:BoundaryEvent' && node.attachedToRef === scope,
-    );
-    if (boundaries.some((boundary) => catchesError(boundary, error))) return true;
-    if (eventSubProcessCatches(scope, error)) return true;
-    scope = parent;
-  }
-  return scope ? eventSubProcessCatches(scope, error) : false;
-}
-
-function eventSubProcessCatches(scope: ModdleElement, error: ModdleElement | undefined): boolean {
-  return list(scope, 'flowElements')
-    .filter((node) => node.$type === 'bpmn:SubProcess' && node.triggeredByEvent === true)
-    .some((sub) =>
-      list(sub, 'flowElements').some((node) => node.$type === 'bpmn:StartEvent' && catchesError(node, error)),
-    );
-}
-
-function catchesError(event: ModdleElement, thrown: ModdleElement | undefined): boolean {
-  const definition = list(event, 'eventDefinitions').find((d) => d.$type === ERROR);
-  if (!definition) return false;
-  const caught = definition.errorRef as ModdleElement | undefined;
-  if (!caught || !thrown) return true;
-  return caught === thrown || (caught.errorCode !== undefined && caught.errorCode === thrown.errorCode);
-}
-
-function errorOf(event: ModdleElement): ModdleElement | undefined {
-  const definition = list(event, 'eventDefinitions').find((d) => d.$type === ERROR);
-  return definition?.errorRef as ModdleElement | undefined;
 }
 
 function hasExtension(element: ModdleElement, type: string): boolean {
