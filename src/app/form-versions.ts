@@ -56,6 +56,11 @@ export interface FormVersionStore {
   advance(formKey: string, latest: number, seedHash?: string): Promise<void>;
   /** Every head (the catalogue), at most `limit`. */
   heads(limit: number): Promise<FormHead[]>;
+  /**
+   * Inserts each version (version 1 of a form without versions) and then its head, in one write
+   * each; a row another process inserted first is kept.
+   */
+  seed(versions: readonly FormVersion[]): Promise<void>;
 }
 
 /** Result of a save: the version now latest and whether it is new. */
@@ -66,6 +71,8 @@ export interface FormSaveResult {
 
 /** Forms listed at most in the catalogue. */
 const MAX_FORMS = 2000;
+/** Who saves the versions that come from seed files. */
+const SYSTEM: Actor = { id: 'system', roles: [], groups: [] };
 
 type FormCatalog = Pick<ProcedureCatalog, 'startFormKey' | 'userTasks'> & { readonly portalForm?: string };
 
@@ -130,8 +137,7 @@ export class FormVersions {
     if (!seeds || !FORM_KEY.test(formKey) || (await this.deps.store.head(formKey))) return false;
     const text = await seeds.read(formKey);
     if (text === null) return false;
-    const system: Actor = { id: 'system', roles: [], groups: [] };
-    const { created } = await this.save(formKey, text, system, 'file').catch((error: unknown) => {
+    const { created } = await this.save(formKey, text, SYSTEM, 'file').catch((error: unknown) => {
       // Another process seeded it at the same moment.
       if (isAppError(error) && error.code === 'CONFLICT') return { created: false };
       throw error;
@@ -140,9 +146,10 @@ export class FormVersions {
   }
 
   /**
-   * Seed files changed since they were last seeded (a new release of `forms/`): a new version
-   * from the file when nobody edited the form in the browser since, else the browser's version
-   * is kept and reported. Forms without versions are left to their first use.
+   * At each start: seed files changed since they were last seeded (a new release of `forms/`)
+   * become a new version when nobody edited the form in the browser since, else the browser's
+   * version is kept and reported; forms without versions get their file as version 1, all in two
+   * writes (a file failing the form checks is left to its first use, which names the field).
    */
   async refreshSeeds(): Promise<SeedRefresh[]> {
     const { seeds } = this.deps;
@@ -151,6 +158,7 @@ export class FormVersions {
     // Every head in one read (at most MAX_FORMS), not one read per form file: this runs at each start.
     const heads = keys.length ? await this.deps.store.heads(MAX_FORMS) : [];
     const headOf = new Map(heads.map((head) => [head.formKey, head]));
+    await this.seedAll(keys.filter((formKey) => !headOf.has(formKey)));
     for (const formKey of keys) {
       const head = headOf.get(formKey);
       const text = head?.seedHash ? await seeds!.read(formKey) : null;
@@ -160,11 +168,34 @@ export class FormVersions {
         done.push({ formKey, outcome: 'kept', version: head.latest });
         continue;
       }
-      const system: Actor = { id: 'system', roles: [], groups: [] };
-      const saved = await this.save(formKey, text, system, 'file').catch(() => undefined);
+      const saved = await this.save(formKey, text, SYSTEM, 'file').catch(() => undefined);
       if (saved) done.push({ formKey, outcome: 'updated', version: saved.version.version });
     }
     return done;
+  }
+
+  /** Version 1 of each form from its seed file, in one write for the versions and one for the heads. */
+  private async seedAll(formKeys: readonly string[]): Promise<void> {
+    const versions: FormVersion[] = [];
+    for (const formKey of formKeys) {
+      const text = await this.deps.seeds?.read(formKey);
+      if (!text || !passes(formKey, text)) continue;
+      versions.push(this.fileVersion(formKey, text));
+    }
+    await this.deps.store.seed(versions);
+  }
+
+  private fileVersion(formKey: string, text: string): FormVersion {
+    return {
+      id: `${formKey}@1`,
+      formKey,
+      version: 1,
+      json: text,
+      contentHash: hashOf(text),
+      savedAt: this.deps.clock.now(),
+      savedBy: SYSTEM.id,
+      source: 'file',
+    };
   }
 
   /** The head, moved forward first when a save stored its version but stopped before the head. */
@@ -180,7 +211,9 @@ export class FormVersions {
   async get(formKey: string, version?: number): Promise<FormVersion | null> {
     if (!FORM_KEY.test(formKey)) return null;
     const found = await this.stored(formKey, version);
-    if (found || !(await this.seed(formKey))) return found;
+    if (found) return found;
+    // Read again whoever seeded it: this call, or another process a moment before.
+    await this.seed(formKey);
     return this.stored(formKey, version);
   }
 
@@ -189,7 +222,7 @@ export class FormVersions {
     if (!FORM_KEY.test(formKey)) return null;
     const head = await this.deps.store.head(formKey);
     if (head) return head.latest;
-    if (!(await this.seed(formKey))) return null;
+    await this.seed(formKey);
     return (await this.deps.store.head(formKey))?.latest ?? null;
   }
 
@@ -246,6 +279,16 @@ function checkForm(formKey: string, text: string, source: FormVersion['source'])
       throw new AppError('VALIDATION_FAILED', error.message, error.details);
     }
     throw error;
+  }
+}
+
+/** True when a seed file passes the form checks (a failing one is reported at its first use). */
+function passes(formKey: string, text: string): boolean {
+  try {
+    checkForm(formKey, text, 'file');
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -34,7 +34,8 @@ export class VersionedForms implements FormValidator, FormSources {
   ) {}
 
   async exists(formKey: string): Promise<boolean> {
-    return (await this.versions.get(formKey)) !== null;
+    // A head is stored only after its version: the head alone says the form exists.
+    return (await this.versions.latestNumber(formKey)) !== null;
   }
 
   latestVersions(formKeys: readonly string[]): Promise<Record<string, number>> {

@@ -230,3 +230,24 @@ export async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
     if (!isDuplicateKey(error)) throw error;
   }
 }
+
+/**
+ * Awaits an unordered bulk insert (`ordered: false`) whose only failures are duplicate keys: rows
+ * already there are kept and every other row is inserted. Any other failure is thrown.
+ */
+export async function ignoreDuplicates(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    const failures = (error as { writeErrors?: unknown }).writeErrors;
+    const onlyDuplicates = Array.isArray(failures)
+      ? failures.length > 0 && failures.every((failure) => failureCode(failure) === 11000)
+      : isDuplicateKey(error);
+    if (!onlyDuplicates) throw error;
+  }
+}
+
+function failureCode(failure: unknown): unknown {
+  const { code, err } = failure as { code?: unknown; err?: { code?: unknown } };
+  return code ?? err?.code;
+}

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../domain/errors.js';
 import type { FormHead, FormVersion, FormVersionStore } from '../../app/form-versions.js';
-import { ignoreDuplicate, isDuplicateKey, modelOn } from './models.js';
+import { ignoreDuplicate, ignoreDuplicates, isDuplicateKey, modelOn } from './models.js';
 
 const plain = { versionKey: false, strict: true, minimize: false } as const;
 
@@ -61,6 +61,20 @@ export class MongoFormVersionStore implements FormVersionStore {
     const seed = seedHash ?? current?.seedHash;
     const row = { kind: 'head', formKey, latest, ...(seed ? { seedHash: seed } : {}) };
     await ignoreDuplicate(this.rows.replaceOne({ _id: formKey }, row, { upsert: true }).exec());
+  }
+
+  async seed(versions: readonly FormVersion[]): Promise<void> {
+    if (!versions.length) return;
+    const rows = versions.map(({ id, ...rest }) => ({ _id: id, kind: 'version', ...rest }));
+    await ignoreDuplicates(this.rows.insertMany(rows, { ordered: false }));
+    const heads = versions.map((version) => ({
+      _id: version.formKey,
+      kind: 'head',
+      formKey: version.formKey,
+      latest: version.version,
+      seedHash: version.contentHash,
+    }));
+    await ignoreDuplicates(this.rows.insertMany(heads, { ordered: false }));
   }
 
   async heads(limit: number): Promise<FormHead[]> {

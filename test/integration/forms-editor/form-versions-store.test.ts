@@ -6,10 +6,12 @@ import { MongoFormVersionStore } from '../../../src/adapters/persistence/mongo-f
 import { FormVersions } from '../../../src/app/form-versions.js';
 import { systemClock } from '../../../src/adapters/clock/system-clock.js';
 import { USERS, startTestApp, type TestApp } from '../../support/harness.js';
+import { monitoredUri } from '../round-trips/meter.js';
 
 /**
  * The versioned form store (docs/adr/0028) on the real database: forms/ files become version 1
- * at first use, saves add versions after the form checks, the head only moves forward.
+ * at start (or at first use when added later), saves add versions after the form checks, the head
+ * only moves forward.
  */
 const FORMS = path.resolve('test/fixtures/forms-editor/forms');
 const ANALYST = { id: USERS.analyst.user, roles: ['analyst' as const], groups: [] };
@@ -25,7 +27,11 @@ describe('form versions store', () => {
   let store: MongoFormVersionStore;
 
   beforeAll(async () => {
-    app = await startTestApp({ processesDir: 'test/fixtures/forms-editor/processes', formsDir: FORMS });
+    app = await startTestApp({
+      processesDir: 'test/fixtures/forms-editor/processes',
+      formsDir: FORMS,
+      env: { MONGODB_URI: monitoredUri(process.env.TEST_MONGODB_URI!) },
+    });
     store = new MongoFormVersionStore(app.app.database.connection);
     versions = new FormVersions({ store, clock: systemClock, seeds: new FileFormSeeds(FORMS) });
   });
@@ -142,6 +148,58 @@ describe('form versions store', () => {
     }
   });
 
+  test('given seed files of forms without versions, when the app starts, then each becomes version 1 in one write for the versions and one for the heads, and a broken one is left to its first use', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'forms-seed-all-'));
+    try {
+      const keys = ['bulk-one', 'bulk-two', 'bulk-three'];
+      for (const key of keys)
+        await writeFile(path.join(dir, `${key}.form`), JSON.stringify(schema(key, key)));
+      await writeFile(
+        path.join(dir, 'bulk-broken.form'),
+        '{"type": "default", "components": [{"type": "nope"}]}',
+      );
+      const own = new FormVersions({ store, clock: systemClock, seeds: new FileFormSeeds(dir) });
+      // Another process seeded one of them a moment before (same file); its rows stay as they are.
+      await own.latestNumber('bulk-two');
+      const before = await versions.get('bulk-two', 1);
+      const writes = countWrites(app);
+
+      expect(await own.refreshSeeds()).toEqual([]);
+
+      expect(writes.stop()).toEqual({ insert: 2 });
+      for (const key of keys) {
+        expect(await store.head(key)).toMatchObject({ latest: 1, seedHash: expect.any(String) });
+        expect(JSON.parse((await own.get(key, 1))!.json).components[0].label).toBe(key);
+      }
+      expect(await versions.get('bulk-two', 1)).toEqual(before);
+      expect(await store.head('bulk-broken')).toBeNull();
+      await expect(own.get('bulk-broken')).rejects.toMatchObject({ code: 'FORM_INVALID' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('given a seed whose version is stored but whose head is not (a start that stopped in between), when seeded again, then the head is added and the version kept', async () => {
+    const key = 'bulk-half';
+    const version = {
+      id: `${key}@1`,
+      formKey: key,
+      version: 1,
+      json: JSON.stringify(schema(key, 'half')),
+      contentHash: 'h1',
+      savedAt: new Date(),
+      savedBy: 'system',
+      source: 'file' as const,
+    };
+    await store.insert(version);
+
+    await store.seed([version, { ...version, id: 'bulk-other@1', formKey: 'bulk-other' }]);
+
+    expect(await store.head(key)).toEqual({ formKey: key, latest: 1, seedHash: 'h1' });
+    expect(await store.head('bulk-other')).toEqual({ formKey: 'bulk-other', latest: 1, seedHash: 'h1' });
+    expect(await versions.get(key, 1)).toMatchObject({ json: version.json });
+  });
+
   test('given a broken seed file, when its form is first read, then FORM_INVALID names the form and no version is stored', async () => {
     const broken = new FormVersions({
       store,
@@ -156,3 +214,22 @@ describe('form versions store', () => {
     expect(await store.head('broken-unknown-type')).toBeNull();
   });
 });
+
+/** Counts the write commands to `form_versions` the app's connection sends until `stop()`. */
+function countWrites(app: TestApp): { stop(): Record<string, number> } {
+  const client = app.app.database.connection.getClient();
+  const counts: Record<string, number> = {};
+  const listener = (event: { commandName: string; command: Record<string, unknown> }) => {
+    const write = ['insert', 'update', 'delete', 'findAndModify'].includes(event.commandName);
+    if (write && event.command[event.commandName] === 'form_versions') {
+      counts[event.commandName] = (counts[event.commandName] ?? 0) + 1;
+    }
+  };
+  client.on('commandStarted', listener);
+  return {
+    stop: () => {
+      client.off('commandStarted', listener);
+      return counts;
+    },
+  };
+}
