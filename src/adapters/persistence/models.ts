@@ -232,18 +232,23 @@ export async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
 }
 
 /**
- * Awaits an unordered bulk insert (`ordered: false`) whose only failures are duplicate keys: rows
- * already there are kept and every other row is inserted. Any other failure is thrown.
+ * Awaits an unordered bulk insert (`ordered: false`) of `count` rows whose only failures are
+ * duplicate keys, and answers the indexes of the rows that were already there (every other row is
+ * inserted). Any other failure is thrown. A duplicate error that does not say which rows counts
+ * all of them as already there.
  */
-export async function ignoreDuplicates(write: Promise<unknown>): Promise<void> {
+export async function duplicatesOfInsert(write: Promise<unknown>, count: number): Promise<Set<number>> {
   try {
     await write;
+    return new Set();
   } catch (error) {
     const failures = (error as { writeErrors?: unknown }).writeErrors;
-    const onlyDuplicates = Array.isArray(failures)
-      ? failures.length > 0 && failures.every((failure) => failureCode(failure) === 11000)
-      : isDuplicateKey(error);
-    if (!onlyDuplicates) throw error;
+    if (!Array.isArray(failures)) {
+      if (isDuplicateKey(error)) return new Set(Array.from({ length: count }, (_, index) => index));
+      throw error;
+    }
+    if (!failures.length || !failures.every((failure) => failureCode(failure) === 11000)) throw error;
+    return new Set(failures.map((failure) => Number((failure as { index?: unknown }).index)));
   }
 }
 

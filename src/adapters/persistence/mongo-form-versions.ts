@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AppError } from '../../domain/errors.js';
 import type { FormHead, FormVersion, FormVersionStore } from '../../app/form-versions.js';
-import { ignoreDuplicate, ignoreDuplicates, isDuplicateKey, modelOn } from './models.js';
+import { duplicatesOfInsert, ignoreDuplicate, isDuplicateKey, modelOn } from './models.js';
 
 const plain = { versionKey: false, strict: true, minimize: false } as const;
 
@@ -66,15 +66,24 @@ export class MongoFormVersionStore implements FormVersionStore {
   async seed(versions: readonly FormVersion[]): Promise<void> {
     if (!versions.length) return;
     const rows = versions.map(({ id, ...rest }) => ({ _id: id, kind: 'version', ...rest }));
-    await ignoreDuplicates(this.rows.insertMany(rows, { ordered: false }));
-    const heads = versions.map((version) => ({
+    const taken = await duplicatesOfInsert(this.rows.insertMany(rows, { ordered: false }), rows.length);
+    // A version already stored (another process, or a start that stopped before the heads) gets a
+    // head naming the file it was stored from, so a later refresh compares against the right hash.
+    const stored = await Promise.all(
+      versions.filter((_, index) => taken.has(index)).map((v) => this.version(v.formKey, v.version)),
+    );
+    const seeded = [
+      ...versions.filter((_, index) => !taken.has(index)),
+      ...stored.filter((version): version is FormVersion => version?.source === 'file'),
+    ];
+    const heads = seeded.map((version) => ({
       _id: version.formKey,
       kind: 'head',
       formKey: version.formKey,
       latest: version.version,
       seedHash: version.contentHash,
     }));
-    await ignoreDuplicates(this.rows.insertMany(heads, { ordered: false }));
+    if (heads.length) await duplicatesOfInsert(this.rows.insertMany(heads, { ordered: false }), heads.length);
   }
 
   async heads(limit: number): Promise<FormHead[]> {

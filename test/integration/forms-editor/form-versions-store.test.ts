@@ -179,7 +179,7 @@ describe('form versions store', () => {
     }
   });
 
-  test('given a seed whose version is stored but whose head is not (a start that stopped in between), when seeded again, then the head is added and the version kept', async () => {
+  test('given a seed whose version is stored but whose head is not (a start that stopped in between, or another release starting at once), when seeded again, then the head names the file of the stored version, which is kept', async () => {
     const key = 'bulk-half';
     const version = {
       id: `${key}@1`,
@@ -193,7 +193,12 @@ describe('form versions store', () => {
     };
     await store.insert(version);
 
-    await store.seed([version, { ...version, id: 'bulk-other@1', formKey: 'bulk-other' }]);
+    const otherRelease = {
+      ...version,
+      json: JSON.stringify(schema(key, 'other release')),
+      contentHash: 'h2',
+    };
+    await store.seed([otherRelease, { ...version, id: 'bulk-other@1', formKey: 'bulk-other' }]);
 
     expect(await store.head(key)).toEqual({ formKey: key, latest: 1, seedHash: 'h1' });
     expect(await store.head('bulk-other')).toEqual({ formKey: 'bulk-other', latest: 1, seedHash: 'h1' });
