@@ -1,4 +1,5 @@
 import { AppError, type FieldIssue } from '../domain/errors.js';
+import { migrationXmlOf, readMigrationXml, type MigrationXml, type VersionXml } from './migration-xml.js';
 
 /** What a supervisor or analyst asks (ADR 0031). */
 export interface MigrationRequest {
@@ -78,17 +79,19 @@ export function parseMigrationRequest(input: unknown): MigrationRequest {
  * becomes the target's, and each moved activity id becomes its target's, with the waiting
  * execution renamed `<target>_<old suffix>v<version>` so its task reopens under the target's
  * spec. Variables (every `environment`) are left as they are. Walks the JSON iteratively.
+ * `from` and `to` are the versions (their XML read once per version) or BPMN texts (read on
+ * each call: a migration passes versions).
  */
 export function movedState(
   engineState: unknown,
   moves: readonly { readonly from: string; readonly to: string }[],
-  fromXml: string,
-  toXml: string,
+  from: VersionXml | string,
+  to: VersionXml | string,
   toVersion: number,
 ): unknown {
   const renames = new Map<string, string>();
-  const fromDefinitions = definitionsId(fromXml);
-  const toDefinitions = definitionsId(toXml);
+  const fromDefinitions = readingOf(from).definitionsId;
+  const toDefinitions = readingOf(to).definitionsId;
   if (fromDefinitions && toDefinitions && fromDefinitions !== toDefinitions)
     renames.set(fromDefinitions, toDefinitions);
   for (const move of moves) renames.set(move.from, move.to);
@@ -122,22 +125,19 @@ export function movedState(
   return root;
 }
 
-/** The `id` of the `bpmn:definitions` root of a BPMN file. */
-function definitionsId(xml: string): string | undefined {
-  return /<(?:[A-Za-z0-9_]+:)?definitions\b[^>]*?\sid="([^"]+)"/.exec(xml)?.[1];
-}
-
 /**
  * The joining gateway a waiting sequence flow leads to, if it is one (a parallel or inclusive
- * join partly reached keeps the arrived flow pending). Reads the source XML's tags (no DOM).
+ * join partly reached keeps the arrived flow pending). `source` is the version (its XML read
+ * once per version) or a BPMN text (read on each call).
  */
-export function joinReachedBy(xml: string, flowId: string): string | undefined {
-  const escaped = flowId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const flow = new RegExp(`<(?:[A-Za-z0-9_]+:)?sequenceFlow\\b[^>]*\\sid="${escaped}"[^>]*>`).exec(xml)?.[0];
-  const target = flow ? /\stargetRef="([^"]+)"/.exec(flow)?.[1] : undefined;
-  if (!target) return undefined;
-  const gateways = xml.match(/<(?:[A-Za-z0-9_]+:)?(?:parallel|inclusive)Gateway\b[^>]*>/g) ?? [];
-  return gateways.some((tag) => tag.includes(` id="${target}"`)) ? target : undefined;
+export function joinReachedBy(source: VersionXml | string, flowId: string): string | undefined {
+  const { flowTargets, joins } = readingOf(source);
+  const target = flowTargets.get(flowId);
+  return target !== undefined && joins.has(target) ? target : undefined;
+}
+
+function readingOf(source: VersionXml | string): MigrationXml {
+  return typeof source === 'string' ? readMigrationXml(source) : migrationXmlOf(source);
 }
 
 /** Nodes of a saved engine state walked at most when looking for pending flows. */

@@ -53,7 +53,7 @@ export function ticketVerdict(
   const active = new Set([...head.activeActivities, ...pendingFlows(head.engineState)]);
   const waiting = [...active].filter((id) => !boundary.has(id));
   for (const id of waiting.filter((id) => !from.catalog.userTasks[id])) {
-    const join = joinReachedBy(from.xml, id);
+    const join = joinReachedBy(from, id);
     reasons.push(join ? { code: 'join-partly-reached', join, id } : { code: 'not-user-task', id });
   }
   if (tasks.some((task) => task.item)) reasons.push({ code: 'multi-instance' });

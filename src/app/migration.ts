@@ -140,7 +140,7 @@ export class MigrationService {
       const head = await this.deps.log.load(instanceId);
       const verdict = await this.verdict(head, request, from, to);
       if (!verdict.canMove) return { ...verdict, migrated: false };
-      const state = movedState(head.engineState, verdict.moves, from.xml, to.xml, to.version);
+      const state = movedState(head.engineState, verdict.moves, from, to, to.version);
       const outcome = await this.deps.engine.resume({ id: to.id, xml: to.xml }, state, { kind: 'resume' });
       const expected = verdict.moves.map((move) => move.to).sort();
       const reached = outcome.waitingTasks.map((task) => task.activityId).sort();
