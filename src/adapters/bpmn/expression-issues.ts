@@ -2,23 +2,22 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { isAppError, type FieldIssue } from '../../domain/errors.js';
 import { compileExpression } from '../../domain/expression/index.js';
 import { ownerId } from './moddle-elements.js';
-
-const WHOLE_EXPRESSION = /^\$\{([\s\S]+)\}$/;
-const PLACEHOLDER = /\$\{([^}]+)\}/g;
+import { isTooLong, placeholderSources, tooLongIssue, wholePlaceholder } from './placeholders.js';
 
 /**
  * Findings of one expression element: a condition must be exactly one `${ ... }`, and every
  * `${ ... }` must compile in the safe expression language. Expressions with a `language` are
- * refused as code (code-issues.ts).
+ * refused as code (code-issues.ts); bodies over `MAX_EXPRESSION_TEXT` are refused unread.
  */
 export function expressionIssues(element: ModdleElement): FieldIssue[] {
   if (!element.$type.endsWith('Expression') || typeof element.body !== 'string') return [];
   if (typeof element.language === 'string' && element.language.trim()) return []; // refused as code already
   const id = ownerId(element);
+  const body = element.body.trim();
+  if (isTooLong(body)) return [tooLongIssue(id, `<${id}>: expression`, body)];
   const parent = element.$parent as ModdleElement | undefined;
   const isCondition = parent?.conditionExpression === element || parent?.condition === element;
-  const body = element.body.trim();
-  const whole = WHOLE_EXPRESSION.exec(body)?.[1];
+  const whole = wholePlaceholder(body);
   if (isCondition && (whole === undefined || whole.includes('${'))) {
     return [
       {
@@ -28,10 +27,7 @@ export function expressionIssues(element: ModdleElement): FieldIssue[] {
       },
     ];
   }
-  const sources =
-    isCondition && whole !== undefined
-      ? [whole]
-      : [...body.matchAll(PLACEHOLDER)].map((match) => match[1] ?? '');
+  const sources = isCondition && whole !== undefined ? [whole] : placeholderSources(body);
   return sources.flatMap((source) => {
     try {
       compileExpression(source.trim());

@@ -5,6 +5,7 @@ import { list } from './flow-graph.js';
 import { errorCaught } from './error-catchers.js';
 import { flowIndex } from './flow-index.js';
 import { eventIssues } from './support-events.js';
+import { isTooLong, placeholderSources, tooLongIssue } from './placeholders.js';
 
 /**
  * Flow elements the runner drives (bpmn-elements 17 types plus the runner's own
@@ -190,15 +191,17 @@ function inputOutputIssues(element: ModdleElement, id: string): FieldIssue[] {
   });
 }
 
-/** Every `${ }` of a parameter value must compile in the safe expression language. */
+/** Every `${ }` of a parameter value must compile in the safe expression language; long values are refused unread. */
 function expressionProblems(id: string, name: string, value: string): FieldIssue[] {
-  return [...value.matchAll(/\$\{([^}]+)\}/g)].flatMap((match) => {
+  const subject = `<${id}> camunda:inputOutput parameter "${name}"`;
+  if (isTooLong(value)) return [tooLongIssue(id, subject, value)];
+  return placeholderSources(value).flatMap((source) => {
     try {
-      compileExpression((match[1] ?? '').trim());
+      compileExpression(source.trim());
       return [];
     } catch (error) {
       if (!isAppError(error)) throw error;
-      return [issue(id, 'expression', `<${id}> camunda:inputOutput parameter "${name}": ${error.message}`)];
+      return [issue(id, 'expression', `${subject}: ${error.message}`)];
     }
   });
 }
