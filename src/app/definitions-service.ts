@@ -25,8 +25,17 @@ export class DefinitionRejected extends AppError {
     details: readonly FieldIssue[],
     readonly catalog?: ProcedureCatalog,
   ) {
-    super(code, refusalMessage(fileName, details), details);
+    const clipped = details.map(clippedIssue);
+    super(code, refusalMessage(fileName, clipped), clipped);
   }
+}
+
+/** Longest finding message kept: a finding may quote the analyst's text (a timer value, a template). */
+const MAX_ISSUE_MESSAGE = 500;
+
+function clippedIssue(issue: FieldIssue): FieldIssue {
+  if (issue.message.length <= MAX_ISSUE_MESSAGE) return issue;
+  return { ...issue, message: `${issue.message.slice(0, MAX_ISSUE_MESSAGE - 1)}…` };
 }
 
 /** `<file>: <problem>; <problem>; ...`, the first {@link MESSAGE_ISSUES} problems spelled out. */

@@ -337,6 +337,23 @@ describe('a loop of sequence flows must wait somewhere', () => {
 });
 
 describe('one refusal lists every problem, and the shipped procedures pass', () => {
+  test('given a timer whose invalid value is 100,000 characters long, when deployed, then its finding names the timer and quotes at most 500 characters', async () => {
+    const value = `P${'X'.repeat(100_000)}`;
+    const xml = bpmn(
+      `<bpmn:startEvent id="s" />${flow('s', 'wait')}${catchTimer('wait', 'timeDuration', value)}${flow('wait', 'e')}<bpmn:endEvent id="e" />`,
+    );
+
+    const error = await refused(xml);
+
+    const timer = error.details.find((issue) => issue.reason === 'timer');
+    expect(timer).toMatchObject({
+      path: 'wait',
+      message: expect.stringMatching(/^timer <wait> has an invalid/),
+    });
+    expect(timer!.message.length).toBeLessThanOrEqual(500);
+    expect(error.message.length).toBeLessThan(2_000);
+  });
+
   test('given a file with a lint error and an endless cycle, when parsed, then both are listed and the catalog comes along', async () => {
     const xml = readFileSync('test/fixtures/bad/safety/many-problems.bpmn', 'utf8');
     const error = await parser
