@@ -4,6 +4,14 @@ import type { DataNode, DataShape, FormComponent } from './form-schema.js';
 type MutableShape = Map<string, DataNode>;
 
 /**
+ * Most entries one dynamic list of a form takes in a submission; for a list inside a list, over
+ * all the outer entries together. Every rule of the list's fields (`validate.pattern` included,
+ * see pattern-budget.ts) runs once per entry, so the count bounds that work whatever the nesting;
+ * 200 rows is far more than a help-desk form asks anyone to fill in.
+ */
+export const MAX_LIST_ITEMS = 200;
+
+/**
  * Derives the shape of the data a form accepts from its components: a dotted field
  * key or group path nests objects, a dynamic list holds an array of objects. Two
  * components claiming the same property are reported as `duplicate-key`.

@@ -1,5 +1,6 @@
 import { checkFileRefs } from './file-refs.js';
-import type { FormField, OptionValue } from './form-schema.js';
+import { matchOption } from './form-options.js';
+import type { FormField } from './form-schema.js';
 import { compilePattern } from './linear-pattern.js';
 import { DEFAULT_MAX_LENGTH } from './parse-validation.js';
 import { isDateTime, isDecimal, isEmail, isPhone } from './value-formats.js';
@@ -19,7 +20,8 @@ const DATE_FORMATS = {
 /**
  * Checks and coerces one submitted value (strings trimmed, numeric strings to numbers,
  * checkbox strings to booleans). An absent value takes the field's `defaultValue`;
- * an empty one ('', null, []) counts as absent.
+ * an empty one ('', null, []) counts as absent. A checklist or taglist takes at most as many
+ * entries as it offers options (`too-many`); repeated choices count once.
  */
 export function checkField(field: FormField, submitted: unknown): FieldCheck {
   const name = `"${field.label || field.key}"`;
@@ -68,6 +70,11 @@ function coerce(field: FormField, value: unknown, name: string): FieldCheck {
     case 'checklist':
     case 'taglist': {
       if (!Array.isArray(value)) return problem('type', `${name} must be a list`);
+      // A list cannot hold more distinct choices than the field offers: a longer one is refused
+      // before any entry is read. Within that length, repeated choices collapse into one.
+      const offered = field.values?.length ?? 0;
+      if (value.length > offered)
+        return problem('too-many', `${name} offers ${offered} options; at most ${offered} can be chosen`);
       const matched = value.map((item) => matchOption(field, item));
       const wrong = value
         .filter((_, index) => matched[index] === undefined)
@@ -116,15 +123,6 @@ function checkText(field: FormField, value: string, name: string): FieldCheck {
     problems.push({ reason: 'pattern', message: `${name} does not have the expected format` });
   }
   return { value, problems };
-}
-
-function matchOption(field: FormField, value: unknown): OptionValue | undefined {
-  // HTML forms send every option as a string, so "2" selects the option whose value is 2.
-  const option = field.values?.find(
-    (candidate) =>
-      candidate.value === value || (typeof value === 'string' && String(candidate.value) === value),
-  );
-  return option?.value;
 }
 
 function optionList(field: FormField): string {

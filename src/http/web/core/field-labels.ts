@@ -1,6 +1,6 @@
 import type { InboxService } from '../../../app/inbox-service.js';
 import { isAttachmentRef } from '../../../domain/forms/file-refs.js';
-import type { FormField, FormSchema } from '../../../domain/forms/index.js';
+import { optionOf, type FormField, type FormSchema } from '../../../domain/forms/index.js';
 import type { ProcedureCatalog } from '../../../domain/procedure.js';
 
 /** Field names and option labels of a procedure's forms, for showing stored values as people wrote them. */
@@ -59,7 +59,7 @@ export async function procedureFieldLabels(
 
 function shown(field: FormField | undefined, value: unknown): string {
   if (Array.isArray(value)) return cut(value.map((item) => shown(field, item)).join(', '));
-  const option = field?.values?.find((candidate) => candidate.value === value);
+  const option = field ? optionOf(field, value) : undefined;
   if (option) return option.label;
   // A file of a filepicker (docs/adr/0032): its name and size, not its reference's JSON.
   if (isAttachmentRef(value)) return `${value.name} (${Math.max(1, Math.round(value.size / 1024))} KB)`;
