@@ -29,10 +29,19 @@ export function startFormFor(
   return form;
 }
 
-/** The text, at most `max` characters (code points), marked with `…` when cut. */
+/**
+ * The text, at most `max` characters (code points), marked with `…` when cut. Reads at most
+ * `max + 1` code points, whatever the length of the text (a mail body may be megabytes).
+ */
 export function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  let count = 0;
+  let kept = 0; // UTF-16 units of the first `max - 1` code points
+  for (const char of text) {
+    count += 1;
+    if (count > max) return `${text.slice(0, kept)}…`;
+    if (count < max) kept += char.length;
+  }
+  return text;
 }
 
 /** True when `address` is the ticket's requester or one of its copied addresses. */

@@ -18,8 +18,16 @@ export interface ParseLimits {
 }
 
 const MAX_REFERENCES = 50;
-/** mailparser turns HTML into text; longer HTML is not converted (the text part, if any, is kept). */
-const MAX_HTML_CHARS = 2 * 1024 * 1024;
+/**
+ * Characters of HTML turned into text per message, when it has no text of its own (docs/adr/0029).
+ * html-to-text is superlinear on some shapes (one wide table: 1.1 s at 1 MB, 15 s at 2 MB), and
+ * mailparser would convert each HTML part on its own, so longer HTML is cut and converted once.
+ */
+export const MAX_HTML_CHARS = 128 * 1024;
+/** Characters of text kept per message: far above any body limit, bounds what intake hashes and cuts. */
+export const MAX_TEXT_CHARS = 1024 * 1024;
+/** Begins the text of a message whose HTML was cut at `MAX_HTML_CHARS`. */
+export const HTML_CUT_NOTE = `(HTML over the limit: only its first ${MAX_HTML_CHARS / 1024} kB were converted to text.)`;
 
 /** Parses a whole message (`source`), keeping at most `maxAttachments` attachments. */
 export async function parseMessage(
@@ -27,7 +35,12 @@ export async function parseMessage(
   facts: ServerFacts,
   limits: ParseLimits,
 ): Promise<InboundMail> {
-  const parsed = await simpleParser(source, { maxHtmlLengthToParse: MAX_HTML_CHARS, skipImageLinks: true });
+  // HTML is converted below, bounded, and only without a text part; textAsHtml is never read.
+  const parsed = await simpleParser(source, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+  });
   const files = parsed.attachments.filter((file) => file.contentDisposition !== 'inline' || file.filename);
   const kept: InboundAttachment[] = files.slice(0, limits.maxAttachments).map((file, index) => ({
     fileName: file.filename?.trim() || `attachment-${index + 1}`,
@@ -36,7 +49,7 @@ export async function parseMessage(
     content: file.content,
   }));
   const dropped = files.slice(limits.maxAttachments).map((file) => file.filename ?? '(unnamed)');
-  return build(parsed, facts, { attachments: kept, dropped });
+  return build(parsed, facts, await textOf(parsed), { attachments: kept, dropped });
 }
 
 /** Parses only the header section of a message too large to download. */
@@ -47,7 +60,7 @@ export async function parseHeadersOnly(
 ): Promise<InboundMail> {
   const parsed = await simpleParser(Buffer.concat([headers, Buffer.from('\r\n')]));
   return {
-    ...build(parsed, facts, { attachments: [], dropped: [] }),
+    ...build(parsed, facts, '', { attachments: [], dropped: [] }),
     oversized: { size: facts.size, limit },
   };
 }
@@ -74,6 +87,7 @@ export function unreadableMail(facts: ServerFacts, reason: string): InboundMail 
 function build(
   parsed: ParsedMail,
   facts: ServerFacts,
+  text: string,
   files: { attachments: InboundAttachment[]; dropped: string[] },
 ): InboundMail {
   const from = addresses(parsed.from)[0];
@@ -88,7 +102,7 @@ function build(
     fromName: from?.name ?? '',
     cc: addresses(parsed.cc).map((a) => a.address),
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
-    text: textOf(parsed),
+    text,
     // INTERNALDATE is when our server took it; the Date header is the sender's claim (ADR 0029).
     receivedAt: serverDate(facts.internalDate) ?? sentAt ?? facts.internalDate,
     ...(sentAt ? { sentAt } : {}),
@@ -98,12 +112,48 @@ function build(
   };
 }
 
-function textOf(parsed: ParsedMail): string {
-  // mailparser fills `text` from the HTML part (html-to-text) when there is no text part.
-  return (parsed.text ?? '')
+/** The message's own text parts; without them, its HTML (at most `MAX_HTML_CHARS`) as text. */
+async function textOf(parsed: ParsedMail): Promise<string> {
+  const own = normalised(parsed.text ?? '');
+  return own !== '' || !parsed.html ? own : htmlText(parsed.html);
+}
+
+/**
+ * HTML as text, by mailparser's own conversion (html-to-text with its nesting guard) of a message
+ * holding only that HTML, cut at `MAX_HTML_CHARS` and then led by `HTML_CUT_NOTE`.
+ */
+async function htmlText(html: string): Promise<string> {
+  const bounded = prefix(html, MAX_HTML_CHARS);
+  const part = `Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64Lines(bounded)}`;
+  const parsed = await simpleParser(Buffer.from(part), {
+    maxHtmlLengthToParse: MAX_HTML_CHARS,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+  });
+  const text = normalised(parsed.text ?? '');
+  if (bounded.length === html.length) return text;
+  return text === '' ? HTML_CUT_NOTE : `${HTML_CUT_NOTE}\n\n${text}`;
+}
+
+function base64Lines(text: string): string {
+  return Buffer.from(text, 'utf8')
+    .toString('base64')
+    .replace(/.{1,76}/g, '$&\r\n');
+}
+
+/** At most `MAX_TEXT_CHARS` of the text, with CRLF as LF and no runs of blank lines. */
+function normalised(text: string): string {
+  return prefix(text, MAX_TEXT_CHARS)
     .replace(/\r\n?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/** The first `max` UTF-16 units of `text`, one less when the last would be half a surrogate pair. */
+function prefix(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
 
 function addresses(value: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {
