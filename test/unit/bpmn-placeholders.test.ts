@@ -1,19 +1,10 @@
 import { BpmnDefinitionParser } from '../../src/adapters/bpmn/definition-parser.js';
 import { MAX_EXPRESSION_TEXT, placeholderSources } from '../../src/adapters/bpmn/placeholders.js';
 import { rejection } from '../support/errors.js';
+import { inlineBpmn as bpmn, sequenceFlow as flow } from '../support/inline-bpmn.js';
 
 /** `${ ... }` placeholders are read by a linear scan, and over-long texts are refused before they are read. */
-function bpmn(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="x">
-  <bpmn:process id="proc" name="Inline" isExecutable="true">
-    ${body}
-  </bpmn:process>
-</bpmn:definitions>`;
-}
 
-const flow = (from: string, to: string) =>
-  `<bpmn:sequenceFlow id="f-${from}-${to}" sourceRef="${from}" targetRef="${to}" />`;
 /** start → `node` (with id `id`) → end. */
 const around = (id: string, node: string) =>
   `<bpmn:startEvent id="s" name="s" />${flow('s', id)}${node}${flow(id, 'e')}<bpmn:endEvent id="e" name="e" />`;

@@ -4,19 +4,8 @@ import { firstTooDeep, guardXml, parseDefinition } from '../../src/adapters/bpmn
 import { isLoop, stronglyConnected } from '../../src/adapters/bpmn/flow-graph.js';
 import { DefinitionRejected } from '../../src/app/definitions-service.js';
 import { rejection, thrown } from '../support/errors.js';
+import { inlineBpmn as bpmn, sequenceFlow as flow } from '../support/inline-bpmn.js';
 
-/** A minimal executable process around `body`. */
-function bpmn(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs" targetNamespace="x">
-  <bpmn:process id="proc" name="Inline" isExecutable="true">
-    ${body}
-  </bpmn:process>
-</bpmn:definitions>`;
-}
-
-const flow = (from: string, to: string) =>
-  `<bpmn:sequenceFlow id="f-${from}-${to}" sourceRef="${from}" targetRef="${to}" />`;
 const userTask = (id: string) => `<bpmn:userTask id="${id}" name="${id}" />`;
 const timerOn = (task: string, kind: string, value: string, interrupting = false) =>
   `<bpmn:boundaryEvent id="t" name="t" cancelActivity="${interrupting}" attachedToRef="${task}"><bpmn:timerEventDefinition><bpmn:${kind}>${value}</bpmn:${kind}></bpmn:timerEventDefinition></bpmn:boundaryEvent>`;
