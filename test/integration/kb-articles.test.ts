@@ -152,6 +152,59 @@ describe('knowledge base: articles, versions, search, FAQ page and export', () =
     expect(body).toContain('href="https://example.org" rel="noopener noreferrer nofollow"');
   });
 
+  test('given a body nesting quotes 21 deep or holding over 500 emphasis marks, when an analyst saves it, then the editor refuses it naming body and keeps the text', async () => {
+    const draft = { language: 'it', kind: 'faq', category: 'INPS', procedureIds: PROCEDURE };
+
+    const deep = await ana.post('/kb', {
+      ...draft,
+      title: 'Citazioni annidate',
+      body: `${'>'.repeat(21)} nota`,
+    });
+    const emphatic = await ana.post('/kb', { ...draft, title: 'Enfasi', body: '_a'.repeat(501) });
+
+    expect(deep.status).toBe(422);
+    expect(deep.text).toContain('&quot;body&quot; nests quotes or lists more than 20 levels deep (line 1)');
+    expect(deep.text).toContain(`${'&gt;'.repeat(21)} nota`);
+    expect(emphatic.status).toBe(422);
+    expect(emphatic.text).toContain(
+      '&quot;body&quot; has more than 500 emphasis marks (runs of *, _ or ~): use fewer',
+    );
+  });
+
+  test('given a public FAQ whose stored body overflows the renderer (saved before the depth limit), when anyone opens the FAQ page, then it shows as escaped text and the page and the other articles render', async () => {
+    const formatted = await create(ana, {
+      title: 'Pagina FAQ con formattazione',
+      body: 'Usare il **PIN** della tessera.',
+      public: true,
+    });
+    const legacy = await create(ana, { title: 'Pagina FAQ con citazioni annidate', public: true });
+    const store = new MongoArticleStore(app.app.database.connection);
+    const first = await store.version(legacy, 1);
+    await store.insert({
+      ...first!,
+      version: 2,
+      body: `${'>'.repeat(19_000)} <b>vecchia</b>`,
+      createdAt: new Date(),
+    });
+    await publish(ana, formatted, 1);
+    await publish(ana, legacy, 2);
+
+    const faq = await webClient(app).get(`/faq/${PROCEDURE}?lang=it`);
+    const again = await webClient(app).get(`/faq/${PROCEDURE}?lang=it`);
+
+    const entry = (page: string, id: string) =>
+      new RegExp(`data-article-id="${id}">[\\s\\S]*?<div class="kb-body">([\\s\\S]*?)</div>`).exec(page)?.[1];
+    expect(faq.status).toBe(200);
+    expect(faq.text).toContain('Pagina FAQ con citazioni annidate');
+    expect(entry(faq.text, formatted)).toContain('<strong>PIN</strong>');
+    const shown = entry(faq.text, legacy) ?? '';
+    expect(shown.slice(0, 15)).toBe('<p>&gt;&gt;&gt;');
+    expect(shown.slice(-35)).toBe('&gt; &lt;b&gt;vecchia&lt;/b&gt;</p>');
+    expect(shown.match(/<blockquote|<b>/)).toBeNull();
+    expect(again.status).toBe(200);
+    expect(entry(again.text, legacy) === shown).toBe(true);
+  });
+
   test('given agents, when they try to write or publish, then they are refused', async () => {
     const id = await create(ana, { title: 'Solo lettura' });
 

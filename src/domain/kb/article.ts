@@ -18,6 +18,10 @@ export const ARTICLE_LIMITS = {
   category: 80,
   links: 20,
   linkId: 100,
+  /** Quote and list levels a body line may open (marked recurses per level: deep nesting overflows). */
+  nesting: 20,
+  /** Runs of `*`, `_` or `~` in a body (marked's emphasis matching is superlinear in their count). */
+  emphasisRuns: 500,
 } as const;
 
 /** What an author writes; every edit stores all of it as a new version. */
@@ -81,13 +85,16 @@ type Raw = Record<string, unknown>;
 /**
  * Checks what an author submitted and returns the article content. Throws VALIDATION_FAILED
  * listing every bad field (`title`, `body`, `kind`, `language`, `category`, `procedureIds`,
- * `activityIds`), so the form can show each problem next to its field.
+ * `activityIds`), so the form can show each problem next to its field. A body is also refused
+ * when it nests quotes or lists deeper than `ARTICLE_LIMITS.nesting` or holds more than
+ * `ARTICLE_LIMITS.emphasisRuns` emphasis marks: shapes the Markdown renderer handles badly.
  */
 export function parseArticleContent(input: unknown): ArticleContent {
   const raw: Raw = input !== null && typeof input === 'object' ? (input as Raw) : {};
   const issues: FieldIssue[] = [];
   const title = text(raw.title, 'title', ARTICLE_LIMITS.title, true, issues);
   const body = text(raw.body, 'body', ARTICLE_LIMITS.body, true, issues);
+  if (!issues.some((issue) => issue.path === 'body')) markdownShape(body, issues);
   const category = text(raw.category, 'category', ARTICLE_LIMITS.category, false, issues);
   const kind = oneOf(raw.kind ?? 'solution', ARTICLE_KINDS, 'kind', issues);
   const language = oneOf(raw.language, ARTICLE_LANGUAGES, 'language', issues);
@@ -110,6 +117,50 @@ function text(value: unknown, path: string, max: number, required: boolean, issu
     issues.push({ path, reason: 'maxLength', message: `"${path}" is longer than ${max} characters` });
   }
   return trimmed;
+}
+
+/** Refuses a body marked would render slowly or not at all: too deep, or too many emphasis marks. */
+function markdownShape(body: string, issues: FieldIssue[]): void {
+  const { nesting, emphasisRuns: marks } = ARTICLE_LIMITS;
+  const deepLine = body.split('\n').findIndex((line) => lineNesting(line) > nesting);
+  if (deepLine >= 0) {
+    const message = `"body" nests quotes or lists more than ${nesting} levels deep (line ${deepLine + 1})`;
+    issues.push({ path: 'body', reason: 'maxDepth', message });
+  } else if (emphasisRuns(body) > marks) {
+    const message = `"body" has more than ${marks} emphasis marks (runs of *, _ or ~): use fewer`;
+    issues.push({ path: 'body', reason: 'maxEmphasis', message });
+  }
+}
+
+/** A quote (`>`) or list (`-`, `+`, `*`, `1.`, `1)`) marker, after the spaces before it. */
+const CONTAINER = /([ \t]*)(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?/y;
+const THEMATIC_BREAK = /^(?:-{3,}|\*{3,}|_{3,})$/;
+
+/**
+ * An upper bound of the quote and list levels open on a line: its leading markers, plus one
+ * level per two columns of indentation among them (a nested list is indented under its parent).
+ */
+function lineNesting(line: string): number {
+  if (THEMATIC_BREAK.test(line.replace(/[ \t]/g, ''))) return 0; // `- - -` is a rule, not lists
+  let markers = 0;
+  let columns = 0;
+  CONTAINER.lastIndex = 0;
+  for (let match = CONTAINER.exec(line); match !== null; match = CONTAINER.exec(line)) {
+    markers += 1;
+    columns += (match[1] ?? '').replace(/\t/g, '    ').length;
+  }
+  return markers === 0 ? 0 : markers + Math.floor(columns / 2);
+}
+
+/** Runs of `*`, `_` or `~` that can open or close emphasis (not with white space on both sides). */
+function emphasisRuns(body: string): number {
+  let runs = 0;
+  for (const match of body.matchAll(/\*+|_+|~+/g)) {
+    const before = body[match.index - 1] ?? ' ';
+    const after = body[match.index + match[0].length] ?? ' ';
+    if (/\S/.test(before + after)) runs += 1;
+  }
+  return runs;
 }
 
 function oneOf<T extends string>(
