@@ -226,6 +226,26 @@ describe('checklists and taglists: no more entries than options, looked up by va
   });
 });
 
+describe('unknown properties are listed up to a point', () => {
+  test('given 1,000 properties the form does not ask for, when validated, then the first 50 are named and one more issue counts the rest', () => {
+    const schema = inline({ type: 'textfield', key: 'subject' });
+    const data = Object.fromEntries(entries(1000).map((_, i) => [`extra${i}`, 'x']));
+
+    const error = thrown(() => validateSubmission(schema, { subject: 'printer', ...data }));
+
+    expect(error.details).toHaveLength(51);
+    expect(reasons(error).slice(0, 2)).toEqual([
+      ['extra0', 'unknown-field'],
+      ['extra1', 'unknown-field'],
+    ]);
+    expect(error.details[50]).toEqual({
+      path: '',
+      reason: 'unknown-field',
+      message: 'and 950 more properties this form does not accept',
+    });
+  });
+});
+
 describe("one submission's pattern checks together fit FORM_PATTERN_STEP_BUDGET", () => {
   /** A pattern whose program is large, and the longest value the per-field budget lets it check. */
   const costly = (i: number) => {

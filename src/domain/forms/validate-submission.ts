@@ -28,7 +28,8 @@ export interface SubmissionOptions {
  * absent optional fields left out or set to their `defaultValue`).
  *
  * Throws VALIDATION_FAILED with one FieldIssue per problem, in form order, then
- * every unknown property (including readonly or disabled fields) as `unknown-field`,
+ * every unknown property (including readonly or disabled fields) as `unknown-field` (the first 50
+ * one by one, the rest counted in one more issue),
  * so nothing the form does not ask for is ever stored. Issue paths are field keys;
  * nested data is addressed as `group.field` and `list[0].field`. A dynamic list holding more
  * than MAX_LIST_ITEMS entries (over all entries of the lists around it) is a `too-many` issue and
@@ -49,7 +50,16 @@ export function validateSubmission(
   }
   const issues: FieldIssue[] = [];
   const input = options.currentUser ? fillCurrentUser(schema.data, data, options.currentUser) : data;
-  const values = validateObject(schema.data, input, '', { issues, entries: new Map(), patternSteps: 0 });
+  const walk: Walk = { issues, entries: new Map(), patternSteps: 0, unknown: 0 };
+  const values = validateObject(schema.data, input, '', walk);
+  if (walk.unknown > MAX_UNKNOWN_LISTED) {
+    const more = walk.unknown - MAX_UNKNOWN_LISTED;
+    issues.push({
+      path: '',
+      reason: 'unknown-field',
+      message: `and ${more} more properties this form does not accept`,
+    });
+  }
   issues.push(...checkRequiredIf(schema.data, values, issues));
   issues.push(...checkInstitutionalEmails(schema.data, values, issues, options.institutionalAddresses));
   if (options.mailPolicy)
@@ -65,7 +75,12 @@ interface Walk {
   readonly issues: FieldIssue[];
   readonly entries: Map<FormList, number>;
   patternSteps: number;
+  /** Unknown properties met so far (the first MAX_UNKNOWN_LISTED are listed). */
+  unknown: number;
 }
+
+/** Unknown properties listed one by one; the rest are counted in one issue (a body may hold 100,000). */
+const MAX_UNKNOWN_LISTED = 50;
 
 function validateObject(shape: DataShape, input: Data, prefix: string, walk: Walk): Data {
   const { issues } = walk;
@@ -96,7 +111,10 @@ function validateObject(shape: DataShape, input: Data, prefix: string, walk: Wal
     const node = shape.get(name);
     if (node === undefined || (node.kind === 'field' && (node.field.readonly || node.field.disabled))) {
       const path = `${prefix}${name}`;
-      issues.push({ path, reason: 'unknown-field', message: `"${path}" is not a field this form accepts` });
+      walk.unknown += 1;
+      if (walk.unknown <= MAX_UNKNOWN_LISTED) {
+        issues.push({ path, reason: 'unknown-field', message: `"${path}" is not a field this form accepts` });
+      }
     }
   }
   return values;
