@@ -22,7 +22,6 @@ const TRANSLATED: Readonly<Record<string, keyof FormField['validate'] | null>> =
   email: null,
   phone: null,
   pattern: null,
-  'too-many': null,
   'too-costly': null,
   'unknown-field': null,
 };
