@@ -5,6 +5,7 @@ import {
   checkRequiredIf,
   compilePattern,
   FORM_PATTERN_STEP_BUDGET,
+  MAX_FORM_NESTING,
   MAX_LIST_ITEMS,
   matchOption,
   optionOf,
@@ -223,6 +224,27 @@ describe('checklists and taglists: no more entries than options, looked up by va
     expect(matchOption(field, { value: 2 })).toBeUndefined();
     expect(optionOf(field, '2')?.label).toBe('text two');
     expect(optionOf(field, 2)?.label).toBe('two');
+  });
+});
+
+describe('groups and lists nest at most MAX_FORM_NESTING levels', () => {
+  const nested = (depth: number): unknown =>
+    depth === 0
+      ? { type: 'textfield', key: 'leaf' }
+      : { type: 'group', id: `g${depth}`, components: [nested(depth - 1)] };
+
+  test('given a field inside MAX_FORM_NESTING groups, when parsed, then the form is accepted', () => {
+    expect(inline(nested(MAX_FORM_NESTING)).data.has('leaf')).toBe(true);
+  });
+
+  test('given one group more, or a thousand, when parsed, then FORM_INVALID names the group that goes too deep and nothing overflows', () => {
+    for (const depth of [MAX_FORM_NESTING + 1, 1000]) {
+      const error = thrown(() => inline(nested(depth)));
+
+      expect(error.code).toBe('FORM_INVALID');
+      expect(reasons(error)).toEqual([[`g${depth - MAX_FORM_NESTING}`, 'structure']]);
+      expect(error.message).toContain(`more than ${MAX_FORM_NESTING} levels deep`);
+    }
   });
 });
 

@@ -19,6 +19,7 @@ export {
 export { DEFAULT_MAX_LENGTH, PATTERN_STEP_BUDGET } from './parse-validation.js';
 export { FORM_PATTERN_STEP_BUDGET } from './pattern-budget.js';
 export { MAX_LIST_ITEMS } from './data-shape.js';
+export { MAX_FORM_NESTING } from './parse-component.js';
 export { matchOption, optionOf } from './form-options.js';
 export { compilePattern, PatternError, type LinearPattern } from './linear-pattern.js';
 export { validateSubmission, type SubmissionOptions } from './validate-submission.js';

@@ -28,12 +28,31 @@ const DATA_PATH = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
 type Raw = Record<string, unknown>;
 
-/** Checks each raw component of `list` (found at JSON path `at`); problems go to `issues`. */
-export function parseComponents(list: readonly unknown[], at: string, issues: FieldIssue[]): FormComponent[] {
-  return list.flatMap((item, index) => parseComponent(item, `${at}[${index}]`, issues) ?? []);
+/**
+ * Deepest nesting of groups and dynamic lists: every walk of a form recurses per level, and an
+ * analyst's form of 1,000 nested groups (48 KB) overflowed the stack. Forms need a few.
+ */
+export const MAX_FORM_NESTING = 20;
+
+/**
+ * Checks each raw component of `list` (found at JSON path `at`, inside `depth` groups or lists);
+ * problems go to `issues`.
+ */
+export function parseComponents(
+  list: readonly unknown[],
+  at: string,
+  issues: FieldIssue[],
+  depth = 0,
+): FormComponent[] {
+  return list.flatMap((item, index) => parseComponent(item, `${at}[${index}]`, issues, depth) ?? []);
 }
 
-function parseComponent(item: unknown, where: string, issues: FieldIssue[]): FormComponent | undefined {
+function parseComponent(
+  item: unknown,
+  where: string,
+  issues: FieldIssue[],
+  depth: number,
+): FormComponent | undefined {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     issues.push({ path: where, reason: 'structure', message: `${where} must be an object` });
     return undefined;
@@ -50,7 +69,8 @@ function parseComponent(item: unknown, where: string, issues: FieldIssue[]): For
     return { type: type as DisplayType, id: text(raw.id) };
   if (raw.conditional !== undefined)
     report('unsupported', 'uses "conditional", which the server cannot evaluate');
-  if (type === 'group' || type === 'dynamiclist') return parseContainer(raw, type, where, report, issues);
+  if (type === 'group' || type === 'dynamiclist')
+    return parseContainer(raw, type, where, report, issues, depth);
   if (typeof type === 'string' && Object.hasOwn(FIELD_TYPES, type))
     return parseField(raw, type as FieldType, report);
   report('unknown-type', typeof type === 'string' ? `has unknown type "${type}"` : 'has no "type"');
@@ -63,10 +83,13 @@ function parseContainer(
   where: string,
   report: Report,
   issues: FieldIssue[],
+  depth: number,
 ): FormComponent {
   if (!Array.isArray(raw.components)) report('structure', 'needs a "components" array');
-  const children = Array.isArray(raw.components) ? raw.components : [];
-  const components = parseComponents(children, `${where}.components`, issues);
+  const tooDeep = depth >= MAX_FORM_NESTING;
+  if (tooDeep) report('structure', `nests groups and lists more than ${MAX_FORM_NESTING} levels deep`);
+  const children = Array.isArray(raw.components) && !tooDeep ? raw.components : [];
+  const components = parseComponents(children, `${where}.components`, issues, depth + 1);
   const path = optionalPath(raw.path, report);
   if (type === 'group') return { type, id: text(raw.id), path, components };
   if (path === undefined) report('key', 'needs a "path" for its list');
