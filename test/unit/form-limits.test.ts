@@ -6,7 +6,9 @@ import {
   compilePattern,
   FORM_PATTERN_STEP_BUDGET,
   MAX_FORM_NESTING,
+  listEntriesCap,
   MAX_LIST_ITEMS,
+  MAX_LIST_VALUES,
   matchOption,
   optionOf,
   PATTERN_STEP_BUDGET,
@@ -31,13 +33,15 @@ const reasons = (error: AppError) => error.details.map((issue) => [issue.path, i
 
 const entries = (count: number, entry: () => unknown = () => ({})) => Array.from({ length: count }, entry);
 
-describe('dynamic lists take at most MAX_LIST_ITEMS entries', () => {
+describe('dynamic lists take at most MAX_LIST_ITEMS entries, or more when they have few fields', () => {
+  /** 100 fields per entry: MAX_LIST_VALUES / 100 = MAX_LIST_ITEMS, so the cap is exactly that. */
+  const wide = entries(99).map((_, i) => ({ type: 'textfield', key: `c${i}` }));
   const rows = () =>
     inline({
       type: 'dynamiclist',
       path: 'rows',
       label: 'Equipos',
-      components: [{ type: 'textfield', key: 'serial', validate: { required: true } }],
+      components: [{ type: 'textfield', key: 'serial', validate: { required: true } }, ...wide],
     });
 
   test('given a list of exactly MAX_LIST_ITEMS entries, when validated, then every entry is kept', () => {
@@ -58,11 +62,34 @@ describe('dynamic lists take at most MAX_LIST_ITEMS entries', () => {
     expect(error.details[0]?.message).toBe(`"Equipos" takes at most ${MAX_LIST_ITEMS} entries`);
   });
 
+  test('given a list of five fields like the checklist ticks, when 50 checklists of 50 items are all ticked, then the 2,500 entries are kept; past its cap it is refused', () => {
+    const ticks = inline({
+      type: 'dynamiclist',
+      path: 'checklistUsed',
+      components: ['checklistId', 'itemId', 'label', 'checkedBy', 'checkedAt'].map((key) => ({
+        type: 'textfield',
+        key,
+      })),
+    });
+    const tick = () => ({ checklistId: 'c', itemId: 'i', label: 'l', checkedBy: 'luis', checkedAt: 'now' });
+    const cap = listEntriesCap((ticks.data.get('checklistUsed') as { children: never }).children);
+
+    expect(cap).toBe(MAX_LIST_VALUES / 5);
+    expect(validateSubmission(ticks, { checklistUsed: entries(2500, tick) }).checklistUsed).toHaveLength(
+      2500,
+    );
+    expect(
+      reasons(thrown(() => validateSubmission(ticks, { checklistUsed: entries(cap + 1, tick) }))),
+    ).toEqual([['checklistUsed', 'too-many']]);
+  });
+
   test('given a list inside a list, when the inner entries of all outer entries together pass the cap, then the inner list that crosses it is refused', () => {
     const schema = inline({
       type: 'dynamiclist',
       path: 'visits',
-      components: [{ type: 'dynamiclist', path: 'calls', components: [{ type: 'textfield', key: 'n' }] }],
+      components: [
+        { type: 'dynamiclist', path: 'calls', components: [{ type: 'textfield', key: 'n' }, ...wide] },
+      ],
     });
     const half = MAX_LIST_ITEMS / 2;
     const data = { visits: entries(3, () => ({ calls: entries(half) })) };
@@ -145,7 +172,7 @@ describe('requiredIf inside dynamic lists reads the entry first, then the form',
   });
 });
 
-describe('checklists and taglists: no more entries than options, looked up by value', () => {
+describe('checklists and taglists: bounded entries, repeats collapse, options looked up by value', () => {
   const options = (count: number) => entries(count).map((_, i) => ({ label: `Opción ${i}`, value: `v${i}` }));
   const fruit = (type: 'checklist' | 'taglist') =>
     inline({
@@ -160,30 +187,34 @@ describe('checklists and taglists: no more entries than options, looked up by va
     });
 
   test.each(['checklist', 'taglist'] as const)(
-    'given a %s, when more entries than options are posted, then too-many names the field before any entry is read',
+    'given a %s, when more entries than MAX_LIST_ITEMS are posted, then too-many names the field before any entry is read',
     (type) => {
-      const error = thrown(() => validateSubmission(fruit(type), { picked: ['apple', 'pear', 2, 'kiwi'] }));
+      const error = thrown(() =>
+        validateSubmission(fruit(type), { picked: entries(MAX_LIST_ITEMS + 1, () => 'kiwi') }),
+      );
 
       expect(reasons(error)).toEqual([['picked', 'too-many']]);
-      expect(error.details[0]?.message).toBe('"Frutas" offers 3 options; at most 3 can be chosen');
+      expect(error.details[0]?.message).toBe(`"Frutas" takes at most ${MAX_LIST_ITEMS} entries`);
     },
   );
 
   test.each(['checklist', 'taglist'] as const)(
-    'given a %s, when a choice is repeated within the cap, then the repeats collapse into one',
+    'given a %s, when choices are repeated, then the repeats collapse into one',
     (type) => {
-      expect(validateSubmission(fruit(type), { picked: ['pear', 'pear', '2'] })).toEqual({
+      expect(validateSubmission(fruit(type), { picked: ['pear', 'pear', '2', 'pear', 2] })).toEqual({
         picked: ['pear', 2],
       });
     },
   );
 
-  test('given repeats that make the list longer than the options, when validated, then it is refused', () => {
+  test('given more options than MAX_LIST_ITEMS, when one entry more than the options is posted, then it is refused', () => {
+    const many = options(MAX_LIST_ITEMS + 10);
+    const schema = inline({ type: 'checklist', key: 'c', values: many, label: 'Muchas' });
+
+    expect(validateSubmission(schema, { c: many.map((option) => option.value) }).c).toHaveLength(many.length);
     expect(
-      reasons(
-        thrown(() => validateSubmission(fruit('checklist'), { picked: ['pear', 'pear', 'pear', 'pear'] })),
-      ),
-    ).toEqual([['picked', 'too-many']]);
+      reasons(thrown(() => validateSubmission(schema, { c: entries(many.length + 1, () => 'v0') }))),
+    ).toEqual([['c', 'too-many']]);
   });
 
   test('given many options all ticked in reverse order, when validated, then every one is kept in the posted order', () => {

@@ -4,12 +4,39 @@ import type { DataNode, DataShape, FormComponent } from './form-schema.js';
 type MutableShape = Map<string, DataNode>;
 
 /**
- * Most entries one dynamic list of a form takes in a submission; for a list inside a list, over
- * all the outer entries together. Every rule of the list's fields (`validate.pattern` included,
- * see pattern-budget.ts) runs once per entry, so the count bounds that work whatever the nesting;
- * 200 rows is far more than a help-desk form asks anyone to fill in.
+ * Entries one dynamic list of a form takes in a submission at least; for a list inside a list,
+ * counted over all the outer entries together. Every rule of the list's fields runs once per
+ * entry, so the count bounds that work whatever the nesting; 200 rows is far more than a
+ * help-desk form asks anyone to fill in. A list of few fields may take more: see MAX_LIST_VALUES.
  */
 export const MAX_LIST_ITEMS = 200;
+
+/**
+ * Field values all the entries of one list may hold together: a list of few fields takes up to
+ * this many divided by its fields (the knowledge base's checklist ticks, 5 fields each, may number
+ * 50 checklists × 50 items), and never fewer than MAX_LIST_ITEMS entries.
+ */
+export const MAX_LIST_VALUES = 20_000;
+
+const fieldCounts = new WeakMap<DataShape, number>();
+
+/** The entries a list whose entries have the shape `children` takes at most. */
+export function listEntriesCap(children: DataShape): number {
+  return Math.max(MAX_LIST_ITEMS, Math.floor(MAX_LIST_VALUES / Math.max(1, fieldsIn(children))));
+}
+
+/** Fields in a shape and below it (lists inside it counted once). */
+function fieldsIn(shape: DataShape): number {
+  let count = fieldCounts.get(shape);
+  if (count === undefined) {
+    count = [...shape.values()].reduce(
+      (sum, node) => sum + (node.kind === 'field' ? 1 : fieldsIn(node.children)),
+      0,
+    );
+    fieldCounts.set(shape, count);
+  }
+  return count;
+}
 
 /**
  * Derives the shape of the data a form accepts from its components: a dotted field

@@ -1,3 +1,4 @@
+import { MAX_LIST_ITEMS } from './data-shape.js';
 import { checkFileRefs } from './file-refs.js';
 import { matchOption } from './form-options.js';
 import type { FormField } from './form-schema.js';
@@ -21,7 +22,8 @@ const DATE_FORMATS = {
  * Checks and coerces one submitted value (strings trimmed, numeric strings to numbers,
  * checkbox strings to booleans). An absent value takes the field's `defaultValue`;
  * an empty one ('', null, []) counts as absent. A checklist or taglist takes at most as many
- * entries as it offers options (`too-many`); repeated choices count once.
+ * entries as it offers options or MAX_LIST_ITEMS, whichever is more (`too-many`); repeated
+ * choices count once.
  */
 export function checkField(field: FormField, submitted: unknown): FieldCheck {
   const name = `"${field.label || field.key}"`;
@@ -70,11 +72,10 @@ function coerce(field: FormField, value: unknown, name: string): FieldCheck {
     case 'checklist':
     case 'taglist': {
       if (!Array.isArray(value)) return problem('type', `${name} must be a list`);
-      // A list cannot hold more distinct choices than the field offers: a longer one is refused
-      // before any entry is read. Within that length, repeated choices collapse into one.
-      const offered = field.values?.length ?? 0;
-      if (value.length > offered)
-        return problem('too-many', `${name} offers ${offered} options; at most ${offered} can be chosen`);
+      // Refused before any entry is read when longer than the options, or than a list takes
+      // (MAX_LIST_ITEMS), whichever is more; repeated choices collapse into one.
+      const most = Math.max(field.values?.length ?? 0, MAX_LIST_ITEMS);
+      if (value.length > most) return problem('too-many', `${name} takes at most ${most} entries`);
       const matched = value.map((item) => matchOption(field, item));
       const wrong = value
         .filter((_, index) => matched[index] === undefined)

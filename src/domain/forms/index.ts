@@ -18,7 +18,7 @@ export {
 } from './form-schema.js';
 export { DEFAULT_MAX_LENGTH, PATTERN_STEP_BUDGET } from './parse-validation.js';
 export { FORM_PATTERN_STEP_BUDGET } from './pattern-budget.js';
-export { MAX_LIST_ITEMS } from './data-shape.js';
+export { listEntriesCap, MAX_LIST_ITEMS, MAX_LIST_VALUES } from './data-shape.js';
 export { MAX_FORM_NESTING } from './parse-component.js';
 export { matchOption, optionOf } from './form-options.js';
 export { compilePattern, PatternError, type LinearPattern } from './linear-pattern.js';

@@ -7,7 +7,7 @@ import { checkMailRecipients } from './mail-recipients.js';
 import { checkRequiredIf } from './required-if.js';
 import { fillCurrentUser } from './current-user.js';
 import { isRecord as isData } from './data-path.js';
-import { MAX_LIST_ITEMS } from './data-shape.js';
+import { listEntriesCap } from './data-shape.js';
 import { FORM_PATTERN_STEP_BUDGET, patternSteps } from './pattern-budget.js';
 
 type Data = Record<string, unknown>;
@@ -32,7 +32,7 @@ export interface SubmissionOptions {
  * one by one, the rest counted in one more issue),
  * so nothing the form does not ask for is ever stored. Issue paths are field keys;
  * nested data is addressed as `group.field` and `list[0].field`. A dynamic list holding more
- * than MAX_LIST_ITEMS entries (over all entries of the lists around it) is a `too-many` issue and
+ * entries than `listEntriesCap` allows (over all entries of the lists around it) is a `too-many` issue and
  * its entries are not read; a field whose pattern check would take the submission's pattern steps
  * over FORM_PATTERN_STEP_BUDGET is a `too-costly` issue. Conditionally required fields
  * (`validate.requiredIf`) are checked over the accepted values, after the other rules. With `options.mailPolicy`
@@ -122,7 +122,7 @@ function validateObject(shape: DataShape, input: Data, prefix: string, walk: Wal
 
 /**
  * The entries of a dynamic list, or undefined when the list is refused. A list takes at most
- * MAX_LIST_ITEMS entries in a submission, counted over every entry of the lists around it, so
+ * `listEntriesCap` entries in a submission, counted over every entry of the lists around it, so
  * lists nested in lists cannot multiply the work; a longer one is refused before any entry is read.
  */
 function validateList(
@@ -138,12 +138,13 @@ function validateList(
     return undefined;
   }
   const taken = (walk.entries.get(list) ?? 0) + submitted.length;
-  if (taken > MAX_LIST_ITEMS) {
+  const cap = listEntriesCap(children);
+  if (taken > cap) {
     const around = path.includes('[') ? ' (counted over all entries of the lists around it)' : '';
     walk.issues.push({
       path,
       reason: 'too-many',
-      message: `${label} takes at most ${MAX_LIST_ITEMS} entries${around}`,
+      message: `${label} takes at most ${cap} entries${around}`,
     });
     return undefined;
   }
