@@ -202,8 +202,10 @@ export class FormVersions {
   private async repairedHead(formKey: string): Promise<FormHead | null> {
     const head = await this.deps.store.head(formKey);
     const next = (head?.latest ?? 0) + 1;
-    if (!(await this.deps.store.version(formKey, next))) return head;
-    await this.deps.store.advance(formKey, next);
+    const found = await this.deps.store.version(formKey, next);
+    if (!found) return head;
+    // A version from a seed file keeps naming that file, so later releases of it still apply.
+    await this.deps.store.advance(formKey, next, found.source === 'file' ? found.contentHash : undefined);
     return this.deps.store.head(formKey);
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -203,6 +204,28 @@ describe('form versions store', () => {
     expect(await store.head(key)).toEqual({ formKey: key, latest: 1, seedHash: 'h1' });
     expect(await store.head('bulk-other')).toEqual({ formKey: 'bulk-other', latest: 1, seedHash: 'h1' });
     expect(await versions.get(key, 1)).toMatchObject({ json: version.json });
+  });
+
+  test('given a start that stopped between the two writes, when the form is used before the next start, then its head still names its seed file and a later release of the file is applied', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'forms-seed-half-'));
+    try {
+      const key = 'half-used';
+      const file = path.join(dir, `${key}.form`);
+      await writeFile(file, JSON.stringify(schema(key, 'release 1')));
+      const own = new FormVersions({ store, clock: systemClock, seeds: new FileFormSeeds(dir) });
+      const text = JSON.stringify(schema(key, 'release 1'));
+      const contentHash = createHash('sha256').update(text).digest('hex');
+      const version = { id: `${key}@1`, formKey: key, version: 1, json: text, contentHash };
+      await store.insert({ ...version, savedAt: new Date(), savedBy: 'system', source: 'file' });
+
+      expect(await own.latestNumber(key)).toBe(1);
+      await writeFile(file, JSON.stringify(schema(key, 'release 2')));
+
+      expect(await store.head(key)).toEqual({ formKey: key, latest: 1, seedHash: contentHash });
+      expect(await own.refreshSeeds()).toEqual([{ formKey: key, outcome: 'updated', version: 2 }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('given a broken seed file, when its form is first read, then FORM_INVALID names the form and no version is stored', async () => {
