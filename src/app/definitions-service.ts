@@ -30,7 +30,7 @@ export class DefinitionRejected extends AppError {
   }
 }
 
-/** Longest finding message kept: a finding may quote the analyst's text (a timer value, a template). */
+/** Longest finding message kept, in refusals and stored warnings: a finding may quote the analyst's text (a timer value, a reference). */
 const MAX_ISSUE_MESSAGE = 500;
 
 function clippedIssue(issue: FieldIssue): FieldIssue {
@@ -100,7 +100,7 @@ export class DefinitionsService {
       contentHash: parsed.contentHash,
       xml,
       catalog: parsed.catalog,
-      warnings: parsed.warnings,
+      warnings: parsed.warnings.map(clippedIssue),
       deployedAt: this.deps.clock.now(),
       deployedBy: actor.id,
       ...(formVersions ? { formVersions } : {}),

@@ -100,6 +100,20 @@ describe('deploy refuses diagrams whose run cannot be bounded, naming each eleme
     await expectNothingStored();
   });
 
+  test('given a deployable file whose warning quotes 200,000 characters of it, when deployed, then the stored warning is clipped to 500', async () => {
+    const xml = readFileSync(path.join(FIXTURES, 'processes', 'review-request.bpmn'), 'utf8').replace(
+      '</bpmn:process>',
+      `<bpmn:sequenceFlow id="stray" sourceRef="${'x'.repeat(200_000)}" targetRef="end-closed" /></bpmn:process>`,
+    );
+
+    const response = await deploy(xml, 'long-warning');
+
+    expect(response.status).toBe(201);
+    const messages = (response.body.warnings as { message: string }[]).map((warning) => warning.message);
+    expect(messages.some((message) => message.includes('xxxxxxxx'))).toBe(true);
+    expect(Math.max(...messages.map((message) => message.length))).toBeLessThanOrEqual(500);
+  });
+
   test('given a file with a lint error, a missing form, an unknown calendar and an endless cycle, when deployed, then one refusal lists all four', async () => {
     const response = await deploy(unsafe('many-problems.bpmn'));
     expect(response.status).toBe(422);

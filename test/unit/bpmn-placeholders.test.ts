@@ -112,6 +112,10 @@ describe('camunda:inputOutput parameter values are capped before they are read',
     ]);
   });
 
+  test('given a plain parameter far over the cap, without any "${", when deployed, then it is accepted: only placeholders are capped', async () => {
+    await expect(parse(parameter('Dear requester, '.repeat(1000)))).resolves.toBeDefined();
+  });
+
   test('given a parameter of unclosed "${" within the cap, when deployed, then it is accepted as plain text, as before', async () => {
     await expect(parse(parameter(unclosed(MAX_EXPRESSION_TEXT)))).resolves.toBeDefined();
     await expect(parse(parameter('Dear ${ name'))).resolves.toBeDefined();
