@@ -160,7 +160,7 @@ describe('knowledge base: articles, versions, search, FAQ page and export', () =
       title: 'Citazioni annidate',
       body: `${'>'.repeat(21)} nota`,
     });
-    const emphatic = await ana.post('/kb', { ...draft, title: 'Enfasi', body: '_a'.repeat(501) });
+    const emphatic = await ana.post('/kb', { ...draft, title: 'Enfasi', body: '*a'.repeat(501) });
 
     expect(deep.status).toBe(422);
     expect(deep.text).toContain('&quot;body&quot; nests quotes or lists more than 20 levels deep (line 1)');

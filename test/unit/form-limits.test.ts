@@ -72,7 +72,9 @@ describe('dynamic lists take at most MAX_LIST_ITEMS entries, or more when they h
       })),
     });
     const tick = () => ({ checklistId: 'c', itemId: 'i', label: 'l', checkedBy: 'luis', checkedAt: 'now' });
-    const cap = listEntriesCap((ticks.data.get('checklistUsed') as { children: never }).children);
+    const node = ticks.data.get('checklistUsed');
+    if (node?.kind !== 'list') throw new Error('checklistUsed should be a list');
+    const cap = listEntriesCap(node.children);
 
     expect(cap).toBe(MAX_LIST_VALUES / 5);
     expect(validateSubmission(ticks, { checklistUsed: entries(2500, tick) }).checklistUsed).toHaveLength(

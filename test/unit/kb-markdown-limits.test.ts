@@ -69,7 +69,7 @@ describe('knowledge base: Markdown shapes refused when an article is saved', () 
     const marks = (count: number) => Array.from({ length: count / 2 }, (_, i) => `*parola ${i}*`).join(' ');
 
     const accepted = bodyIssues(marks(ARTICLE_LIMITS.emphasisRuns));
-    const refused = bodyIssues(`${marks(ARTICLE_LIMITS.emphasisRuns)} snake_case`);
+    const refused = bodyIssues(`${marks(ARTICLE_LIMITS.emphasisRuns)} a*b`);
 
     expect(accepted).toEqual([]);
     expect(refused).toEqual([
@@ -83,12 +83,27 @@ describe('knowledge base: Markdown shapes refused when an article is saved', () 
 
   test('given the quadratic emphasis inputs (_a_a…, *a*a…, ~~ nesting), then each is refused', () => {
     for (const body of [
-      '_a'.repeat(5_000),
+      '_a'.repeat(10_000),
       '*a'.repeat(5_000),
       `${'~~a '.repeat(300)}a${' a~~'.repeat(300)}`,
     ]) {
       expect(bodyIssues(body).map((issue) => issue.reason)).toEqual(['maxEmphasis']);
     }
+  });
+
+  test('given identifiers with underscores and marks inside code, then they do not count as emphasis; a flood of underscores inside words still does', () => {
+    const line = (i: number) => `- printer \`PRN_ICU_${i}\` on *floor* PRN_ICU_${i} (see **this**)`;
+    const fenced = [
+      '```yaml',
+      ...Array.from({ length: 30 }, (_, i) => `${'  '.repeat(i)}- level_${i}: *x*`),
+      '```',
+    ];
+    const body = [...Array.from({ length: 120 }, (_, i) => line(i)), ...fenced].join('\n');
+
+    expect(bodyIssues(body)).toEqual([]);
+    expect(
+      bodyIssues('a_'.repeat(10 * ARTICLE_LIMITS.emphasisRuns + 2)).map((issue) => issue.reason),
+    ).toEqual(['maxEmphasis']);
   });
 
   test('given many list bullets and rules written with * and _, then they are not counted as emphasis', () => {

@@ -119,17 +119,45 @@ function text(value: unknown, path: string, max: number, required: boolean, issu
   return trimmed;
 }
 
-/** Refuses a body marked would render slowly or not at all: too deep, or too many emphasis marks. */
+/**
+ * Refuses a body marked would render slowly or not at all: too deep, or too many emphasis marks.
+ * Fenced code blocks are not read (marked neither nests nor emphasises inside them).
+ */
 function markdownShape(body: string, issues: FieldIssue[]): void {
   const { nesting, emphasisRuns: marks } = ARTICLE_LIMITS;
-  const deepLine = body.split('\n').findIndex((line) => lineNesting(line) > nesting);
-  if (deepLine >= 0) {
-    const message = `"body" nests quotes or lists more than ${nesting} levels deep (line ${deepLine + 1})`;
+  const lines = proseLines(body);
+  const deep = lines.find(({ line }) => lineNesting(line) > nesting);
+  if (deep) {
+    const message = `"body" nests quotes or lists more than ${nesting} levels deep (line ${deep.number})`;
     issues.push({ path: 'body', reason: 'maxDepth', message });
-  } else if (emphasisRuns(body) > marks) {
+  } else if (
+    tooManyEmphasisMarks(
+      lines.map(({ line }) => line),
+      marks,
+    )
+  ) {
     const message = `"body" has more than ${marks} emphasis marks (runs of *, _ or ~): use fewer`;
     issues.push({ path: 'body', reason: 'maxEmphasis', message });
   }
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** The body's lines outside fenced code blocks, with their 1-based numbers. */
+function proseLines(body: string): { line: string; number: number }[] {
+  const prose: { line: string; number: number }[] = [];
+  let fence: string | undefined;
+  body.split('\n').forEach((line, index) => {
+    const marker = FENCE.exec(line)?.[1];
+    if (fence !== undefined) {
+      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+    } else if (marker !== undefined) {
+      fence = marker;
+    } else {
+      prose.push({ line, number: index + 1 });
+    }
+  });
+  return prose;
 }
 
 /** A quote (`>`) or list (`-`, `+`, `*`, `1.`, `1)`) marker, after the spaces before it. */
@@ -152,16 +180,28 @@ function lineNesting(line: string): number {
   return markers === 0 ? 0 : markers + Math.floor(columns / 2);
 }
 
-/** Runs of `*`, `_` or `~` that can open or close emphasis (not with white space on both sides). */
-function emphasisRuns(body: string): number {
+/**
+ * Whether the lines hold more than `max` runs of `*`, `_` or `~` that can open or close emphasis
+ * (not inside a code span, not with white space on both sides), or more than ten times that of
+ * `_` inside words. Identifiers such as `PRN_ICU_7` emphasise nothing, so they get the larger
+ * allowance; marked still scans them as delimiters, so they are not free.
+ */
+function tooManyEmphasisMarks(lines: readonly string[], max: number): boolean {
   let runs = 0;
-  for (const match of body.matchAll(/\*+|_+|~+/g)) {
-    const before = body[match.index - 1] ?? ' ';
-    const after = body[match.index + match[0].length] ?? ' ';
-    if (/\S/.test(before + after)) runs += 1;
+  let inWords = 0;
+  for (const line of lines) {
+    const prose = line.replace(/`+[^`]*`+/g, ' ');
+    for (const match of prose.matchAll(/\*+|_+|~+/g)) {
+      const before = prose[match.index - 1] ?? ' ';
+      const after = prose[match.index + match[0].length] ?? ' ';
+      if (match[0][0] === '_' && WORD.test(before) && WORD.test(after)) inWords += 1;
+      else if (/\S/.test(before + after)) runs += 1;
+    }
   }
-  return runs;
+  return runs > max || inWords > 10 * max;
 }
+
+const WORD = /[\p{L}\p{N}]/u;
 
 function oneOf<T extends string>(
   value: unknown,
