@@ -117,6 +117,17 @@ function popComponent(stack: number[], onStack: boolean[], root: number): number
   }
 }
 
+/** The process and every sub-process in it, parents before children (iterative). */
+export function containersOf(process: ModdleElement): ModdleElement[] {
+  const containers: ModdleElement[] = [process];
+  for (const container of containers) {
+    for (const element of list(container, 'flowElements')) {
+      if (Array.isArray(element.flowElements)) containers.push(element);
+    }
+  }
+  return containers;
+}
+
 /** Adds `node` to the list kept under `key`. */
 export function append<K>(map: Map<K, ModdleElement[]>, key: K, node: ModdleElement): void {
   const listed = map.get(key);

@@ -1,6 +1,6 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
-import { flowGraph, list } from './flow-graph.js';
+import { containersOf, flowGraph } from './flow-graph.js';
 import { MAX_GLOBAL_ELEMENTS } from './global-elements.js';
 import { loopIssues, timerValue } from './loop-safety.js';
 import { describeMs, isExpression, parseCycle } from './timer-values.js';
@@ -70,17 +70,6 @@ export function safetyIssues(process: ModdleElement, limits: SafetyLimits): Fiel
     });
   }
   return [...issues, ...loopIssues(containers, limits.minTimerPeriodMs)];
-}
-
-/** The process and every sub-process in it, parents before children (iterative). */
-function containersOf(process: ModdleElement): ModdleElement[] {
-  const containers: ModdleElement[] = [process];
-  for (const container of containers) {
-    for (const element of list(container, 'flowElements')) {
-      if (Array.isArray(element.flowElements)) containers.push(element);
-    }
-  }
-  return containers;
 }
 
 function cycleIssues(node: ModdleElement, limits: SafetyLimits): FieldIssue[] {

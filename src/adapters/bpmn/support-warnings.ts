@@ -1,6 +1,6 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { FieldIssue } from '../../domain/errors.js';
-import { list } from './flow-graph.js';
+import { containersOf, list } from './flow-graph.js';
 import { flowIndex } from './flow-index.js';
 import { idOf, issue } from './support.js';
 
@@ -19,10 +19,8 @@ const IGNORED_TASK_ATTRIBUTES: Readonly<Record<string, string>> = {
  */
 export function supportWarnings(process: ModdleElement): FieldIssue[] {
   const warnings: FieldIssue[] = [];
-  const containers: ModdleElement[] = [process];
-  for (const container of containers) {
+  for (const container of containersOf(process)) {
     for (const element of list(container, 'flowElements')) {
-      if (Array.isArray(element.flowElements)) containers.push(element);
       const id = idOf(element, container);
       if (element.$type === 'bpmn:UserTask') warnings.push(...ignoredAttributes(element, id));
       warnings.push(...defaultlessSplit(element, container, id));

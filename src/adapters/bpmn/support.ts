@@ -1,7 +1,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { isAppError, type FieldIssue } from '../../domain/errors.js';
 import { compileExpression } from '../../domain/expression/index.js';
-import { list } from './flow-graph.js';
+import { containersOf, list } from './flow-graph.js';
 import { errorCaught } from './error-catchers.js';
 import { flowIndex } from './flow-index.js';
 import { eventIssues } from './support-events.js';
@@ -85,16 +85,14 @@ const ERROR = 'bpmn:ErrorEventDefinition';
  */
 export function supportIssues(process: ModdleElement): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const containers: ModdleElement[] = [process];
   let unnamed = 0;
-  for (const container of containers) {
+  for (const container of containersOf(process)) {
     for (const element of list(container, 'flowElements')) {
       if (!(typeof element.id === 'string' && element.id.trim())) {
         unnamed++;
         issues.push(missingId(element, container, unnamed));
       }
       issues.push(...elementIssues(element, container));
-      if (Array.isArray(element.flowElements)) containers.push(element);
     }
   }
   return issues;
