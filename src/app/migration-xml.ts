@@ -1,5 +1,6 @@
 import { Parser } from 'saxen';
 import type { ProcedureVersion } from '../domain/procedure.js';
+import { RecentById } from './recent-by-id.js';
 
 /** What a migration reads from a version's BPMN text besides its catalog (ADR 0031). */
 export interface MigrationXml {
@@ -17,7 +18,7 @@ export type VersionXml = Pick<ProcedureVersion, 'id' | 'xml'>;
 /** Versions whose reading is kept: a migration reads two, a few may run at once. */
 const CACHE_SIZE = 8;
 
-const cache = new Map<string, { readonly xml: string; readonly read: MigrationXml }>();
+const cache = new RecentById<{ readonly xml: string; readonly read: MigrationXml }>(CACHE_SIZE);
 
 /**
  * {@link readMigrationXml} of a version, read once and kept by version id (the last
@@ -28,11 +29,6 @@ export function migrationXmlOf(version: VersionXml): MigrationXml {
   const cached = cache.get(version.id);
   // Same reference on every ticket of a run (the definitions service caches versions): O(1).
   const read = cached && cached.xml === version.xml ? cached.read : readMigrationXml(version.xml);
-  cache.delete(version.id);
-  if (cache.size >= CACHE_SIZE) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
   cache.set(version.id, { xml: version.xml, read });
   return read;
 }
