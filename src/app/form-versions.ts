@@ -109,22 +109,12 @@ export class FormVersions {
     const text = typeof json === 'string' ? json : JSON.stringify(json, null, 2);
     checkForm(formKey, text, source);
     const head = await this.repairedHead(formKey);
-    const contentHash = hashOf(text);
+    const version = this.newVersion(formKey, (head?.latest ?? 0) + 1, text, actor, source);
     const latest = head ? await this.deps.store.version(formKey, head.latest) : null;
-    if (latest && latest.contentHash === contentHash) return { version: latest, created: false };
-    const number = (head?.latest ?? 0) + 1;
-    const version: FormVersion = {
-      id: `${formKey}@${number}`,
-      formKey,
-      version: number,
-      json: text,
-      contentHash,
-      savedAt: this.deps.clock.now(),
-      savedBy: actor.id,
-      source,
-    };
+    if (latest && latest.contentHash === version.contentHash) return { version: latest, created: false };
     await this.deps.store.insert(version);
-    await this.deps.store.advance(formKey, number, source === 'file' ? contentHash : undefined);
+    const seedHash = source === 'file' ? version.contentHash : undefined;
+    await this.deps.store.advance(formKey, version.version, seedHash);
     return { version, created: true } satisfies FormSaveResult;
   }
 
@@ -180,21 +170,28 @@ export class FormVersions {
     for (const formKey of formKeys) {
       const text = await this.deps.seeds?.read(formKey);
       if (!text || !passes(formKey, text)) continue;
-      versions.push(this.fileVersion(formKey, text));
+      versions.push(this.newVersion(formKey, 1, text, SYSTEM, 'file'));
     }
     await this.deps.store.seed(versions);
   }
 
-  private fileVersion(formKey: string, text: string): FormVersion {
+  /** Version `number` of a form, from `text`, saved now by `actor`. */
+  private newVersion(
+    formKey: string,
+    number: number,
+    text: string,
+    actor: Actor,
+    source: FormVersion['source'],
+  ): FormVersion {
     return {
-      id: `${formKey}@1`,
+      id: `${formKey}@${number}`,
       formKey,
-      version: 1,
+      version: number,
       json: text,
       contentHash: hashOf(text),
       savedAt: this.deps.clock.now(),
-      savedBy: SYSTEM.id,
-      source: 'file',
+      savedBy: actor.id,
+      source,
     };
   }
 
