@@ -70,7 +70,7 @@ function summarise(events: readonly ModdleElement[]): Catchers {
   let any = false;
   let all = false;
   for (const event of events) {
-    const definition = list(event, 'eventDefinitions').find((d) => d.$type === ERROR);
+    const definition = errorDefinition(event);
     if (!definition) continue;
     any = true;
     const caught = definition.errorRef as ModdleElement | undefined;
@@ -84,6 +84,9 @@ function summarise(events: readonly ModdleElement[]): Catchers {
 }
 
 function errorOf(event: ModdleElement): ModdleElement | undefined {
-  const definition = list(event, 'eventDefinitions').find((d) => d.$type === ERROR);
-  return definition?.errorRef as ModdleElement | undefined;
+  return errorDefinition(event)?.errorRef as ModdleElement | undefined;
+}
+
+function errorDefinition(event: ModdleElement): ModdleElement | undefined {
+  return list(event, 'eventDefinitions').find((d) => d.$type === ERROR);
 }
