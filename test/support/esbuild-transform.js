@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import esbuild from 'esbuild';
 
-/** Part of every cache key: a new esbuild or new settings below compile every file again. */
-const SETTINGS = `esbuild ${esbuild.version}; loader ts; target node20; external source map`;
+/** How every file is compiled, besides its module format. */
+const OPTIONS = { loader: 'ts', target: 'node20', sourcemap: 'external' };
+/** Part of every cache key, so a new esbuild or new options compile every file again. */
+const SETTINGS = `esbuild ${esbuild.version} ${JSON.stringify(OPTIONS)}`;
+
+/** ESM where Jest runs the file as native ESM (every test here), CommonJS otherwise. */
+const formatOf = (options) => (options.supportsStaticESM ? 'esm' : 'cjs');
 
 /**
  * Jest's TypeScript transformer: esbuild strips the types, file by file (as tsx does for `npm run
@@ -14,16 +19,14 @@ export default {
   canInstrument: false,
 
   getCacheKey(source, filename, options) {
-    const format = options.supportsStaticESM ? 'esm' : 'cjs';
-    return createHash('sha256').update(`${SETTINGS}\0${format}\0${filename}\0`).update(source).digest('hex');
+    const key = `${SETTINGS}\0${formatOf(options)}\0${filename}\0`;
+    return createHash('sha256').update(key).update(source).digest('hex');
   },
 
   process(source, filename, options) {
     const result = esbuild.transformSync(source, {
-      loader: 'ts',
-      format: options.supportsStaticESM ? 'esm' : 'cjs',
-      target: 'node20',
-      sourcemap: 'external',
+      ...OPTIONS,
+      format: formatOf(options),
       sourcefile: filename,
     });
     return { code: result.code, map: result.map };
