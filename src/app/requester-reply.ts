@@ -72,7 +72,8 @@ export async function addRequesterReply(
 const PROPERTY = /<(?:[A-Za-z]+:)?property\s+name="requesterReplyMessage"\s+value="([^"<>]{1,200})"/;
 const PROPERTY_VALUE_FIRST =
   /<(?:[A-Za-z]+:)?property\s+value="([^"<>]{1,200})"\s+name="requesterReplyMessage"/;
-const cache = new Map<string, string>();
+/** By version id, with the XML it was read from: two databases (apps in one process) may reuse an id. */
+const cache = new Map<string, { readonly xml: string; readonly message: string }>();
 
 /**
  * The procedure's `requesterReplyMessage` property (camunda:property of the process), else
@@ -80,11 +81,11 @@ const cache = new Map<string, string>();
  */
 export function requesterReplyMessageOf(version: Pick<ProcedureVersion, 'id' | 'xml'>): string {
   const known = cache.get(version.id);
-  if (known !== undefined) return known;
+  if (known?.xml === version.xml) return known.message;
   const found =
     (PROPERTY.exec(version.xml) ?? PROPERTY_VALUE_FIRST.exec(version.xml))?.[1]?.trim() ||
     DEFAULT_REQUESTER_REPLY_MESSAGE;
   if (cache.size > 1000) cache.clear();
-  cache.set(version.id, found);
+  cache.set(version.id, { xml: version.xml, message: found });
   return found;
 }

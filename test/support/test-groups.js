@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * The parallel phase of `npm test` runs its test files in groups: Jest gives every file it runs a
@@ -13,8 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the group entry files are (`<group>.group.ts`, all alike: the file name names the group). */
 export const GROUPS_DIR = path.join(root, 'groups');
 
-/** Test files with a phase of their own (`npm test`): never in a group. */
-const OWN_PHASE = ['integration/two-processes.test.ts', 'e2e/'];
+/** Paths (prefixes) of the test files with a phase of their own in `npm test`: never in a group. */
+const OWN_PHASE = ['integration/two-processes', 'e2e/'];
 
 /**
  * Group rules, heaviest first (the order the groups are run in): a test file goes to the first rule
@@ -78,22 +78,24 @@ export async function importGroup(groupFileUrl) {
   const name = path.basename(fileURLToPath(groupFileUrl), '.group.ts');
   const members = testGroups().get(name);
   if (!members) throw new Error(`test group <${name}> is not defined in test/support/test-groups.js`);
-  for (const file of members) await import(path.join(root, file));
+  for (const file of members) await import(pathToFileURL(path.join(root, file)).href);
 }
 
 /**
- * Checks that each group has its entry file and each entry file a group: a group without one would
- * silently not run. Called when the groups' Jest configuration loads.
+ * Checks that each group has its entry file and a test file, and each entry file a group: a group
+ * without an entry file would silently not run. Called when the groups' Jest configuration loads.
  */
 export function checkGroupFiles(groups = testGroups()) {
   const files = readdirSync(GROUPS_DIR).filter((file) => file.endsWith('.group.ts'));
   const named = new Set(files.map((file) => file.replace(/\.group\.ts$/, '')));
   const missing = [...groups.keys()].filter((name) => !named.has(name));
   const extra = [...named].filter((name) => !groups.has(name));
-  if (missing.length || extra.length) {
+  const empty = [...groups].filter(([, members]) => !members.length).map(([name]) => name);
+  if (missing.length || extra.length || empty.length) {
     throw new Error(
       `test groups and ${path.relative(process.cwd(), GROUPS_DIR)}/ differ: ` +
-        `no entry file for ${missing.join(', ') || 'none'}; no group for ${extra.join(', ') || 'none'}`,
+        `no entry file for ${missing.join(', ') || 'none'}; no group for ${extra.join(', ') || 'none'}; ` +
+        `no test file in ${empty.join(', ') || 'none'}`,
     );
   }
 }
@@ -108,5 +110,5 @@ function matches(rule, file) {
 }
 
 function ownPhase(file) {
-  return OWN_PHASE.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
+  return OWN_PHASE.some((prefix) => file.startsWith(prefix));
 }

@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { checkGroupFiles, testFiles, testGroups } from '../support/test-groups.js';
+
+const TEST_ROOT = path.resolve('test');
 
 /** The parallel phase's groups (ADR 0001, amendment "test files run in groups"). */
 describe('test groups', () => {
   test('given the test files of this tree, then each one outside the two-process and browser phases is in exactly one group', () => {
     const grouped = [...testGroups().values()].flat();
     const expected = testFiles().filter(
-      (file) => file !== 'integration/two-processes.test.ts' && !file.startsWith('e2e/'),
+      (file) => !file.startsWith('integration/two-processes') && !file.startsWith('e2e/'),
     );
     expect(new Set(grouped).size).toBe(grouped.length);
     expect([...grouped].sort()).toEqual(expected);
@@ -40,5 +44,29 @@ describe('test groups', () => {
   test('given a group without an entry file in test/groups/, then the check refuses, naming it (it would not run)', () => {
     const groups = new Map([...testGroups(), ['ghost', ['unit/a.test.ts']]]);
     expect(() => checkGroupFiles(groups)).toThrow(/no entry file for ghost/);
+  });
+
+  test('given an entry file in test/groups/ without a group, then the check refuses, naming it', () => {
+    const groups = new Map([...testGroups()].filter(([name]) => name !== 'reports'));
+    expect(() => checkGroupFiles(groups)).toThrow(/no group for reports/);
+  });
+
+  test('given a group left without test files (a folder renamed), then the check refuses, naming it', () => {
+    const groups = new Map(
+      [...testGroups()].map(([name, members]) => [name, name === 'editors' ? [] : members]),
+    );
+    expect(() => checkGroupFiles(groups)).toThrow(/no test file in editors/);
+  });
+
+  test('given the members of every group, then none focuses a test or hooks every test of its group from the top level', () => {
+    const members = [...testGroups().values()].flat();
+    const leaking = members.filter((file) => {
+      const text = readFileSync(path.join(TEST_ROOT, file), 'utf8');
+      return (
+        /^(beforeAll|afterAll|beforeEach|afterEach)\(/m.test(text) ||
+        /\b(test|it|describe)\.only\(/.test(text)
+      );
+    });
+    expect(leaking).toEqual([]);
   });
 });

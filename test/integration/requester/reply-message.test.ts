@@ -20,3 +20,11 @@ test('given process properties, when the awaited requester message is read, then
     requesterReplyMessageOf({ id: 'c@1', xml: xml('<camunda:property name="language" value="es" />') }),
   ).toBe('requester-reply');
 });
+
+test('given one version id read from two databases with different diagrams, then each diagram gives its own message', () => {
+  const named = (message: string) =>
+    xml(`<camunda:property name="requesterReplyMessage" value="${message}" />`);
+  expect(requesterReplyMessageOf({ id: 'shared@1', xml: named('first') })).toBe('first');
+  expect(requesterReplyMessageOf({ id: 'shared@1', xml: named('second') })).toBe('second');
+  expect(requesterReplyMessageOf({ id: 'shared@1', xml: named('first') })).toBe('first');
+});
