@@ -72,20 +72,22 @@ export async function addRequesterReply(
 const PROPERTY = /<(?:[A-Za-z]+:)?property\s+name="requesterReplyMessage"\s+value="([^"<>]{1,200})"/;
 const PROPERTY_VALUE_FIRST =
   /<(?:[A-Za-z]+:)?property\s+value="([^"<>]{1,200})"\s+name="requesterReplyMessage"/;
-/** By version id, with the XML it was read from: two databases (apps in one process) may reuse an id. */
-const cache = new Map<string, { readonly xml: string; readonly message: string }>();
+/**
+ * By version object: versions are immutable and kept by the definitions cache, so an entry lives as
+ * long as its version and holds no XML of its own; apps sharing a process never share an entry.
+ */
+const cache = new WeakMap<object, string>();
 
 /**
  * The procedure's `requesterReplyMessage` property (camunda:property of the process), else
  * `requester-reply`. Read from the version's XML once per version (bounded, linear pattern).
  */
 export function requesterReplyMessageOf(version: Pick<ProcedureVersion, 'id' | 'xml'>): string {
-  const known = cache.get(version.id);
-  if (known?.xml === version.xml) return known.message;
+  const known = cache.get(version);
+  if (known !== undefined) return known;
   const found =
     (PROPERTY.exec(version.xml) ?? PROPERTY_VALUE_FIRST.exec(version.xml))?.[1]?.trim() ||
     DEFAULT_REQUESTER_REPLY_MESSAGE;
-  if (cache.size > 1000) cache.clear();
-  cache.set(version.id, { xml: version.xml, message: found });
+  cache.set(version, found);
   return found;
 }

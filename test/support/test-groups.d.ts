@@ -8,5 +8,5 @@ export declare function testFiles(): string[];
 export declare function testGroups(files?: readonly string[]): Map<string, string[]>;
 /** Imports the members of the group named by the calling group file. */
 export declare function importGroup(groupFileUrl: string): Promise<void>;
-/** Throws unless each group has its entry file and each entry file a group. */
+/** Throws unless each group has its entry file and a member, and each entry file a group. */
 export declare function checkGroupFiles(groups?: Map<string, string[]>): void;
